@@ -1,0 +1,3 @@
+from bms_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""One engine factory for SQLite (embedded, default) and PostgreSQL (psycopg 3).
+
+SQLite recipe (DESIGN.md section 4, measured on this kind of machine):
+
+* pysqlite's own transaction handling is switched off (``isolation_level = None`` in a ``connect``
+  event) so that SQLAlchemy's ``begin`` event can emit the BEGIN itself;
+* write units of work emit ``BEGIN IMMEDIATE``: the database write lock is taken before the first
+  read, so a read-then-write never fails with "database is locked" (a deferred transaction that
+  reads and then writes while another connection writes fails at once, whatever busy_timeout says);
+* read units of work emit a plain (deferred) ``BEGIN`` and never block a writer;
+* WAL, ``synchronous=NORMAL``, ``busy_timeout``, ``foreign_keys=ON`` on every connection.
+
+The mode is chosen per connection with the execution option ``bms_begin``:
+``engine.execution_options(bms_begin="IMMEDIATE")`` gives a write engine sharing the same pool.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+BUSY_TIMEOUT_MS = 5000
+SUPPORTED_SCHEMES = ("sqlite", "postgresql")
+
+
+class DatabaseUrlError(ValueError):
+    """The --db URL cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Engines:
+    """A read engine (deferred BEGIN) and a write engine (BEGIN IMMEDIATE on SQLite)."""
+
+    read: Engine
+    write: Engine
+    dialect: str  # "sqlite" | "postgresql"
+    url: str
+
+    def dispose(self) -> None:
+        self.read.dispose()
+
+
+def parse_db_url(raw: str) -> URL:
+    """Parse and normalise a database URL; refuse anything we do not support."""
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise DatabaseUrlError(
+            f"'{raw}' is not a database URL; use sqlite:///path/to/file.db or "
+            "postgresql://user@host/dbname"
+        ) from exc
+    backend = url.get_backend_name()
+    if backend not in SUPPORTED_SCHEMES:
+        raise DatabaseUrlError(
+            f"unsupported database scheme '{url.drivername}'; use sqlite:///path/to/file.db "
+            "or postgresql://user@host/dbname"
+        )
+    if backend == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend == "sqlite":
+        if url.drivername not in ("sqlite", "sqlite+pysqlite"):
+            raise DatabaseUrlError(f"unsupported SQLite driver '{url.drivername}'; use sqlite:///")
+        if not url.database or url.database == ":memory:":
+            raise DatabaseUrlError(
+                "an in-memory SQLite database cannot be shared between counters; "
+                "give a file: sqlite:///path/to/file.db"
+            )
+    return url
+
+
+def sqlite_path(url: URL) -> Path:
+    assert url.database
+    return Path(url.database).expanduser()
+
+
+def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN; pysqlite must not issue its own.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("bms_begin", "DEFERRED")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def create_engines(raw_url: str, *, pool_size: int = 5, echo: bool = False) -> Engines:
+    url = parse_db_url(raw_url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        connect_args: dict[str, Any] = {
+            "check_same_thread": False,
+            "timeout": BUSY_TIMEOUT_MS / 1000,
+        }
+        # Python 3.12+: keep the legacy transaction control the recipe relies on
+        # (autocommit=False would make pysqlite open transactions itself).
+        if hasattr(sqlite3, "LEGACY_TRANSACTION_CONTROL"):
+            connect_args["autocommit"] = sqlite3.LEGACY_TRANSACTION_CONTROL
+        engine = create_engine(
+            url,
+            connect_args=connect_args,
+            pool_size=pool_size,
+            max_overflow=10,
+            pool_pre_ping=False,
+            echo=echo,
+        )
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        write = engine.execution_options(bms_begin="IMMEDIATE")
+        return Engines(read=engine, write=write, dialect="sqlite", url=str(url))
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_pre_ping=True,
+        echo=echo,
+        connect_args={"connect_timeout": 5},
+    )
+    return Engines(read=engine, write=engine, dialect="postgresql", url=str(url))
+
+
+def create_listener_engine(raw_url: str) -> Engine:
+    """An engine without a pool, for a change-feed connection that lives in its own thread."""
+    url = parse_db_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_connect)
+        return engine
+    return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})

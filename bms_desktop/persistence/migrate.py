@@ -1,0 +1,167 @@
+"""Schema migrations (Alembic), run programmatically.
+
+``open_database`` is what the app and every command call first: it checks the URL, that the file is
+a database, that it is not from a newer version of the program, and upgrades an older schema.
+Every refusal is a ``DatabaseOpenError`` whose message says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError
+
+from bms_desktop.persistence.engine import (
+    DatabaseUrlError,
+    Engines,
+    create_engines,
+    parse_db_url,
+    sqlite_path,
+)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseOpenError(RuntimeError):
+    """The database cannot be used; the message is one line that says what to do."""
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    current: str | None
+    head: str
+    has_tables: bool
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def schema_status(engines: Engines) -> SchemaStatus:
+    with engines.read.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        has_tables = bool(inspect(conn).get_table_names())
+        conn.rollback()
+    return SchemaStatus(current=current, head=head_revision(), has_tables=has_tables)
+
+
+def upgrade(engines: Engines, revision: str = "head") -> None:
+    cfg = alembic_config()
+    with engines.write.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+
+
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    folder = path.parent
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseOpenError(f"{path} is a folder, not a database file; give a file path")
+        with path.open("rb") as fh:
+            header = fh.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise DatabaseOpenError(
+                f"{path} is not a bms-desktop database (not an SQLite file); "
+                "choose another file with --db"
+            )
+        if not os.access(path, os.R_OK | os.W_OK) or not os.access(folder, os.W_OK):
+            raise DatabaseOpenError(
+                f"cannot write to {path}; check its permissions or choose another file with --db"
+            )
+        return
+    if not create:
+        raise DatabaseOpenError(f"there is no database at {path}; run `bms-desktop seed` first")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseOpenError(
+            f"cannot create the data folder {folder} ({exc.strerror}); "
+            "choose a writable one with --data-dir or --db"
+        ) from exc
+    if not os.access(folder, os.W_OK):
+        raise DatabaseOpenError(
+            f"the data folder {folder} is not writable; choose another with --data-dir or --db"
+        )
+
+
+def open_database(
+    raw_url: str, *, create: bool = True, migrate: bool = True, pool_size: int = 5
+) -> Engines:
+    """Check, open and (if allowed) create or upgrade the database. Writes nothing on refusal."""
+    try:
+        url = parse_db_url(raw_url)
+    except DatabaseUrlError as exc:
+        raise DatabaseOpenError(str(exc)) from exc
+    if url.get_backend_name() == "sqlite":
+        _check_sqlite_file(sqlite_path(url), create=create)
+    engines = create_engines(raw_url, pool_size=pool_size)
+    try:
+        status = schema_status(engines)
+        if status.current is not None and status.current not in known_revisions():
+            raise DatabaseOpenError(
+                f"this database was made by a newer version of bms-desktop (schema "
+                f"{status.current}); install the newer version to open it"
+            )
+        if status.current is None and status.has_tables:
+            raise DatabaseOpenError(
+                "this database holds tables that bms-desktop did not create; choose another "
+                "database with --db"
+            )
+        if not status.up_to_date:
+            if not migrate:
+                raise DatabaseOpenError(
+                    "the database schema is out of date; run `bms-desktop db upgrade`"
+                )
+            upgrade(engines)
+    except DatabaseOpenError:
+        engines.dispose()
+        raise
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        engines.dispose()
+        raise DatabaseOpenError(_describe_connect_error(raw_url, exc)) from exc
+    return engines
+
+
+def _describe_connect_error(raw_url: str, exc: Exception) -> str:
+    text = (
+        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    )
+    low = text.lower()
+    if "not a database" in low or "file is encrypted" in low:
+        return (
+            "the file is not a bms-desktop database (not an SQLite file); choose another with --db"
+        )
+    if "database is locked" in low:
+        return "the database is locked by another program; close it and try again"
+    if "readonly" in low or "read-only" in low:
+        return "the database file is read-only; check its permissions or choose another with --db"
+    if raw_url.startswith("postgres"):
+        return f"cannot reach PostgreSQL ({text}); check the server, the URL and the network"
+    return f"cannot open the database ({text})"

@@ -1,0 +1,1124 @@
+"""SQLAlchemy Core implementations of the storage port (``bms_desktop.services.ports``).
+
+Statements are built once at import time so that SQLAlchemy's compiled cache serves the hot path
+(hold, confirm, seat map). Every seat-changing statement re-checks, in its WHERE clause, the state
+it depends on, and reports what it changed through RETURNING.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from bms_desktop.domain.coupons import CouponSpec
+from bms_desktop.domain.model import CouponKind, PricingRuleKind
+from bms_desktop.domain.pricing import PricingRuleSpec
+from bms_desktop.persistence import tables as t
+from bms_desktop.services.dto import ShowSummary
+from bms_desktop.services.ports import (
+    AuditRecord,
+    AuditRepository,
+    BookingRepository,
+    CatalogRepository,
+    ClaimConflict,
+    ClaimSpec,
+    NamedRef,
+    NewCoupon,
+    NewMovie,
+    NewPayment,
+    NewPricingRule,
+    NewSeat,
+    NewTicket,
+    PaymentRecord,
+    QueryRepository,
+    SeatMapRow,
+    SeatState,
+    SeatTypeRecord,
+    SettingsRepository,
+    ShowFilter,
+    ShowInfo,
+    StaffRecord,
+    StaffRepository,
+    StorageBusy,
+    StorageUnavailable,
+    TicketRecord,
+    TicketSeatRecord,
+)
+
+SS = t.ShowSeat.__table__
+SE = t.Seat.__table__
+TK = t.Ticket.__table__
+TS = t.TicketSeat.__table__
+SH = t.Show.__table__
+MV = t.Movie.__table__
+SC = t.Screen.__table__
+TH = t.Theater.__table__
+CI = t.City.__table__
+PM = t.Payment.__table__
+CP = t.Coupon.__table__
+CR = t.CouponRedemption.__table__
+ST = t.Staff.__table__
+AU = t.AuditEvent.__table__
+AM = t.AppMeta.__table__
+STY = t.SeatType.__table__
+PR = t.PricingRule.__table__
+
+BUSY_MESSAGE = (
+    "The database is busy with another counter and did not answer in time; nothing was "
+    "changed. Try again."
+)
+
+
+def translate_error(exc: DBAPIError) -> Exception:
+    """Map driver errors that a clerk may meet to domain errors with a readable message."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    message = str(orig).lower() if orig is not None else str(exc).lower()
+    if "database is locked" in message or "database is busy" in message:
+        return StorageBusy(BUSY_MESSAGE)
+    if sqlstate in ("55P03", "40P01", "40001", "57014"):
+        return StorageBusy(BUSY_MESSAGE)
+    if exc.connection_invalidated or sqlstate in ("08000", "08003", "08006", "08001", "57P01"):
+        return StorageUnavailable(
+            "The database cannot be reached; nothing was changed. Check the connection."
+        )
+    if "connection" in message and ("refused" in message or "failed" in message):
+        return StorageUnavailable(
+            "The database cannot be reached; nothing was changed. Check the connection."
+        )
+    return exc
+
+
+class _Repo:
+    def __init__(self, conn: Connection, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    def _exec(self, stmt: Any, params: Any = None) -> Any:
+        try:
+            return (
+                self.conn.execute(stmt, params) if params is not None else self.conn.execute(stmt)
+            )
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            translated = translate_error(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+
+
+# --------------------------------------------------------------------------- booking
+
+_SEAT_COLS = (
+    SS.c.id,
+    SS.c.seat_id,
+    SE.c.label,
+    SE.c.seat_type,
+    SS.c.price,
+    SS.c.status,
+    SS.c.version,
+    SS.c.ticket_id,
+    SS.c.counter,
+    SS.c.hold_expires_at,
+)
+_SEATS_BASE = select(*_SEAT_COLS).select_from(SS.join(SE, SE.c.id == SS.c.seat_id))
+_SEATS_SEL = _SEATS_BASE.where(
+    SS.c.show_id == bindparam("show_id"), SS.c.id.in_(bindparam("ids", expanding=True))
+).order_by(SS.c.id)
+_SEATS_SEL_LOCK = _SEATS_SEL.with_for_update(of=SS)
+_SEATS_OF_TICKET = _SEATS_BASE.where(SS.c.ticket_id == bindparam("ticket_id")).order_by(SS.c.id)
+
+_EXPIRE_TICKET = (
+    update(TK)
+    .where(
+        TK.c.id == bindparam("tid"),
+        TK.c.status == "PENDING_PAYMENT",
+        TK.c.hold_expires_at <= bindparam("now"),
+    )
+    .values(status="EXPIRED")
+)
+_FREE_SEATS_OF_TICKET = (
+    update(SS)
+    .where(SS.c.ticket_id == bindparam("tid"), SS.c.status.in_(("HELD", "SOLD")))
+    .values(
+        status="AVAILABLE",
+        ticket_id=None,
+        counter=None,
+        hold_expires_at=None,
+        version=SS.c.version + 1,
+    )
+)
+_KILL_CLAIMS = (
+    update(TS).where(TS.c.ticket_id == bindparam("tid"), TS.c.live == true()).values(live=False)
+)
+_HOLD_SET = {
+    "status": "HELD",
+    "ticket_id": bindparam("tid"),
+    "counter": bindparam("counter"),
+    "hold_expires_at": bindparam("expires"),
+    "version": SS.c.version + 1,
+}
+_MARK_HELD_ANY = (
+    update(SS)
+    .where(SS.c.id.in_(bindparam("ids", expanding=True)), SS.c.status == "AVAILABLE")
+    .values(**_HOLD_SET)
+    .returning(SS.c.id)
+)
+_FORCE_HELD = update(SS).where(SS.c.id.in_(bindparam("ids", expanding=True))).values(**_HOLD_SET)
+_CONFIRM_TICKET = (
+    update(TK)
+    .where(
+        TK.c.id == bindparam("tid"),
+        TK.c.status == "PENDING_PAYMENT",
+        TK.c.hold_expires_at > bindparam("now"),
+    )
+    .values(status="CONFIRMED", confirmed_at=bindparam("now"))
+    .returning(TK.c.seat_count)
+)
+_SELL_SEATS = (
+    update(SS)
+    .where(
+        SS.c.ticket_id == bindparam("tid"),
+        SS.c.status == "HELD",
+        SS.c.hold_expires_at > bindparam("now"),
+    )
+    .values(status="SOLD", hold_expires_at=None, version=SS.c.version + 1)
+    .returning(SS.c.id)
+)
+_TICKET_COLS = (
+    TK.c.id,
+    TK.c.code,
+    TK.c.show_id,
+    TK.c.status,
+    TK.c.counter,
+    TK.c.staff_id,
+    TK.c.strategy,
+    TK.c.customer_name,
+    TK.c.customer_phone,
+    TK.c.seat_count,
+    TK.c.subtotal,
+    TK.c.discount,
+    TK.c.total,
+    TK.c.coupon_id,
+    TK.c.hold_expires_at,
+    TK.c.created_at,
+    TK.c.confirmed_at,
+    TK.c.cancelled_at,
+)
+_COUPON_COLS = (
+    CP.c.id,
+    CP.c.code,
+    CP.c.kind,
+    CP.c.value,
+    CP.c.max_discount,
+    CP.c.min_amount,
+    CP.c.valid_from,
+    CP.c.valid_to,
+    CP.c.active,
+    CP.c.usage_limit,
+    CP.c.per_customer_limit,
+    CP.c.used_count,
+)
+
+
+def _seat_state(r: Any) -> SeatState:
+    return SeatState(
+        show_seat_id=r[0],
+        seat_id=r[1],
+        label=r[2],
+        seat_type=r[3],
+        price=r[4],
+        status=r[5],
+        version=r[6],
+        ticket_id=r[7],
+        counter=r[8],
+        hold_expires_at=r[9],
+    )
+
+
+def _ticket(r: Any) -> TicketRecord:
+    return TicketRecord(*r)
+
+
+def _coupon(r: Any) -> CouponSpec:
+    return CouponSpec(
+        coupon_id=r[0],
+        code=r[1],
+        kind=CouponKind(r[2]),
+        value=r[3],
+        max_discount=r[4],
+        min_amount=r[5],
+        valid_from=r[6],
+        valid_to=r[7],
+        active=bool(r[8]),
+        usage_limit=r[9],
+        per_customer_limit=r[10],
+        used_count=r[11],
+    )
+
+
+class SqlBookingRepository(_Repo, BookingRepository):
+    def show_info(self, show_id: int) -> ShowInfo | None:
+        row = self._exec(
+            select(
+                SH.c.id,
+                SH.c.movie_id,
+                SH.c.screen_id,
+                SC.c.theater_id,
+                SH.c.starts_at,
+                SH.c.ends_at,
+                TH.c.timezone,
+                SH.c.scratch,
+            )
+            .select_from(
+                SH.join(SC, SC.c.id == SH.c.screen_id).join(TH, TH.c.id == SC.c.theater_id)
+            )
+            .where(SH.c.id == show_id)
+        ).first()
+        return None if row is None else ShowInfo(*row[:7], scratch=bool(row[7]))
+
+    def seats(self, show_id: int, show_seat_ids: Sequence[int], *, lock: bool) -> list[SeatState]:
+        stmt = _SEATS_SEL_LOCK if lock and self.dialect == "postgresql" else _SEATS_SEL
+        rows = self._exec(stmt, {"show_id": show_id, "ids": list(show_seat_ids)})
+        return [_seat_state(r) for r in rows]
+
+    def seats_of_ticket(self, ticket_id: int) -> list[SeatState]:
+        return [_seat_state(r) for r in self._exec(_SEATS_OF_TICKET, {"ticket_id": ticket_id})]
+
+    def stale_ticket_ids(
+        self, now: datetime, *, show_seat_ids: Sequence[int] = (), limit: int = 500
+    ) -> list[int]:
+        if show_seat_ids:
+            stmt = (
+                select(SS.c.ticket_id)
+                .where(
+                    SS.c.id.in_(list(show_seat_ids)),
+                    SS.c.status == "HELD",
+                    SS.c.hold_expires_at <= now,
+                )
+                .distinct()
+            )
+        else:
+            stmt = (
+                select(TK.c.id)
+                .where(TK.c.status == "PENDING_PAYMENT", TK.c.hold_expires_at <= now)
+                .order_by(TK.c.id)
+                .limit(limit)
+            )
+        return [r[0] for r in self._exec(stmt) if r[0] is not None]
+
+    def expire_ticket(self, ticket_id: int, now: datetime) -> bool:
+        if self._exec(_EXPIRE_TICKET, {"tid": ticket_id, "now": now}).rowcount != 1:
+            return False
+        self._exec(_FREE_SEATS_OF_TICKET, {"tid": ticket_id})
+        self._exec(_KILL_CLAIMS, {"tid": ticket_id})
+        return True
+
+    def create_ticket(self, ticket: NewTicket) -> int:
+        values = {
+            "code": ticket.code,
+            "show_id": ticket.show_id,
+            "status": "PENDING_PAYMENT",
+            "counter": ticket.counter,
+            "staff_id": ticket.staff_id,
+            "strategy": ticket.strategy,
+            "customer_name": ticket.customer_name,
+            "customer_phone": ticket.customer_phone,
+            "seat_count": ticket.seat_count,
+            "subtotal": ticket.subtotal,
+            "discount": ticket.discount,
+            "total": ticket.total,
+            "coupon_id": ticket.coupon_id,
+            "hold_expires_at": ticket.hold_expires_at,
+            "created_at": ticket.created_at,
+        }
+        result = self._exec(insert(TK).returning(TK.c.id), values)
+        return int(result.scalar_one())
+
+    def claim(self, ticket_id: int, seats: Sequence[ClaimSpec]) -> None:
+        rows = [
+            {
+                "ticket_id": ticket_id,
+                "show_seat_id": s.show_seat_id,
+                "label": s.label,
+                "seat_type": s.seat_type,
+                "price": s.price,
+                "live": True,
+            }
+            for s in seats
+        ]
+        try:
+            self.conn.execute(insert(TS), rows)
+        except IntegrityError as exc:
+            raise ClaimConflict([s.show_seat_id for s in seats]) from exc
+        except DBAPIError as exc:
+            translated = translate_error(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+
+    def mark_held(
+        self,
+        ticket_id: int,
+        counter: str,
+        expires_at: datetime,
+        now: datetime,
+        expected: Mapping[int, int | None],
+    ) -> set[int]:
+        params = {"tid": ticket_id, "counter": counter, "expires": expires_at}
+        unversioned = [sid for sid, v in expected.items() if v is None]
+        versioned = [(sid, v) for sid, v in expected.items() if v is not None]
+        changed: set[int] = set()
+        if unversioned:
+            rows = self._exec(_MARK_HELD_ANY, {**params, "ids": unversioned}).all()
+            changed.update(r[0] for r in rows)
+        if versioned:
+            stmt = (
+                update(SS)
+                .where(tuple_(SS.c.id, SS.c.version).in_(versioned), SS.c.status == "AVAILABLE")
+                .values(**_HOLD_SET)
+                .returning(SS.c.id)
+            )
+            changed.update(r[0] for r in self._exec(stmt, params).all())
+        return changed
+
+    def force_held(
+        self, ticket_id: int, counter: str, expires_at: datetime, show_seat_ids: Sequence[int]
+    ) -> None:
+        self._exec(
+            _FORCE_HELD,
+            {
+                "tid": ticket_id,
+                "counter": counter,
+                "expires": expires_at,
+                "ids": list(show_seat_ids),
+            },
+        )
+
+    def confirm(self, ticket_id: int, now: datetime) -> bool:
+        row = self._exec(_CONFIRM_TICKET, {"tid": ticket_id, "now": now}).first()
+        if row is None:
+            return False
+        sold = self._exec(_SELL_SEATS, {"tid": ticket_id, "now": now}).all()
+        return len(sold) == int(row[0])
+
+    def release(self, ticket_id: int, new_status: str, now: datetime, *, from_status: str) -> bool:
+        values: dict[str, Any] = {"status": new_status}
+        if new_status == "CANCELLED":
+            values["cancelled_at"] = now
+        result = self._exec(
+            update(TK).where(TK.c.id == ticket_id, TK.c.status == from_status).values(**values)
+        )
+        if result.rowcount != 1:
+            return False
+        self._exec(_FREE_SEATS_OF_TICKET, {"tid": ticket_id})
+        self._exec(_KILL_CLAIMS, {"tid": ticket_id})
+        return True
+
+    def ticket(self, ticket_id: int) -> TicketRecord | None:
+        row = self._exec(select(*_TICKET_COLS).where(TK.c.id == ticket_id)).first()
+        return None if row is None else _ticket(row)
+
+    def ticket_by_code(self, code: str) -> TicketRecord | None:
+        row = self._exec(select(*_TICKET_COLS).where(TK.c.code == code)).first()
+        return None if row is None else _ticket(row)
+
+    def tickets_by_phone(self, phone: str, limit: int = 50) -> list[TicketRecord]:
+        rows = self._exec(
+            select(*_TICKET_COLS)
+            .where(TK.c.customer_phone == phone)
+            .order_by(TK.c.created_at.desc())
+            .limit(limit)
+        )
+        return [_ticket(r) for r in rows]
+
+    def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]:
+        rows = self._exec(
+            select(TS.c.show_seat_id, TS.c.label, TS.c.seat_type, TS.c.price, TS.c.live)
+            .where(TS.c.ticket_id == ticket_id)
+            .order_by(TS.c.show_seat_id)
+        )
+        return [TicketSeatRecord(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def set_ticket_amounts(
+        self, ticket_id: int, *, discount: Decimal, total: Decimal, coupon_id: int | None
+    ) -> None:
+        self._exec(
+            update(TK)
+            .where(TK.c.id == ticket_id)
+            .values(discount=discount, total=total, coupon_id=coupon_id)
+        )
+
+    def set_customer(self, ticket_id: int, name: str | None, phone: str | None) -> None:
+        self._exec(
+            update(TK).where(TK.c.id == ticket_id).values(customer_name=name, customer_phone=phone)
+        )
+
+    def add_payment(self, payment: NewPayment) -> int:
+        values = {
+            "ticket_id": payment.ticket_id,
+            "kind": payment.kind,
+            "mode": payment.mode,
+            "status": payment.status,
+            "amount": payment.amount,
+            "reference": payment.reference,
+            "tendered": payment.tendered,
+            "change_due": payment.change_due,
+            "refund_of_id": payment.refund_of_id,
+            "staff_id": payment.staff_id,
+            "approved_by_id": payment.approved_by_id,
+            "counter": payment.counter,
+            "created_at": payment.created_at,
+        }
+        return int(self._exec(insert(PM).returning(PM.c.id), values).scalar_one())
+
+    def payments(self, ticket_id: int) -> list[PaymentRecord]:
+        rows = self._exec(
+            select(
+                PM.c.id,
+                PM.c.ticket_id,
+                PM.c.kind,
+                PM.c.mode,
+                PM.c.status,
+                PM.c.amount,
+                PM.c.reference,
+                PM.c.tendered,
+                PM.c.change_due,
+                PM.c.refund_of_id,
+                PM.c.created_at,
+            )
+            .where(PM.c.ticket_id == ticket_id)
+            .order_by(PM.c.id)
+        )
+        return [PaymentRecord(*r) for r in rows]
+
+    def last_writer(self, show_id: int | None = None) -> str | None:
+        row = self._exec(select(AU.c.counter).order_by(AU.c.id.desc()).limit(1)).first()
+        return None if row is None or not row[0] else str(row[0])
+
+    def coupon_by_code(self, code: str) -> CouponSpec | None:
+        row = self._exec(select(*_COUPON_COLS).where(CP.c.code == code)).first()
+        return None if row is None else _coupon(row)
+
+    def coupon_by_id(self, coupon_id: int) -> CouponSpec | None:
+        row = self._exec(select(*_COUPON_COLS).where(CP.c.id == coupon_id)).first()
+        return None if row is None else _coupon(row)
+
+    def coupon_uses(self, coupon_id: int, customer_key: str) -> int:
+        return int(
+            self._exec(
+                select(func.count())
+                .select_from(CR)
+                .where(
+                    CR.c.coupon_id == coupon_id,
+                    CR.c.customer_key == customer_key,
+                    CR.c.returned_at.is_(None),
+                )
+            ).scalar_one()
+        )
+
+    def redeem_coupon(
+        self, coupon_id: int, ticket_id: int, customer_key: str, now: datetime
+    ) -> bool:
+        result = self._exec(
+            update(CP)
+            .where(
+                CP.c.id == coupon_id,
+                CP.c.active == true(),
+                or_(CP.c.usage_limit.is_(None), CP.c.used_count < CP.c.usage_limit),
+            )
+            .values(used_count=CP.c.used_count + 1)
+        )
+        if result.rowcount != 1:
+            return False
+        self._exec(
+            insert(CR).values(
+                coupon_id=coupon_id, ticket_id=ticket_id, customer_key=customer_key, redeemed_at=now
+            )
+        )
+        return True
+
+    def return_coupon(self, ticket_id: int, now: datetime) -> bool:
+        row = self._exec(
+            update(CR)
+            .where(CR.c.ticket_id == ticket_id, CR.c.returned_at.is_(None))
+            .values(returned_at=now)
+            .returning(CR.c.coupon_id)
+        ).first()
+        if row is None:
+            return False
+        self._exec(
+            update(CP)
+            .where(CP.c.id == row[0], CP.c.used_count > 0)
+            .values(used_count=CP.c.used_count - 1)
+        )
+        return True
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _free_condition(now_param: Any) -> Any:
+    return or_(
+        SS.c.status == "AVAILABLE",
+        and_(SS.c.status == "HELD", SS.c.hold_expires_at <= now_param),
+    )
+
+
+_SHOW_SUMMARY_COLS = (
+    SH.c.id,
+    MV.c.id,
+    MV.c.title,
+    MV.c.certificate,
+    MV.c.rating,
+    MV.c.genre,
+    MV.c.runtime_min,
+    SH.c.language,
+    SH.c.format,
+    CI.c.name,
+    TH.c.id,
+    TH.c.name,
+    SC.c.id,
+    SC.c.name,
+    SH.c.starts_at,
+    SH.c.ends_at,
+)
+_SHOW_JOIN = (
+    SH.join(MV, MV.c.id == SH.c.movie_id)
+    .join(SC, SC.c.id == SH.c.screen_id)
+    .join(TH, TH.c.id == SC.c.theater_id)
+    .join(CI, CI.c.id == TH.c.city_id)
+)
+
+
+def _show_summary_stmt(now: datetime) -> Any:
+    total = (
+        select(func.count())
+        .select_from(SS)
+        .where(SS.c.show_id == SH.c.id, SS.c.status != "BLOCKED")
+        .scalar_subquery()
+    )
+    free = (
+        select(func.count())
+        .select_from(SS)
+        .where(SS.c.show_id == SH.c.id, _free_condition(now))
+        .scalar_subquery()
+    )
+    return select(*_SHOW_SUMMARY_COLS, total, free, TH.c.timezone).select_from(_SHOW_JOIN)
+
+
+def _summary(r: Any) -> ShowSummary:
+    return ShowSummary(*r)
+
+
+_SEAT_MAP = (
+    select(
+        SS.c.id,
+        SS.c.seat_id,
+        SE.c.label,
+        SE.c.row_label,
+        SE.c.number,
+        SE.c.col_idx,
+        SE.c.row_idx,
+        SE.c.seat_type,
+        SS.c.price,
+        SS.c.status,
+        SS.c.version,
+        SE.c.accessible,
+        SE.c.companion,
+        SS.c.ticket_id,
+        SS.c.counter,
+        SS.c.hold_expires_at,
+    )
+    .select_from(SS.join(SE, SE.c.id == SS.c.seat_id))
+    .where(SS.c.show_id == bindparam("show_id"))
+    .order_by(SE.c.row_idx, SE.c.col_idx)
+)
+
+
+class SqlQueryRepository(_Repo, QueryRepository):
+    def find_shows(self, flt: ShowFilter, now: datetime) -> list[ShowSummary]:
+        stmt = _show_summary_stmt(now)
+        if not flt.include_past:
+            stmt = stmt.where(SH.c.ends_at > now)
+        if not flt.include_scratch:
+            stmt = stmt.where(SH.c.scratch == false())
+        if flt.city_id is not None:
+            stmt = stmt.where(TH.c.city_id == flt.city_id)
+        if flt.theater_id is not None:
+            stmt = stmt.where(TH.c.id == flt.theater_id)
+        if flt.starts_from is not None:
+            stmt = stmt.where(SH.c.starts_at >= flt.starts_from)
+        if flt.starts_to is not None:
+            stmt = stmt.where(SH.c.starts_at < flt.starts_to)
+        if flt.movie_text.strip():
+            stmt = stmt.where(func.lower(MV.c.title).contains(flt.movie_text.strip().lower()))
+        if flt.language:
+            stmt = stmt.where(SH.c.language == flt.language)
+        if flt.genre:
+            stmt = stmt.where(MV.c.genre == flt.genre)
+        if flt.min_rating is not None:
+            stmt = stmt.where(MV.c.rating >= flt.min_rating)
+        stmt = stmt.order_by(SH.c.starts_at, TH.c.name, SC.c.name).limit(flt.limit)
+        return [_summary(r) for r in self._exec(stmt)]
+
+    def show_summary(self, show_id: int, now: datetime) -> ShowSummary | None:
+        row = self._exec(_show_summary_stmt(now).where(SH.c.id == show_id)).first()
+        return None if row is None else _summary(row)
+
+    def seat_map_rows(self, show_id: int) -> list[SeatMapRow]:
+        return [
+            SeatMapRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                bool(r[11]),
+                bool(r[12]),
+                r[13],
+                r[14],
+                r[15],
+            )  # fmt: skip
+            for r in self._exec(_SEAT_MAP, {"show_id": show_id})
+        ]
+
+    def seat_types(self) -> list[SeatTypeRecord]:
+        rows = self._exec(
+            select(STY.c.code, STY.c.name, STY.c.base_price, STY.c.rank, STY.c.active).order_by(
+                STY.c.rank, STY.c.code
+            )
+        )
+        return [SeatTypeRecord(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def cities(self) -> list[NamedRef]:
+        return [
+            NamedRef(r[0], r[1]) for r in self._exec(select(CI.c.id, CI.c.name).order_by(CI.c.name))
+        ]
+
+    def theaters(self) -> list[NamedRef]:
+        rows = self._exec(select(TH.c.id, TH.c.name, TH.c.city_id).order_by(TH.c.name))
+        return [NamedRef(r[0], r[1], r[2]) for r in rows]
+
+    def languages(self) -> list[str]:
+        rows = self._exec(select(SH.c.language).distinct().order_by(SH.c.language))
+        return [r[0] for r in rows]
+
+    def genres(self) -> list[str]:
+        return [r[0] for r in self._exec(select(MV.c.genre).distinct().order_by(MV.c.genre))]
+
+    def sold_count_by_show_seat(self, show_id: int) -> dict[int, int]:
+        rows = self._exec(
+            select(TS.c.show_seat_id, func.count())
+            .select_from(TS.join(TK, TK.c.id == TS.c.ticket_id))
+            .where(TK.c.show_id == show_id, TK.c.status == "CONFIRMED")
+            .group_by(TS.c.show_seat_id)
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+class SqlCatalogRepository(_Repo, CatalogRepository):
+    def add_seat_type(self, record: SeatTypeRecord) -> None:
+        self._exec(
+            insert(STY).values(
+                code=record.code,
+                name=record.name,
+                base_price=record.base_price,
+                rank=record.rank,
+                active=record.active,
+            )
+        )
+
+    def add_city(self, name: str, state: str = "") -> int:
+        return int(
+            self._exec(insert(CI).values(name=name, state=state).returning(CI.c.id)).scalar_one()
+        )
+
+    def add_theater(
+        self, city_id: int, name: str, address: str = "", timezone: str = "Asia/Kolkata"
+    ) -> int:
+        stmt = (
+            insert(TH)
+            .values(city_id=city_id, name=name, address=address, timezone=timezone, active=True)
+            .returning(TH.c.id)
+        )
+        return int(self._exec(stmt).scalar_one())
+
+    def add_screen(self, theater_id: int, name: str, layout_text: str) -> int:
+        stmt = (
+            insert(SC)
+            .values(theater_id=theater_id, name=name, layout_text=layout_text, active=True)
+            .returning(SC.c.id)
+        )
+        return int(self._exec(stmt).scalar_one())
+
+    def add_seats(self, screen_id: int, seats: Sequence[NewSeat]) -> None:
+        if not seats:
+            return
+        self._exec(
+            insert(SE),
+            [
+                {
+                    "screen_id": screen_id,
+                    "row_label": s.row_label,
+                    "number": s.number,
+                    "label": s.label,
+                    "row_idx": s.row,
+                    "col_idx": s.col,
+                    "seat_type": s.seat_type,
+                    "accessible": s.accessible,
+                    "companion": s.companion,
+                    "blocked": s.blocked,
+                }
+                for s in seats
+            ],
+        )
+
+    def add_movie(self, movie: NewMovie) -> int:
+        stmt = (
+            insert(MV)
+            .values(
+                title=movie.title,
+                languages=movie.languages,
+                genre=movie.genre,
+                rating=movie.rating,
+                certificate=movie.certificate,
+                runtime_min=movie.runtime_min,
+                release_date=movie.release_date,
+                synopsis=movie.synopsis,
+                active=True,
+            )
+            .returning(MV.c.id)
+        )
+        return int(self._exec(stmt).scalar_one())
+
+    def add_pricing_rule(self, rule: NewPricingRule) -> int:
+        stmt = (
+            insert(PR)
+            .values(
+                name=rule.name,
+                kind=rule.kind,
+                multiplier=rule.multiplier,
+                base_price=rule.base_price,
+                seat_type=rule.seat_type,
+                days_mask=rule.days_mask,
+                start_time=rule.start_time,
+                end_time=rule.end_time,
+                theater_id=rule.theater_id,
+                movie_id=rule.movie_id,
+                priority=rule.priority,
+                active=rule.active,
+            )
+            .returning(PR.c.id)
+        )
+        return int(self._exec(stmt).scalar_one())
+
+    def pricing_rules(self) -> list[PricingRuleSpec]:
+        rows = self._exec(select(PR).order_by(PR.c.id))
+        return [
+            PricingRuleSpec(
+                rule_id=r.id,
+                name=r.name,
+                kind=PricingRuleKind(r.kind),
+                multiplier=r.multiplier,
+                base_price=r.base_price,
+                seat_type=r.seat_type,
+                days_mask=r.days_mask,
+                start_time=r.start_time,
+                end_time=r.end_time,
+                theater_id=r.theater_id,
+                movie_id=r.movie_id,
+                active=bool(r.active),
+                priority=r.priority,
+            )
+            for r in rows
+        ]
+
+    def add_coupon(self, coupon: NewCoupon) -> int:
+        stmt = (
+            insert(CP)
+            .values(
+                code=coupon.code,
+                description=coupon.description,
+                kind=coupon.kind,
+                value=coupon.value,
+                max_discount=coupon.max_discount,
+                min_amount=coupon.min_amount,
+                valid_from=coupon.valid_from,
+                valid_to=coupon.valid_to,
+                active=coupon.active,
+                usage_limit=coupon.usage_limit,
+                per_customer_limit=coupon.per_customer_limit,
+                used_count=0,
+            )
+            .returning(CP.c.id)
+        )
+        return int(self._exec(stmt).scalar_one())
+
+    def screen_shows(self, screen_id: int) -> list[tuple[int, datetime, datetime]]:
+        rows = self._exec(
+            select(SH.c.id, SH.c.starts_at, SH.c.ends_at)
+            .where(SH.c.screen_id == screen_id)
+            .order_by(SH.c.starts_at)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def screen_theater(self, screen_id: int) -> tuple[int, str] | None:
+        row = self._exec(
+            select(TH.c.id, TH.c.timezone)
+            .select_from(SC.join(TH, TH.c.id == SC.c.theater_id))
+            .where(SC.c.id == screen_id)
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    def movie_runtime(self, movie_id: int) -> int | None:
+        row = self._exec(select(MV.c.runtime_min).where(MV.c.id == movie_id)).first()
+        return None if row is None else int(row[0])
+
+    def screen_seats(self, screen_id: int) -> list[tuple[int, str, bool]]:
+        rows = self._exec(
+            select(SE.c.id, SE.c.seat_type, SE.c.blocked)
+            .where(SE.c.screen_id == screen_id)
+            .order_by(SE.c.id)
+        )
+        return [(r[0], r[1], bool(r[2])) for r in rows]
+
+    def add_show(
+        self,
+        *,
+        movie_id: int,
+        screen_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        language: str,
+        format: str,
+        created_at: datetime,
+        seat_prices: Sequence[tuple[int, Decimal, bool]],
+        scratch: bool = False,
+    ) -> int:
+        show_id = int(
+            self._exec(
+                insert(SH)
+                .values(
+                    movie_id=movie_id,
+                    screen_id=screen_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    language=language,
+                    format=format,
+                    created_at=created_at,
+                    scratch=scratch,
+                )
+                .returning(SH.c.id)
+            ).scalar_one()
+        )
+        if seat_prices:
+            self._exec(
+                insert(SS),
+                [
+                    {
+                        "show_id": show_id,
+                        "seat_id": seat_id,
+                        "status": "BLOCKED" if blocked else "AVAILABLE",
+                        "price": price,
+                        "version": 1,
+                    }
+                    for seat_id, price, blocked in seat_prices
+                ],
+            )
+        return show_id
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for name, table in (
+            ("cities", CI),
+            ("cinemas", TH),
+            ("screens", SC),
+            ("seats", SE),
+            ("movies", MV),
+            ("shows", SH),
+            ("show seats", SS),
+            ("pricing rules", PR),
+            ("coupons", CP),
+            ("staff", ST),
+        ):
+            out[name] = int(self._exec(select(func.count()).select_from(table)).scalar_one())
+        return out
+
+
+# --------------------------------------------------------------------------- staff
+
+_STAFF_COLS = (
+    ST.c.id,
+    ST.c.username,
+    ST.c.full_name,
+    ST.c.role,
+    ST.c.password_hash,
+    ST.c.active,
+    ST.c.failed_logins,
+    ST.c.locked_until,
+)
+
+
+def _staff(r: Any) -> StaffRecord:
+    return StaffRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7])
+
+
+class SqlStaffRepository(_Repo, StaffRepository):
+    def by_username(self, username: str) -> StaffRecord | None:
+        row = self._exec(
+            select(*_STAFF_COLS).where(func.lower(ST.c.username) == username.strip().lower())
+        ).first()
+        return None if row is None else _staff(row)
+
+    def by_id(self, staff_id: int) -> StaffRecord | None:
+        row = self._exec(select(*_STAFF_COLS).where(ST.c.id == staff_id)).first()
+        return None if row is None else _staff(row)
+
+    def add(
+        self, username: str, full_name: str, role: str, password_hash: str, now: datetime
+    ) -> int:
+        stmt = (
+            insert(ST)
+            .values(
+                username=username,
+                full_name=full_name,
+                role=role,
+                password_hash=password_hash,
+                active=True,
+                failed_logins=0,
+                created_at=now,
+            )
+            .returning(ST.c.id)
+        )
+        return int(self._exec(stmt).scalar_one())
+
+    def count_admins(self) -> int:
+        stmt = (
+            select(func.count()).select_from(ST).where(ST.c.role == "ADMIN", ST.c.active == true())
+        )
+        return int(self._exec(stmt).scalar_one())
+
+    def count(self) -> int:
+        return int(self._exec(select(func.count()).select_from(ST)).scalar_one())
+
+    def record_failure(self, staff_id: int, *, lock_after: int, locked_until: datetime) -> int:
+        row = self._exec(
+            update(ST)
+            .where(ST.c.id == staff_id)
+            .values(
+                failed_logins=ST.c.failed_logins + 1,
+                locked_until=case(
+                    (ST.c.failed_logins + 1 >= lock_after, locked_until),
+                    else_=ST.c.locked_until,
+                ),
+            )
+            .returning(ST.c.failed_logins)
+        ).first()
+        return 0 if row is None else int(row[0])
+
+    def record_success(self, staff_id: int) -> None:
+        self._exec(update(ST).where(ST.c.id == staff_id).values(failed_logins=0, locked_until=None))
+
+    def set_password_hash(self, staff_id: int, password_hash: str) -> None:
+        self._exec(update(ST).where(ST.c.id == staff_id).values(password_hash=password_hash))
+
+
+# --------------------------------------------------------------------------- audit, settings
+
+
+_AUDIT_INSERT = insert(AU)
+
+
+class SqlAuditRepository(_Repo, AuditRepository):
+    def add(self, record: AuditRecord) -> None:
+        self._exec(
+            _AUDIT_INSERT,
+            {
+                "at": record.at,
+                "staff_id": record.staff_id,
+                "username": record.username,
+                "counter": record.counter,
+                "action": record.action,
+                "entity": record.entity,
+                "entity_id": record.entity_id,
+                "show_id": record.show_id,
+                "details": json.dumps(dict(record.details), default=str, sort_keys=True),
+            },
+        )
+
+    def recent(self, limit: int = 100) -> list[AuditRecord]:
+        rows = self._exec(select(AU).order_by(AU.c.id.desc()).limit(limit))
+        return [
+            AuditRecord(
+                at=r.at,
+                action=r.action,
+                username=r.username,
+                staff_id=r.staff_id,
+                counter=r.counter,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                show_id=r.show_id,
+                details=json.loads(r.details or "{}"),
+            )
+            for r in rows
+        ]
+
+
+class SqlSettingsRepository(_Repo, SettingsRepository):
+    def get(self, key: str) -> str | None:
+        row = self._exec(select(AM.c.value).where(AM.c.key == key)).first()
+        return None if row is None else str(row[0])
+
+    def put(self, key: str, value: str) -> None:
+        ins = sqlite_dialect.insert(AM) if self.dialect == "sqlite" else pg_dialect.insert(AM)
+        self._exec(
+            ins.values(key=key, value=value).on_conflict_do_update(
+                index_elements=[AM.c.key], set_={"value": value}
+            )
+        )
+
+    def all(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._exec(select(AM.c.key, AM.c.value))}
+
+
+__all__ = [
+    "SqlAuditRepository",
+    "SqlBookingRepository",
+    "SqlCatalogRepository",
+    "SqlQueryRepository",
+    "SqlSettingsRepository",
+    "SqlStaffRepository",
+    "translate_error",
+]

@@ -1,0 +1,337 @@
+"""Read-only use cases: find shows, a show's seat map, best available seats, bookings, quotes.
+
+Reads run in deferred transactions and never block another counter. A hold whose time ran out
+reads as AVAILABLE here (the sweeper and the next write clean it up in the database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bms_desktop.domain import rules
+from bms_desktop.domain.coupons import evaluate_coupon, normalise_code
+from bms_desktop.domain.errors import CouponRejected, NotFound, ValidationError
+from bms_desktop.domain.model import SeatStatus, TicketStatus
+from bms_desktop.domain.pricing import price_seat, round_money
+from bms_desktop.domain.seating import SeatSlot, best_available
+from bms_desktop.services.context import BoxOffice, load_settings
+from bms_desktop.services.dto import (
+    BookingView,
+    PaymentView,
+    PriceLine,
+    Quote,
+    SeatMap,
+    SeatTypeView,
+    SeatView,
+    ShowSummary,
+)
+from bms_desktop.services.ports import NamedRef, SeatMapRow, ShowFilter, UnitOfWork
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    cities: tuple[NamedRef, ...]
+    theaters: tuple[NamedRef, ...]
+    languages: tuple[str, ...]
+    genres: tuple[str, ...]
+    timezone: str
+
+
+def filter_choices(box: BoxOffice) -> FilterChoices:
+    with box.uows() as uow:
+        cfg = load_settings(uow)
+        return FilterChoices(
+            cities=tuple(uow.queries.cities()),
+            theaters=tuple(uow.queries.theaters()),
+            languages=tuple(uow.queries.languages()),
+            genres=tuple(uow.queries.genres()),
+            timezone=cfg.box_office_timezone,
+        )
+
+
+def find_shows(
+    box: BoxOffice,
+    *,
+    city_id: int | None = None,
+    theater_id: int | None = None,
+    on_date: date | None = None,
+    days: int = 1,
+    movie_text: str = "",
+    language: str = "",
+    genre: str = "",
+    min_rating: Decimal | float | str | None = None,
+    include_scratch: bool = False,
+    limit: int = 500,
+) -> list[ShowSummary]:
+    """Upcoming shows first. ``on_date`` is a local date of the box office (``days`` long)."""
+    rating: Decimal | None = None
+    if min_rating not in (None, ""):
+        try:
+            rating = Decimal(str(min_rating))
+        except ArithmeticError as exc:
+            raise ValidationError(f"'{min_rating}' is not a rating") from exc
+        if not Decimal(0) <= rating <= Decimal(10):
+            raise ValidationError("a minimum rating is between 0 and 10")
+    if days < 1:
+        raise ValidationError("the date range must be at least one day")
+    now = box.now()
+    with box.uows() as uow:
+        tz = ZoneInfo(load_settings(uow).box_office_timezone)
+        starts_from = starts_to = None
+        if on_date is not None:
+            starts_from = datetime.combine(on_date, time(0), tz).astimezone(UTC)
+            starts_to = datetime.combine(on_date + timedelta(days=days), time(0), tz).astimezone(UTC)
+        flt = ShowFilter(
+            city_id=city_id,
+            theater_id=theater_id,
+            starts_from=starts_from,
+            starts_to=starts_to,
+            movie_text=movie_text,
+            language=language,
+            genre=genre,
+            min_rating=rating,
+            include_scratch=include_scratch,
+            limit=limit,
+        )
+        return uow.queries.find_shows(flt, now)
+
+
+def _seat_view(r: SeatMapRow, now: datetime) -> SeatView:
+    status = SeatStatus(r.status)
+    live = status == SeatStatus.HELD and rules.hold_is_live(r.hold_expires_at, now)
+    if status == SeatStatus.HELD and not live:
+        status = SeatStatus.AVAILABLE
+    return SeatView(
+        show_seat_id=r.show_seat_id,
+        seat_id=r.seat_id,
+        label=r.label,
+        row_label=r.row_label,
+        number=r.number,
+        col=r.col,
+        row=r.row,
+        seat_type=r.seat_type,
+        price=r.price,
+        status=status,
+        version=r.version,
+        accessible=r.accessible,
+        companion=r.companion,
+        held_by_counter=r.counter if status in (SeatStatus.HELD, SeatStatus.SOLD) else None,
+        held_by_ticket_id=r.ticket_id if status in (SeatStatus.HELD, SeatStatus.SOLD) else None,
+        hold_expires_at=r.hold_expires_at if live else None,
+    )
+
+
+def _seat_map(uow: UnitOfWork, show_id: int, now: datetime) -> SeatMap:
+    show = uow.queries.show_summary(show_id, now)
+    if show is None:
+        raise NotFound(f"show {show_id} does not exist")
+    seats = tuple(_seat_view(r, now) for r in uow.queries.seat_map_rows(show_id))
+    names = {t.code: t for t in uow.queries.seat_types()}
+    prices: dict[str, list[Decimal]] = {}
+    for s in seats:
+        prices.setdefault(s.seat_type, []).append(s.price)
+    types = tuple(
+        sorted(
+            (
+                SeatTypeView(
+                    code=code,
+                    name=names[code].name if code in names else code.title(),
+                    min_price=min(ps),
+                    max_price=max(ps),
+                    rank=names[code].rank if code in names else 99,
+                )
+                for code, ps in prices.items()
+            ),
+            key=lambda t: (t.min_price, t.rank, t.code),
+        )
+    )
+    cols = max((s.col for s in seats), default=-1) + 1
+    rows = max((s.row for s in seats), default=-1) + 1
+    return SeatMap(show=show, seats=seats, seat_types=types, loaded_at=now, cols=cols, rows=rows)
+
+
+def get_seat_map(box: BoxOffice, show_id: int) -> SeatMap:
+    now = box.now()
+    with box.uows() as uow:
+        return _seat_map(uow, show_id, now)
+
+
+def get_seats(box: BoxOffice, show_id: int, show_seat_ids: Sequence[int]) -> list[SeatView]:
+    """Fresh views of some seats of a show (for a partial refresh of a map)."""
+    wanted = set(show_seat_ids)
+    return [s for s in get_seat_map(box, show_id).seats if s.show_seat_id in wanted]
+
+
+def best_available_seats(
+    box: BoxOffice,
+    show_id: int,
+    count: int,
+    *,
+    seat_type: str | None = None,
+    accessible: bool = False,
+    seat_map: SeatMap | None = None,
+) -> tuple[int, ...]:
+    """The best ``count`` adjacent free seats (empty tuple when there are none)."""
+    smap = seat_map if seat_map is not None else get_seat_map(box, show_id)
+    slots = [
+        SeatSlot(
+            key=s.show_seat_id,
+            row=s.row,
+            col=s.col,
+            seat_type=s.seat_type,
+            available=s.status == SeatStatus.AVAILABLE,
+            accessible=s.accessible,
+            companion=s.companion,
+        )
+        for s in smap.seats
+    ]
+    return best_available(slots, count, seat_type=seat_type, accessible=accessible) or ()
+
+
+def quote_seats(
+    box: BoxOffice,
+    show_id: int,
+    show_seat_ids: Sequence[int],
+    *,
+    coupon_code: str | None = None,
+    customer_phone: str | None = None,
+) -> Quote:
+    """Prices of the chosen seats with the rules behind each, and a coupon's effect.
+
+    A refused coupon does not raise: the quote carries the reason in ``coupon_message``.
+    """
+    wanted = set(show_seat_ids)
+    now = box.now()
+    with box.uows() as uow:
+        info = uow.booking.show_info(show_id)
+        if info is None:
+            raise NotFound(f"show {show_id} does not exist")
+        seats = [s for s in uow.booking.seats(show_id, sorted(wanted), lock=False)]
+        base = {t.code: t.base_price for t in uow.queries.seat_types()}
+        rule_specs = uow.catalog.pricing_rules()
+        local_start = info.starts_at.astimezone(ZoneInfo(info.timezone))
+        lines = []
+        for s in seats:
+            try:
+                breakdown = price_seat(
+                    seat_type=s.seat_type,
+                    base_prices=base,
+                    rules=rule_specs,
+                    theater_id=info.theater_id,
+                    movie_id=info.movie_id,
+                    local_start=local_start,
+                )
+                explanation = breakdown.explanation
+                if breakdown.price != s.price:
+                    explanation = f"{s.price:.2f} as priced when the show was scheduled"
+            except ValidationError:
+                explanation = f"{s.price:.2f}"
+            lines.append(PriceLine(s.label, s.seat_type, s.price, explanation))
+        subtotal = round_money(sum((s.price for s in seats), Decimal("0")))
+        discount = Decimal("0.00")
+        message = None
+        code = None
+        if coupon_code and coupon_code.strip():
+            code = normalise_code(coupon_code)
+            coupon = uow.booking.coupon_by_code(code)
+            try:
+                if coupon is None:
+                    raise CouponRejected(f"there is no coupon {code}")
+                key = (customer_phone or "").strip() or "walk-in"
+                discount = evaluate_coupon(
+                    coupon,
+                    subtotal=subtotal,
+                    now=now,
+                    customer_uses=uow.booking.coupon_uses(coupon.coupon_id, key),
+                )
+                message = f"{code}: {discount:.2f} off"
+            except CouponRejected as exc:
+                message = exc.message
+                code = None
+    return Quote(
+        lines=tuple(lines),
+        subtotal=subtotal,
+        discount=discount,
+        total=round_money(subtotal - discount),
+        coupon_code=code,
+        coupon_message=message,
+    )
+
+
+def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView:
+    ticket = uow.booking.ticket(ticket_id)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_id} does not exist")
+    show = uow.queries.show_summary(ticket.show_id, now)
+    assert show is not None
+    seats = uow.booking.ticket_seats(ticket_id)
+    coupon = uow.booking.coupon_by_id(ticket.coupon_id) if ticket.coupon_id else None
+    staff = uow.staff.by_id(ticket.staff_id) if ticket.staff_id else None
+    status = TicketStatus(ticket.status)
+    expires = ticket.hold_expires_at if status == TicketStatus.PENDING_PAYMENT else None
+    if status == TicketStatus.PENDING_PAYMENT and not rules.hold_is_live(expires, now):
+        status = TicketStatus.EXPIRED  # lazily: it is expired on every read path
+    return BookingView(
+        ticket_id=ticket.ticket_id,
+        code=ticket.code,
+        status=status,
+        show=show,
+        seat_labels=tuple(s.label for s in seats),
+        lines=tuple(
+            PriceLine(s.label, s.seat_type, s.price, f"{s.seat_type.title()} {s.price:.2f}")
+            for s in seats
+        ),
+        subtotal=ticket.subtotal,
+        discount=ticket.discount,
+        total=ticket.total,
+        coupon_code=None if coupon is None else coupon.code,
+        customer_name=ticket.customer_name,
+        customer_phone=ticket.customer_phone,
+        counter=ticket.counter,
+        clerk=staff.username if staff else "",
+        created_at=ticket.created_at,
+        confirmed_at=ticket.confirmed_at,
+        cancelled_at=ticket.cancelled_at,
+        hold_expires_at=expires,
+        payments=tuple(
+            PaymentView(
+                payment_id=p.payment_id,
+                kind=p.kind,
+                mode=p.mode,
+                status=p.status,
+                amount=p.amount,
+                reference=p.reference,
+                tendered=p.tendered,
+                change_due=p.change_due,
+                created_at=p.created_at,
+            )
+            for p in uow.booking.payments(ticket_id)
+        ),
+    )
+
+
+def get_booking(box: BoxOffice, ticket_id: int) -> BookingView:
+    now = box.now()
+    with box.uows() as uow:
+        return _booking_view(uow, ticket_id, now)
+
+
+def find_bookings(box: BoxOffice, text: str) -> list[BookingView]:
+    """By ticket code (with or without dashes, any case) or by the customer's phone number."""
+    query = text.strip()
+    if not query:
+        raise ValidationError("enter a ticket code or a phone number")
+    now = box.now()
+    with box.uows() as uow:
+        code = rules.normalise_ticket_code(query)
+        ticket = uow.booking.ticket_by_code(code) if code else None
+        if ticket is not None:
+            return [_booking_view(uow, ticket.ticket_id, now)]
+        digits = "".join(ch for ch in query if ch.isdigit() or ch == "+")
+        if len(digits) >= 6:
+            return [_booking_view(uow, t.ticket_id, now) for t in uow.booking.tickets_by_phone(digits)]
+    return []
