@@ -1109,6 +1109,11 @@ class SqlSettingsRepository(_Repo, SettingsRepository):
             )
         )
 
+    def put_once(self, key: str, value: str) -> bool:
+        ins = sqlite_dialect.insert(AM) if self.dialect == "sqlite" else pg_dialect.insert(AM)
+        stmt = ins.values(key=key, value=value).on_conflict_do_nothing().returning(AM.c.key)
+        return self._exec(stmt).first() is not None
+
     def all(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self._exec(select(AM.c.key, AM.c.value))}
 

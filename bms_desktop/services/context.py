@@ -138,6 +138,7 @@ class BoxOffice:
     clock: Clock = field(default=utc_now)
     locks: SeatLockRegistry = field(default_factory=SeatLockRegistry)
     sleep: Callable[[float], None] = field(default=time.sleep)
+    fast_hashing: bool = False  # tests only: cheap Argon2 parameters
 
     def now(self) -> datetime:
         return self.clock()

@@ -569,6 +569,11 @@ class SettingsRepository(abc.ABC):
     def put(self, key: str, value: str) -> None: ...
 
     @abc.abstractmethod
+    def put_once(self, key: str, value: str) -> bool:
+        """Insert the key if absent; False if it exists (also when a concurrent transaction
+        inserted it first: the database's primary key decides)."""
+
+    @abc.abstractmethod
     def all(self) -> dict[str, str]: ...
 
 
@@ -620,3 +625,19 @@ class UnitOfWorkFactory(abc.ABC):
     ) -> UnitOfWork:
         """A new unit of work. ``write=True`` takes the write lock at begin on SQLite
         (BEGIN IMMEDIATE); ``lock_timeout_ms`` bounds lock waits on PostgreSQL."""
+
+
+class ChangeFeed(abc.ABC):
+    """Tells a counter which shows other counters (windows, processes, machines) changed.
+
+    SQLite: ``PRAGMA data_version`` polled on a dedicated connection (microseconds), then the new
+    audit rows say which shows. PostgreSQL: ``LISTEN bms_changes`` on its own connection in a
+    worker thread (a trigger on the audit trail NOTIFYs at commit)."""
+
+    @abc.abstractmethod
+    def poll(self) -> set[int] | None:
+        """Show ids changed since the last poll; empty when nothing changed; None when the feed
+        lost track (e.g. after a reconnect) and everything should be reloaded. Never blocks."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...

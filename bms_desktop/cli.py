@@ -1,0 +1,129 @@
+"""The `bms-desktop` command: the app, and its sub-commands on the same entry point.
+
+    bms-desktop [--db URL] [--data-dir DIR] [--counter NAME] [--strategy S] [--demo] [--smoke]
+    bms-desktop seed [--force]            build the demo box office
+    bms-desktop db upgrade | status       migrate the schema / show its revision
+    bms-desktop race ...                  robot clerks race for one show (see `race --help`)
+
+Every refusal is one line on stderr that says what to do, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bms_desktop import APP_NAME, __version__
+from bms_desktop.config import RunConfig, resolve
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A refusal for the command line: one line, exit code 2."""
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db", metavar="URL", default=default,
+        help="database URL: sqlite:///file.db (default: in the data folder) or "
+        "postgresql://user@host/dbname; also BMS_DB_URL",
+    )  # fmt: skip
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=default,
+        help="folder for the database, logs and settings (default: the user's app-data folder)",
+    )  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Cinema box-office terminal. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(parser, top=True)
+    parser.add_argument("--counter", metavar="NAME", help="this counter's name (e.g. 'Counter 2')")
+    parser.add_argument(
+        "--strategy", choices=["pessimistic", "optimistic", "thread"],
+        help="seat-locking strategy of the first counter window",
+    )  # fmt: skip
+    parser.add_argument(
+        "--delay-ms", type=int, default=0, metavar="MS",
+        help="teaching aid: processing delay inside each selling transaction",
+    )  # fmt: skip
+    parser.add_argument("--user", metavar="NAME", help="staff name to pre-fill at sign-in")
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="open the demo box office (built if missing) with two counter windows side by side",
+    )  # fmt: skip
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="self-test: open the database, write once, build the main window offscreen, quit",
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    seed = sub.add_parser("seed", help="build the demo box office in an empty database")
+    _common(seed, top=False)
+    seed.add_argument(
+        "--force", action="store_true", help="wipe a database that already holds data first"
+    )
+    seed.add_argument("--days", type=int, default=14, help="days of shows (default 14)")
+
+    db = sub.add_parser("db", help="database schema")
+    _common(db, top=False)
+    db.add_argument("action", choices=["upgrade", "status"])
+
+    race = sub.add_parser("race", help="robot clerks race for the seats of one show")
+    _common(race, top=False)
+    from bms_desktop.race_cli import add_race_arguments
+
+    add_race_arguments(race)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> RunConfig:
+    try:
+        return resolve(
+            db=getattr(args, "db", None),
+            data_dir=getattr(args, "data_dir", None),
+            counter=getattr(args, "counter", None),
+            strategy=getattr(args, "strategy", None),
+            delay_ms=max(0, getattr(args, "delay_ms", 0) or 0),
+            user=getattr(args, "user", None),
+            demo=getattr(args, "demo", False),
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bms_desktop import app
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        cfg = _config(args)
+        match args.command:
+            case "seed":
+                return app.run_seed(cfg, force=args.force, days=args.days)
+            case "db":
+                return app.run_db(cfg, args.action)
+            case "race":
+                from bms_desktop.race_cli import run_race
+
+                return run_race(cfg, args)
+            case _:
+                if args.smoke:
+                    return app.run_smoke(cfg)
+                return app.run_gui(cfg)
+    except (CliError, app.StartupError) as exc:
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

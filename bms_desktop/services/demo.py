@@ -1,0 +1,270 @@
+"""The demo box office: realistic cities, cinemas, screens, movies, two weeks of shows, pricing
+rules, coupons, staff, and some seats already sold and held today.
+
+Demo passwords exist only in a demo database: they are stored in its settings (so the demo login
+screen can show them) and printed by ``bms-desktop seed``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bms_desktop.domain.errors import DomainError, InvalidState
+from bms_desktop.domain.layouts import demo_layouts
+from bms_desktop.domain.model import (
+    DEFAULT_SEAT_TYPES,
+    CouponKind,
+    PaymentMode,
+    PricingRuleKind,
+    Role,
+    Strategy,
+)
+from bms_desktop.domain.pricing import WEEKEND_MASK
+from bms_desktop.services import auth, booking, catalog
+from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
+from bms_desktop.services.ports import NewCoupon, NewPricingRule
+
+DEMO_TZ = "Asia/Kolkata"
+DEMO_STAFF: tuple[tuple[str, str, Role, str], ...] = (
+    ("admin", "Anita Rao", Role.ADMIN, "admin-demo"),
+    ("supervisor", "Suresh Menon", Role.SUPERVISOR, "supervisor-demo"),
+    ("asha", "Asha Patil", Role.CLERK, "asha-demo"),
+    ("ravi", "Ravi Kumar", Role.CLERK, "ravi-demo"),
+    ("meera", "Meera Iyer", Role.CLERK, "meera-demo"),
+)
+
+CITIES = (
+    ("Mumbai", "Maharashtra", (("Regal Colaba", "Colaba Causeway"), ("Galaxy Bandra", "Hill Road, Bandra West"))),
+    ("Bengaluru", "Karnataka", (("Lakeside Cinemas", "Ulsoor Lake Road"), ("Orion Multiplex", "Rajajinagar"))),
+    ("Delhi", "Delhi", (("Plaza Connaught Place", "Connaught Place"), ("Saket Screens", "Press Enclave Marg, Saket"))),
+)  # fmt: skip
+
+MOVIES = (
+    # title, languages, genre, rating, certificate, runtime
+    ("The Monsoon Heist", "Hindi,English", "Thriller", "8.1", "UA", 148),
+    ("Kaveri Nights", "Kannada,Tamil", "Drama", "7.6", "U", 132),
+    ("Galaxy Runners", "English,Hindi", "Sci-Fi", "7.9", "UA", 141),
+    ("Laugh Riot Express", "Hindi", "Comedy", "6.8", "U", 118),
+    ("Shadows of Hampi", "Kannada,Telugu", "Mystery", "8.4", "UA", 137),
+    ("Dilli Diaries", "Hindi", "Romance", "7.2", "U", 125),
+    ("The Last Innings", "English,Hindi", "Sports", "8.6", "U", 154),
+    ("Ghost Lane 13", "English", "Horror", "6.4", "A", 104),
+    ("Pirates of the Konkan", "Marathi,Hindi", "Adventure", "7.4", "U", 139),
+    ("Little Tiger", "English,Tamil", "Animation", "8.0", "U", 96),
+    ("Code Red Bandra", "Hindi,English", "Action", "7.1", "A", 151),
+    ("Chennai Express Lane", "Tamil,Telugu", "Action", "6.9", "UA", 143),
+)
+
+SLOTS = (time(9, 30), time(13, 0), time(16, 30), time(20, 0))  # 3h30 apart; runtime + gap fits
+
+DEMO_SETTING = "demo"
+DEMO_PASSWORDS_SETTING = "demo_passwords"
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    counts: dict[str, int]
+    passwords: tuple[tuple[str, str, str], ...]  # username, role, password
+    sold_seats: int
+    held_seats: int
+
+
+def demo_passwords(box: BoxOffice) -> tuple[tuple[str, str, str], ...]:
+    """The demo staff and passwords, only when this is a demo database."""
+    with box.uows() as uow:
+        if uow.settings.get(DEMO_SETTING) != "1":
+            return ()
+        raw = uow.settings.get(DEMO_PASSWORDS_SETTING) or "[]"
+    return tuple(tuple(x) for x in json.loads(raw))  # type: ignore[misc]
+
+
+def is_demo(box: BoxOffice) -> bool:
+    with box.uows() as uow:
+        return uow.settings.get(DEMO_SETTING) == "1"
+
+
+def is_empty(box: BoxOffice) -> bool:
+    with box.uows() as uow:
+        counts = uow.catalog.counts()
+    return counts["staff"] == 0 and counts["shows"] == 0 and counts["cinemas"] == 0
+
+
+def seed_demo(
+    box: BoxOffice, *, days: int = 14, sell_today: bool = True, rng_seed: int = 7
+) -> SeedSummary:
+    """Fill an EMPTY database with the demo box office. Refuses on a database with data."""
+    if not is_empty(box):
+        raise InvalidState(
+            "this database already holds data; seed only an empty database (or use --force "
+            "to wipe it first)"
+        )
+    rng = random.Random(rng_seed)
+    ctx = SYSTEM
+    with box.uows(write=True, label="seed") as uow:
+        # Mark it as a demo database first: the marker and the data land together or not at all
+        # per step; an interrupted seed is still recognisably a demo database.
+        uow.settings.put(DEMO_SETTING, "1")
+        uow.settings.put("box_office_timezone", DEMO_TZ)
+        uow.settings.put(
+            DEMO_PASSWORDS_SETTING,
+            json.dumps([[u, r.value, p] for u, _n, r, p in DEMO_STAFF]),
+        )
+        uow.commit()
+    for code, name, _price in DEFAULT_SEAT_TYPES:
+        base = {"GOLD": Decimal("150.00"), "PLATINUM": Decimal("150.00"), "DIAMOND": Decimal("150.00")}
+        catalog.add_seat_type(
+            box, ctx, code=code, name=name, base_price=base[code],
+            rank={"GOLD": 1, "PLATINUM": 2, "DIAMOND": 3}[code],
+        )  # fmt: skip
+    for username, full_name, role, password in DEMO_STAFF:
+        auth.add_staff(
+            box, ctx, username=username, full_name=full_name, role=role, password=password
+        )
+    layouts = list(demo_layouts().items())
+    screens: list[tuple[int, int, str]] = []  # screen id, theater id, city
+    theaters: list[int] = []
+    li = 0
+    for city, state, cinemas in CITIES:
+        city_id = catalog.add_city(box, ctx, name=city, state=state)
+        for cinema, address in cinemas:
+            theater_id = catalog.add_theater(
+                box, ctx, city_id=city_id, name=cinema, address=address, timezone=DEMO_TZ
+            )
+            theaters.append(theater_id)
+            for n in range(2):
+                layout_name, layout = layouts[li % len(layouts)]
+                li += 1
+                screen_id = catalog.add_screen(
+                    box, ctx, theater_id=theater_id, name=f"Screen {n + 1} · {layout_name}",
+                    layout_text=layout,
+                )  # fmt: skip
+                screens.append((screen_id, theater_id, city))
+    movie_ids = []
+    for title, langs, genre, rating, cert, runtime in MOVIES:
+        movie_ids.append(
+            catalog.add_movie(
+                box, ctx, title=title, languages=langs, genre=genre, rating=Decimal(rating),
+                certificate=cert, runtime_min=runtime,
+                synopsis=f"{title}: a {genre.lower()} in {langs.replace(',', ' and ')}.",
+            )  # fmt: skip
+        )
+    _pricing_rules(box, ctx, theaters[0], movie_ids[6])
+    _coupons(box, ctx)
+    tz = ZoneInfo(DEMO_TZ)
+    now = box.now()
+    today = now.astimezone(tz).date()
+    langs = {mid: MOVIES[i][1].split(",") for i, mid in enumerate(movie_ids)}
+    first_today: list[int] = []
+    for si, (screen_id, _theater_id, _city) in enumerate(screens):
+        for d in range(days):
+            day = today + timedelta(days=d)
+            for k, slot in enumerate(SLOTS):
+                starts = datetime.combine(day, slot, tz)
+                if starts <= now + timedelta(minutes=10):
+                    continue
+                movie_id = movie_ids[(si * 3 + d + k) % len(movie_ids)]
+                lang = langs[movie_id][(d + k) % len(langs[movie_id])]
+                fmt = "IMAX 3D" if (si + k) % 5 == 0 else ("3D" if (si + k) % 3 == 0 else "2D")
+                show_id = catalog.schedule_show(
+                    box, ctx, movie_id=movie_id, screen_id=screen_id,
+                    starts_at=starts.astimezone(UTC), language=lang, format=fmt,
+                )  # fmt: skip
+                if d == 0 or (d == 1 and len(first_today) < len(screens)):
+                    first_today.append(show_id)
+    sold, held = (0, 0)
+    if sell_today:
+        sold, held = _sell_some(box, first_today[: len(screens)], rng)
+    with box.uows() as uow:
+        counts = uow.catalog.counts()
+    return SeedSummary(
+        counts=counts,
+        passwords=tuple((u, r.value, p) for u, _n, r, p in DEMO_STAFF),
+        sold_seats=sold,
+        held_seats=held,
+    )
+
+
+def _pricing_rules(box: BoxOffice, ctx: CounterContext, premium_theater: int, event_movie: int) -> None:
+    rules = (
+        NewPricingRule("Platinum seats", PricingRuleKind.SEAT_TYPE, multiplier=Decimal("1.5"), seat_type="PLATINUM"),
+        NewPricingRule("Diamond recliners", PricingRuleKind.SEAT_TYPE, multiplier=Decimal("2.2"), seat_type="DIAMOND"),
+        NewPricingRule("Weekend", PricingRuleKind.DAY_OF_WEEK, multiplier=Decimal("1.2"), days_mask=WEEKEND_MASK),
+        NewPricingRule("Prime time", PricingRuleKind.TIME_WINDOW, multiplier=Decimal("1.3"), start_time=time(18, 0), end_time=time(22, 30)),
+        NewPricingRule("Morning saver", PricingRuleKind.TIME_WINDOW, multiplier=Decimal("0.8"), start_time=time(6, 0), end_time=time(12, 0)),
+        NewPricingRule("Regal heritage hall", PricingRuleKind.THEATER_MOVIE, base_price=Decimal("180.00"), theater_id=premium_theater),
+        NewPricingRule("The Last Innings premiere", PricingRuleKind.THEATER_MOVIE, base_price=Decimal("200.00"), movie_id=event_movie),
+    )  # fmt: skip
+    for rule in rules:
+        catalog.add_pricing_rule(box, ctx, rule)
+
+
+def _coupons(box: BoxOffice, ctx: CounterContext) -> None:
+    now = box.now()
+    coupons = (
+        NewCoupon("WELCOME10", CouponKind.PERCENT, Decimal("10"), "10% off, up to 100", max_discount=Decimal("100")),
+        NewCoupon("FLAT50", CouponKind.FIXED, Decimal("50"), "50 off orders of 300 or more", min_amount=Decimal("300")),
+        NewCoupon("FIRSTSHOW", CouponKind.PERCENT, Decimal("20"), "20% off, once per customer", per_customer_limit=1),
+        NewCoupon("LIMITED5", CouponKind.FIXED, Decimal("75"), "75 off, first five sales only", usage_limit=5),
+        NewCoupon("DIWALI24", CouponKind.PERCENT, Decimal("25"), "expired festival offer",
+                  valid_from=now - timedelta(days=400), valid_to=now - timedelta(days=30)),
+    )  # fmt: skip
+    for coupon in coupons:
+        catalog.add_coupon(box, ctx, coupon)
+
+
+def _sell_some(box: BoxOffice, show_ids: list[int], rng: random.Random) -> tuple[int, int]:
+    """Make today's maps look lived-in: groups sold at two counters, a few seats held."""
+    from bms_desktop.services.queries import get_seat_map
+
+    sold = held = 0
+    counters = [
+        CounterContext("Counter 1", None, "asha", Role.CLERK, Strategy.PESSIMISTIC),
+        CounterContext("Counter 2", None, "ravi", Role.CLERK, Strategy.OPTIMISTIC),
+        CounterContext("Online kiosk", None, "meera", Role.CLERK, Strategy.PESSIMISTIC),
+    ]
+    modes = list(PaymentMode)
+    for n, show_id in enumerate(show_ids):
+        smap = get_seat_map(box, show_id)
+        free = [s for s in smap.seats if s.status == "AVAILABLE"]
+        by_row: dict[int, list[int]] = {}
+        for s in free:
+            by_row.setdefault(s.row, []).append(s.show_seat_id)
+        target = int(len(free) * rng.uniform(0.15, 0.45))
+        done = 0
+        rows = sorted(by_row)
+        while done < target and rows:
+            row = rng.choice(rows)
+            ids = by_row[row]
+            if len(ids) < 2:
+                rows.remove(row)
+                continue
+            size = min(len(ids), rng.choice((2, 2, 3, 4, 5)))
+            start = rng.randrange(0, len(ids) - size + 1)
+            group = ids[start : start + size]
+            del ids[start : start + size]
+            ctx = counters[rng.randrange(len(counters))]
+            try:
+                hold = booking.hold_seats(box, ctx, show_id=show_id, show_seat_ids=group)
+                if n % 2 == 0 and done > target * 0.85:
+                    held += len(group)  # left on hold: shows as held by another counter
+                else:
+                    mode = modes[rng.randrange(len(modes))]
+                    booking.confirm_booking(
+                        box, ctx, ticket_id=hold.ticket_id, mode=mode,
+                        tendered=hold.quote.total + 100 if mode == PaymentMode.CASH else None,
+                        customer_phone=f"98{rng.randrange(10**8):08d}",
+                    )  # fmt: skip
+                    sold += len(group)
+            except DomainError:
+                continue
+            done += len(group)
+    return sold, held
+
+
+def demo_today(box: BoxOffice) -> date:
+    return box.now().astimezone(ZoneInfo(DEMO_TZ)).date()

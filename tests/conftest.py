@@ -1,0 +1,71 @@
+"""Shared fixtures.
+
+* ``db_url``: a fresh database, parametrised over both engines: an SQLite file in a temporary
+  folder, and a database in the throwaway PostgreSQL cluster the session starts itself.
+* ``sqlite_url`` / ``pg_url``: one engine only.
+* ``box``: a ``BoxOffice`` on ``db_url`` with the schema migrated and the default seat types,
+  fast (test-only) password hashing and a controllable clock (``clock``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.support.pg_fixtures import pg_cluster, pg_url  # noqa: E402, F401
+
+
+class FakeClock:
+    """A clock the test moves by hand. Starts at a fixed weekday morning (UTC)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2030, 3, 4, 4, 30, tzinfo=UTC)  # Monday 10:00 IST
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'boxoffice.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'boxoffice.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def wiring(db_url: str) -> Iterator[object]:
+    from bms_desktop.app import connect
+
+    w = connect(db_url, pool_size=12)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def box(wiring: object, clock: FakeClock) -> object:
+    from bms_desktop.app import Wiring
+
+    assert isinstance(wiring, Wiring)
+    wiring.box.clock = clock
+    wiring.box.fast_hashing = True
+    return wiring.box
