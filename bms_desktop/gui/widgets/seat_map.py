@@ -80,6 +80,8 @@ from bms_desktop.services.dto import SeatMap, SeatTypeView, SeatView
 
 FLASH_MS: Final = 600
 FLASH_FRAME_MS: Final = 33
+FLASH_MAX_SEATS: Final = 200  # a bigger batch is a bulk refresh: repaint, but do not flash it
+REGION_MAX_RECTS: Final = 64  # past this many changed seats, one full update is cheaper
 COUNTDOWN_MS: Final = 1000
 NUMBER_MIN_SEAT_PX: Final = 22  # seats at least this big show their number (or my countdown)
 MAX_CELL_PX: Final = 42  # a 50-seat hall should not turn into balloons
@@ -265,13 +267,16 @@ class SeatMapWidget(QWidget):
 
         Repaints and briefly flashes only the seats whose status or holder changed. A selected seat
         that is no longer free leaves the selection."""
+        batch = list(seats)
         now = self._clock()
+        flash = len(batch) <= FLASH_MAX_SEATS
+        started = self._elapsed.elapsed()
         dirty_rows: set[int] = set()
-        region = QRegion()
+        changed: list[int] = []
         taken: list[int] = []
         left_selection = False
         relayout = False
-        for new in seats:
+        for new in batch:
             old = self._seats.get(new.show_seat_id)
             if old is None or old == new:
                 continue
@@ -293,14 +298,13 @@ class SeatMapWidget(QWidget):
                 self._visual[sid] = key
                 dirty_rows.add(new.row)
                 dirty_rows.add(old.row)
-            if (old.status, old.held_by_counter, old.held_by_ticket_id) != (
+            if flash and (old.status, old.held_by_counter, old.held_by_ticket_id) != (
                 new.status,
                 new.held_by_counter,
                 new.held_by_ticket_id,
             ):
-                self._flash[sid] = self._elapsed.elapsed()
-            if not relayout:
-                region += self.seat_update_rect(sid)
+                self._flash[sid] = started
+            changed.append(sid)
         if relayout:
             self._build_grid()
             self._invalidate_layout()
@@ -308,8 +312,7 @@ class SeatMapWidget(QWidget):
         else:
             for row in dirty_rows:
                 self._row_cache.pop(row, None)
-            if not region.isEmpty():
-                self.update(region)
+            self._update_seat_rects(changed)
         if self._flash and not self._flash_timer.isActive():
             self._flash_timer.start()
         self._sync_countdown_timer()
@@ -811,6 +814,9 @@ class SeatMapWidget(QWidget):
                 mine.extend(rp.mine)
 
         tiles = self._tiles_for(lay)
+        # save/restore: after a texture brush with a device pixel ratio other than 1, Qt 6.12
+        # draws QStaticText at unscaled positions unless the painter state is restored.
+        painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrushOrigin(lay.x0, lay.y0)
         for key, rects in groups.items():
@@ -823,6 +829,7 @@ class SeatMapWidget(QWidget):
             if companion:
                 painter.setBrush(tiles.companion_brush)
                 painter.drawRects(companion)
+        painter.restore()
         if lay.show_numbers:
             painter.setFont(lay.number_font)
             if dark:
@@ -975,16 +982,25 @@ class SeatMapWidget(QWidget):
 
     # ------------------------------------------------------------------ timers
 
+    def _update_seat_rects(self, ids: list[int]) -> None:
+        """Schedule a repaint of these seats only (or of everything, if that is cheaper)."""
+        if len(ids) > REGION_MAX_RECTS:
+            self.update()
+        elif len(ids) == 1:
+            self.update(self.seat_update_rect(ids[0]))
+        elif ids:
+            region = QRegion()
+            for sid in ids:
+                region += self.seat_update_rect(sid)
+            self.update(region)
+
     @Slot()
     def _on_flash_timer_timeout(self) -> None:
         now_ms = self._elapsed.elapsed()
-        region = QRegion()
+        self._update_seat_rects(list(self._flash))
         for sid, start in list(self._flash.items()):
-            region += self.seat_update_rect(sid)
             if now_ms - start >= FLASH_MS:
                 del self._flash[sid]
-        if not region.isEmpty():
-            self.update(region)
         if not self._flash:
             self._flash_timer.stop()
 
@@ -1135,7 +1151,7 @@ class SeatMapWidget(QWidget):
         elif key == Qt.Key.Key_Space and plain:
             if self._cursor is None:
                 self._move_cursor_to(self._home_seat())
-            elif self._cursor is not None:
+            else:
                 self.toggle_seat(self._cursor)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.activated.emit()

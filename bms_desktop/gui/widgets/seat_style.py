@@ -328,7 +328,7 @@ def paint_clock(painter: QPainter, sq: QRectF) -> None:
 
 
 def marker_radius(side: float) -> float:
-    return max(2.5, side * 0.17)
+    return max(2.5, min(side * 0.24, 7.0))
 
 
 def paint_accessible_marker(painter: QPainter, rect: QRectF) -> None:
@@ -336,7 +336,7 @@ def paint_accessible_marker(painter: QPainter, rect: QRectF) -> None:
     sq = _seat_square(rect)
     side = sq.width()
     r = marker_radius(side)
-    c = QPointF(sq.right() - r - 1.0, sq.bottom() - r - 1.0)
+    c = QPointF(sq.right() - r * 0.55, sq.bottom() - r * 0.55)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(QPen(TEXT_LIGHT, 1.0))
@@ -354,7 +354,7 @@ def paint_companion_marker(painter: QPainter, rect: QRectF) -> None:
     sq = _seat_square(rect)
     side = sq.width()
     r = marker_radius(side)
-    c = QPointF(sq.right() - r - 1.0, sq.top() + r + 1.0)
+    c = QPointF(sq.right() - r * 0.55, sq.top() + r * 0.55)
     path = QPainterPath(QPointF(c.x(), c.y() - r))
     path.lineTo(QPointF(c.x() + r, c.y()))
     path.lineTo(QPointF(c.x(), c.y() + r))
