@@ -115,7 +115,9 @@ def run_db(cfg: RunConfig, action: str) -> int:
 
 
 def _where(db_url: str) -> str:
-    return db_url.split("///", 1)[1] if db_url.startswith("sqlite") else db_url.split("@")[-1]
+    if db_url.startswith("sqlite"):
+        return db_url.split("///", 1)[1]
+    return db_url.rsplit("@", maxsplit=1)[-1]
 
 
 def run_smoke(cfg: RunConfig) -> int:
@@ -159,12 +161,13 @@ def run_gui(cfg: RunConfig) -> int:
             db_label=_where(cfg.db_url),
             data_dir=str(cfg.data_dir),
         )
-        return launch(
+        status: int = launch(
             wiring.box,
             options,
             feed_factory=lambda: open_change_feed(cfg.db_url),
             seed_demo=lambda: demo.seed_demo(wiring.box),
         )
+        return status
     finally:
         wiring.close()
 

@@ -27,14 +27,18 @@ class CliError(Exception):
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
-        "--db", metavar="URL", default=default,
+        "--db",
+        metavar="URL",
+        default=default,
         help="database URL: sqlite:///file.db (default: in the data folder) or "
         "postgresql://user@host/dbname; also BMS_DB_URL",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--data-dir", metavar="DIR", default=default,
+        "--data-dir",
+        metavar="DIR",
+        default=default,
         help="folder for the database, logs and settings (default: the user's app-data folder)",
-    )  # fmt: skip
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,22 +50,28 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, top=True)
     parser.add_argument("--counter", metavar="NAME", help="this counter's name (e.g. 'Counter 2')")
     parser.add_argument(
-        "--strategy", choices=["pessimistic", "optimistic", "thread"],
+        "--strategy",
+        choices=["pessimistic", "optimistic", "thread"],
         help="seat-locking strategy of the first counter window",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--delay-ms", type=int, default=0, metavar="MS",
+        "--delay-ms",
+        type=int,
+        default=0,
+        metavar="MS",
         help="teaching aid: processing delay inside each selling transaction",
-    )  # fmt: skip
+    )
     parser.add_argument("--user", metavar="NAME", help="staff name to pre-fill at sign-in")
     parser.add_argument(
-        "--demo", action="store_true",
+        "--demo",
+        action="store_true",
         help="open the demo box office (built if missing) with two counter windows side by side",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--smoke", action="store_true",
+        "--smoke",
+        action="store_true",
         help="self-test: open the database, write once, build the main window offscreen, quit",
-    )  # fmt: skip
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     seed = sub.add_parser("seed", help="build the demo box office in an empty database")

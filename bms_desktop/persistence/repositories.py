@@ -66,23 +66,23 @@ from bms_desktop.services.ports import (
     TicketSeatRecord,
 )
 
-SS = t.ShowSeat.__table__
-SE = t.Seat.__table__
-TK = t.Ticket.__table__
-TS = t.TicketSeat.__table__
-SH = t.Show.__table__
-MV = t.Movie.__table__
-SC = t.Screen.__table__
-TH = t.Theater.__table__
-CI = t.City.__table__
-PM = t.Payment.__table__
-CP = t.Coupon.__table__
-CR = t.CouponRedemption.__table__
-ST = t.Staff.__table__
-AU = t.AuditEvent.__table__
-AM = t.AppMeta.__table__
-STY = t.SeatType.__table__
-PR = t.PricingRule.__table__
+SS = t.metadata.tables["show_seats"]
+SE = t.metadata.tables["seats"]
+TK = t.metadata.tables["tickets"]
+TS = t.metadata.tables["ticket_seats"]
+SH = t.metadata.tables["shows"]
+MV = t.metadata.tables["movies"]
+SC = t.metadata.tables["screens"]
+TH = t.metadata.tables["theaters"]
+CI = t.metadata.tables["cities"]
+PM = t.metadata.tables["payments"]
+CP = t.metadata.tables["coupons"]
+CR = t.metadata.tables["coupon_redemptions"]
+ST = t.metadata.tables["staff"]
+AU = t.metadata.tables["audit_events"]
+AM = t.metadata.tables["app_meta"]
+STY = t.metadata.tables["seat_types"]
+PR = t.metadata.tables["pricing_rules"]
 
 BUSY_MESSAGE = (
     "The database is busy with another counter and did not answer in time; nothing was "
@@ -297,7 +297,18 @@ class SqlBookingRepository(_Repo, BookingRepository):
             )
             .where(SH.c.id == show_id)
         ).first()
-        return None if row is None else ShowInfo(*row[:7], scratch=bool(row[7]))
+        if row is None:
+            return None
+        return ShowInfo(
+            show_id=row[0],
+            movie_id=row[1],
+            screen_id=row[2],
+            theater_id=row[3],
+            starts_at=row[4],
+            ends_at=row[5],
+            timezone=row[6],
+            scratch=bool(row[7]),
+        )
 
     def seats(self, show_id: int, show_seat_ids: Sequence[int], *, lock: bool) -> list[SeatState]:
         stmt = _SEATS_SEL_LOCK if lock and self.dialect == "postgresql" else _SEATS_SEL
@@ -707,7 +718,7 @@ class SqlQueryRepository(_Repo, QueryRepository):
                 r[13],
                 r[14],
                 r[15],
-            )  # fmt: skip
+            )
             for r in self._exec(_SEAT_MAP, {"show_id": show_id})
         ]
 

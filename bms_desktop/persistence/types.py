@@ -1,6 +1,7 @@
 """Column types that behave the same on SQLite and PostgreSQL.
 
-* ``UtcDateTime``: timezone-aware UTC in Python, naive UTC in the database (SQLite has no time zones).
+* ``UtcDateTime``: timezone-aware UTC in Python, naive UTC in the database (SQLite has no
+  time zones).
 * ``Scaled``: an exact Decimal stored as a scaled integer (money in paise, multipliers in
   thousandths). SQLite has no exact decimal type; integers are exact on both engines, compare fast
   and keep CHECK constraints simple.

@@ -401,9 +401,18 @@ def _hold_pessimistic(
             raise _unavailable(
                 _lost_to_constraint(box, show_id, wanted, exc, now), tracker
             ) from exc
-        _audit(uow, ctx, now, "HOLD", entity_id=ticket_id, show_id=show_id, code=code,
-               seats=[s.label for s in seats], strategy=ctx.strategy.value,
-               lock_wait_ms=round(tracker.lock_wait_ms, 1))  # fmt: skip
+        _audit(
+            uow,
+            ctx,
+            now,
+            "HOLD",
+            entity_id=ticket_id,
+            show_id=show_id,
+            code=code,
+            seats=[s.label for s in seats],
+            strategy=ctx.strategy.value,
+            lock_wait_ms=round(tracker.lock_wait_ms, 1),
+        )
         uow.commit()
     tracker.event("HOLD", f"held {', '.join(s.label for s in seats)} until {expires:%H:%M:%S}")
     return _hold_result(ticket_id, code, info, seats, expires, tracker)
@@ -462,9 +471,18 @@ def _hold_optimistic(
                     raise _unavailable(
                         _lost_to_constraint(box, show_id, wanted, exc, now), tracker
                     ) from exc
-                _audit(uow, ctx, now, "HOLD", entity_id=ticket_id, show_id=show_id, code=code,
-                       seats=[s.label for s in seats_now], strategy=ctx.strategy.value,
-                       attempts=tracker.attempts)  # fmt: skip
+                _audit(
+                    uow,
+                    ctx,
+                    now,
+                    "HOLD",
+                    entity_id=ticket_id,
+                    show_id=show_id,
+                    code=code,
+                    seats=[s.label for s in seats_now],
+                    strategy=ctx.strategy.value,
+                    attempts=tracker.attempts,
+                )
                 uow.commit()
                 tracker.event(
                     "HOLD",
@@ -541,7 +559,8 @@ def _hold_thread(
             tracker.lock_holder = waited_for
             tracker.event(
                 "LOCK_WAIT",
-                f"waited {waited_ms:.0f} ms for the seat lock held by {waited_for or 'another window'}",
+                f"waited {waited_ms:.0f} ms for the seat lock held by "
+                f"{waited_for or 'another window'}",
                 waited_ms,
             )
         # 1. expire stale holds on these seats (own transaction)
@@ -581,8 +600,15 @@ def _hold_thread(
                 uow.booking.release(
                     ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
                 )
-                _audit(uow, ctx, now, "SAFETY_NET", entity_id=ticket_id, show_id=show_id,
-                       seats=[s.label for s in seats])  # fmt: skip
+                _audit(
+                    uow,
+                    ctx,
+                    now,
+                    "SAFETY_NET",
+                    entity_id=ticket_id,
+                    show_id=show_id,
+                    seats=[s.label for s in seats],
+                )
                 uow.commit()
             raise _unavailable(
                 _lost_to_constraint(box, show_id, wanted, exc, now), tracker
@@ -590,8 +616,17 @@ def _hold_thread(
         # 5. the seats' status (committed on its own)
         with box.uows(write=True, label=ctx.counter) as uow:
             uow.booking.force_held(ticket_id, ctx.counter, expires, wanted)
-            _audit(uow, ctx, now, "HOLD", entity_id=ticket_id, show_id=show_id, code=code,
-                   seats=[s.label for s in seats], strategy=ctx.strategy.value)  # fmt: skip
+            _audit(
+                uow,
+                ctx,
+                now,
+                "HOLD",
+                entity_id=ticket_id,
+                show_id=show_id,
+                code=code,
+                seats=[s.label for s in seats],
+                strategy=ctx.strategy.value,
+            )
             uow.commit()
     tracker.event("HOLD", f"held {', '.join(s.label for s in seats)}")
     return _hold_result(ticket_id, code, info, seats, expires, tracker)
@@ -635,8 +670,9 @@ def apply_coupon(
             uow.booking.set_customer(
                 ticket_id, ticket.customer_name, customer_phone.strip() or None
             )
-        _audit(uow, ctx, now, "COUPON_APPLIED", entity_id=ticket_id, code=code,
-               discount=str(discount))  # fmt: skip
+        _audit(
+            uow, ctx, now, "COUPON_APPLIED", entity_id=ticket_id, code=code, discount=str(discount)
+        )
         uow.commit()
     return _quote_of(box, ticket_id, f"{code}: {discount:.2f} off")
 
@@ -746,8 +782,16 @@ def confirm_booking(
         if not rules.hold_is_live(ticket.hold_expires_at, now):
             # The expiry wins: record it now so that nobody is ever charged for lost seats.
             if uow.booking.expire_ticket(ticket_id, now):
-                _audit(uow, ctx, now, "EXPIRY", entity_id=ticket_id, show_id=ticket.show_id,
-                       code=ticket.code, on_late_payment=True)  # fmt: skip
+                _audit(
+                    uow,
+                    ctx,
+                    now,
+                    "EXPIRY",
+                    entity_id=ticket_id,
+                    show_id=ticket.show_id,
+                    code=ticket.code,
+                    on_late_payment=True,
+                )
                 uow.commit()
             raise InvalidState(
                 f"the hold on {ticket.code} ran out before payment; nothing was charged. "
@@ -803,8 +847,17 @@ def confirm_booking(
                 change_due=change,
             )
         )
-        _audit(uow, ctx, now, "SALE", entity_id=ticket_id, show_id=ticket.show_id,
-               code=ticket.code, total=str(ticket.total), mode=pay_mode.value)  # fmt: skip
+        _audit(
+            uow,
+            ctx,
+            now,
+            "SALE",
+            entity_id=ticket_id,
+            show_id=ticket.show_id,
+            code=ticket.code,
+            total=str(ticket.total),
+            mode=pay_mode.value,
+        )
         uow.commit()
     return ConfirmResult(ticket_id, ticket.code, ticket.total, pay_mode, cash, change, payment_id)
 
@@ -841,8 +894,18 @@ def record_failed_payment(
             uow.booking.release(
                 ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
             )
-        _audit(uow, ctx, now, "PAYMENT_FAILED", entity_id=ticket_id, show_id=ticket.show_id,
-               code=ticket.code, mode=pay_mode.value, reason=reason, released=release)  # fmt: skip
+        _audit(
+            uow,
+            ctx,
+            now,
+            "PAYMENT_FAILED",
+            entity_id=ticket_id,
+            show_id=ticket.show_id,
+            code=ticket.code,
+            mode=pay_mode.value,
+            reason=reason,
+            released=release,
+        )
         uow.commit()
 
 
@@ -859,8 +922,9 @@ def release_hold(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> bool
             ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
         ):
             return False
-        _audit(uow, ctx, now, "RELEASE", entity_id=ticket_id, show_id=ticket.show_id,
-               code=ticket.code)  # fmt: skip
+        _audit(
+            uow, ctx, now, "RELEASE", entity_id=ticket_id, show_id=ticket.show_id, code=ticket.code
+        )
         uow.commit()
     return True
 
@@ -883,7 +947,7 @@ def refund_preview(box: BoxOffice, *, ticket_id: int, fee: Decimal | str | None 
     now = box.now()
     with box.uows() as uow:
         cfg = load_settings(uow)
-        ticket, info = _cancellable(uow, ticket_id, now, cfg)
+        ticket, _info = _cancellable(uow, ticket_id, now, cfg)
     fee_value = _money(fee, "fee") if fee is not None else Decimal(cfg.cancellation_fee)
     return rules.compute_refund(total=ticket.total, fee=fee_value or Decimal("0.00"))
 
@@ -953,14 +1017,28 @@ def cancel_booking(
                 approved_by_id=who.staff_id,
             )
         )
-        _audit(uow, ctx, now, "CANCEL_REFUND", entity_id=ticket_id, show_id=info.show_id,
-               code=ticket.code, refund=str(refund), fee=str(fee_value), approved_by=who.username,
-               reason=reason)  # fmt: skip
+        _audit(
+            uow,
+            ctx,
+            now,
+            "CANCEL_REFUND",
+            entity_id=ticket_id,
+            show_id=info.show_id,
+            code=ticket.code,
+            refund=str(refund),
+            fee=str(fee_value),
+            approved_by=who.username,
+            reason=reason,
+        )
         uow.commit()
     return RefundResult(
-        ticket_id, ticket.code, refund, fee_value or Decimal("0.00"), PaymentMode(original.mode),
+        ticket_id,
+        ticket.code,
+        refund,
+        fee_value or Decimal("0.00"),
+        PaymentMode(original.mode),
         who.username,
-    )  # fmt: skip
+    )
 
 
 # --------------------------------------------------------------------------- expiry
@@ -982,8 +1060,9 @@ def expire_holds(box: BoxOffice, ctx: CounterContext | None = None, *, limit: in
             ticket = uow.booking.ticket(tid)
             if ticket is not None and uow.booking.expire_ticket(tid, now):
                 count += 1
-                _audit(uow, who, now, "EXPIRY", entity_id=tid, show_id=ticket.show_id,
-                       code=ticket.code)  # fmt: skip
+                _audit(
+                    uow, who, now, "EXPIRY", entity_id=tid, show_id=ticket.show_id, code=ticket.code
+                )
         uow.commit()
     return count
 

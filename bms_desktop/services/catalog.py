@@ -27,9 +27,15 @@ from bms_desktop.services.ports import (
 
 
 def _audit(
-    uow: UnitOfWork, ctx: CounterContext, now: datetime, action: str, entity: str,
-    entity_id: object, show_id: int | None = None, **details: object,
-) -> None:  # fmt: skip
+    uow: UnitOfWork,
+    ctx: CounterContext,
+    now: datetime,
+    action: str,
+    entity: str,
+    entity_id: object,
+    show_id: int | None = None,
+    **details: object,
+) -> None:
     uow.audit.add(
         AuditRecord(
             at=now,
@@ -65,7 +71,9 @@ def add_seat_type(
         raise ValidationError("a base price cannot be negative", field="base_price")
     with box.uows(write=True, label=ctx.counter) as uow:
         uow.catalog.add_seat_type(SeatTypeRecord(code, _text(name, "name", 40), base_price, rank))
-        _audit(uow, ctx, box.now(), "SEAT_TYPE_ADDED", "seat_type", code, base_price=str(base_price))
+        _audit(
+            uow, ctx, box.now(), "SEAT_TYPE_ADDED", "seat_type", code, base_price=str(base_price)
+        )
         uow.commit()
     return code
 
@@ -164,7 +172,9 @@ def add_movie(
         raise ValidationError("a runtime is 1 to 600 minutes", field="runtime_min")
     cert = certificate.strip().upper()
     if cert not in CERTIFICATES:
-        raise ValidationError(f"a certificate is one of {', '.join(CERTIFICATES)}", field="certificate")
+        raise ValidationError(
+            f"a certificate is one of {', '.join(CERTIFICATES)}", field="certificate"
+        )
     langs = ",".join(x.strip() for x in languages.split(",") if x.strip())
     if not langs:
         raise ValidationError("give at least one language", field="languages")
@@ -312,7 +322,17 @@ def schedule_show(
             seat_prices=seat_prices,
             scratch=scratch,
         )
-        _audit(uow, ctx, now, "SHOW_SCHEDULED", "show", show_id, show_id=show_id,
-               movie_id=movie_id, screen_id=screen_id, starts_at=starts_at.isoformat())  # fmt: skip
+        _audit(
+            uow,
+            ctx,
+            now,
+            "SHOW_SCHEDULED",
+            "show",
+            show_id,
+            show_id=show_id,
+            movie_id=movie_id,
+            screen_id=screen_id,
+            starts_at=starts_at.isoformat(),
+        )
         uow.commit()
     return show_id

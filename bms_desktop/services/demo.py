@@ -39,10 +39,25 @@ DEMO_STAFF: tuple[tuple[str, str, Role, str], ...] = (
 )
 
 CITIES = (
-    ("Mumbai", "Maharashtra", (("Regal Colaba", "Colaba Causeway"), ("Galaxy Bandra", "Hill Road, Bandra West"))),
-    ("Bengaluru", "Karnataka", (("Lakeside Cinemas", "Ulsoor Lake Road"), ("Orion Multiplex", "Rajajinagar"))),
-    ("Delhi", "Delhi", (("Plaza Connaught Place", "Connaught Place"), ("Saket Screens", "Press Enclave Marg, Saket"))),
-)  # fmt: skip
+    (
+        "Mumbai",
+        "Maharashtra",
+        (("Regal Colaba", "Colaba Causeway"), ("Galaxy Bandra", "Hill Road, Bandra West")),
+    ),
+    (
+        "Bengaluru",
+        "Karnataka",
+        (("Lakeside Cinemas", "Ulsoor Lake Road"), ("Orion Multiplex", "Rajajinagar")),
+    ),
+    (
+        "Delhi",
+        "Delhi",
+        (
+            ("Plaza Connaught Place", "Connaught Place"),
+            ("Saket Screens", "Press Enclave Marg, Saket"),
+        ),
+    ),
+)
 
 MOVIES = (
     # title, languages, genre, rating, certificate, runtime
@@ -80,7 +95,7 @@ def demo_passwords(box: BoxOffice) -> tuple[tuple[str, str, str], ...]:
         if uow.settings.get(DEMO_SETTING) != "1":
             return ()
         raw = uow.settings.get(DEMO_PASSWORDS_SETTING) or "[]"
-    return tuple(tuple(x) for x in json.loads(raw))  # type: ignore[misc]
+    return tuple((str(u), str(r), str(p)) for u, r, p in json.loads(raw))
 
 
 def is_demo(box: BoxOffice) -> bool:
@@ -116,11 +131,19 @@ def seed_demo(
         )
         uow.commit()
     for code, name, _price in DEFAULT_SEAT_TYPES:
-        base = {"GOLD": Decimal("150.00"), "PLATINUM": Decimal("150.00"), "DIAMOND": Decimal("150.00")}
+        base = {
+            "GOLD": Decimal("150.00"),
+            "PLATINUM": Decimal("150.00"),
+            "DIAMOND": Decimal("150.00"),
+        }
         catalog.add_seat_type(
-            box, ctx, code=code, name=name, base_price=base[code],
+            box,
+            ctx,
+            code=code,
+            name=name,
+            base_price=base[code],
             rank={"GOLD": 1, "PLATINUM": 2, "DIAMOND": 3}[code],
-        )  # fmt: skip
+        )
     for username, full_name, role, password in DEMO_STAFF:
         auth.add_staff(
             box, ctx, username=username, full_name=full_name, role=role, password=password
@@ -140,25 +163,34 @@ def seed_demo(
                 layout_name, layout = layouts[li % len(layouts)]
                 li += 1
                 screen_id = catalog.add_screen(
-                    box, ctx, theater_id=theater_id, name=f"Screen {n + 1} · {layout_name}",
+                    box,
+                    ctx,
+                    theater_id=theater_id,
+                    name=f"Screen {n + 1} · {layout_name}",
                     layout_text=layout,
-                )  # fmt: skip
+                )
                 screens.append((screen_id, theater_id, city))
     movie_ids = []
     for title, langs, genre, rating, cert, runtime in MOVIES:
         movie_ids.append(
             catalog.add_movie(
-                box, ctx, title=title, languages=langs, genre=genre, rating=Decimal(rating),
-                certificate=cert, runtime_min=runtime,
+                box,
+                ctx,
+                title=title,
+                languages=langs,
+                genre=genre,
+                rating=Decimal(rating),
+                certificate=cert,
+                runtime_min=runtime,
                 synopsis=f"{title}: a {genre.lower()} in {langs.replace(',', ' and ')}.",
-            )  # fmt: skip
+            )
         )
     _pricing_rules(box, ctx, theaters[0], movie_ids[6])
     _coupons(box, ctx)
     tz = ZoneInfo(DEMO_TZ)
     now = box.now()
     today = now.astimezone(tz).date()
-    langs = {mid: MOVIES[i][1].split(",") for i, mid in enumerate(movie_ids)}
+    movie_langs = {mid: MOVIES[i][1].split(",") for i, mid in enumerate(movie_ids)}
     first_today: list[int] = []
     for si, (screen_id, _theater_id, _city) in enumerate(screens):
         for d in range(days):
@@ -168,12 +200,17 @@ def seed_demo(
                 if starts <= now + timedelta(minutes=10):
                     continue
                 movie_id = movie_ids[(si * 3 + d + k) % len(movie_ids)]
-                lang = langs[movie_id][(d + k) % len(langs[movie_id])]
+                lang = movie_langs[movie_id][(d + k) % len(movie_langs[movie_id])]
                 fmt = "IMAX 3D" if (si + k) % 5 == 0 else ("3D" if (si + k) % 3 == 0 else "2D")
                 show_id = catalog.schedule_show(
-                    box, ctx, movie_id=movie_id, screen_id=screen_id,
-                    starts_at=starts.astimezone(UTC), language=lang, format=fmt,
-                )  # fmt: skip
+                    box,
+                    ctx,
+                    movie_id=movie_id,
+                    screen_id=screen_id,
+                    starts_at=starts.astimezone(UTC),
+                    language=lang,
+                    format=fmt,
+                )
                 if d == 0 or (d == 1 and len(first_today) < len(screens)):
                     first_today.append(show_id)
     sold, held = (0, 0)
@@ -189,16 +226,55 @@ def seed_demo(
     )
 
 
-def _pricing_rules(box: BoxOffice, ctx: CounterContext, premium_theater: int, event_movie: int) -> None:
+def _pricing_rules(
+    box: BoxOffice, ctx: CounterContext, premium_theater: int, event_movie: int
+) -> None:
     rules = (
-        NewPricingRule("Platinum seats", PricingRuleKind.SEAT_TYPE, multiplier=Decimal("1.5"), seat_type="PLATINUM"),
-        NewPricingRule("Diamond recliners", PricingRuleKind.SEAT_TYPE, multiplier=Decimal("2.2"), seat_type="DIAMOND"),
-        NewPricingRule("Weekend", PricingRuleKind.DAY_OF_WEEK, multiplier=Decimal("1.2"), days_mask=WEEKEND_MASK),
-        NewPricingRule("Prime time", PricingRuleKind.TIME_WINDOW, multiplier=Decimal("1.3"), start_time=time(18, 0), end_time=time(22, 30)),
-        NewPricingRule("Morning saver", PricingRuleKind.TIME_WINDOW, multiplier=Decimal("0.8"), start_time=time(6, 0), end_time=time(12, 0)),
-        NewPricingRule("Regal heritage hall", PricingRuleKind.THEATER_MOVIE, base_price=Decimal("180.00"), theater_id=premium_theater),
-        NewPricingRule("The Last Innings premiere", PricingRuleKind.THEATER_MOVIE, base_price=Decimal("200.00"), movie_id=event_movie),
-    )  # fmt: skip
+        NewPricingRule(
+            "Platinum seats",
+            PricingRuleKind.SEAT_TYPE,
+            multiplier=Decimal("1.5"),
+            seat_type="PLATINUM",
+        ),
+        NewPricingRule(
+            "Diamond recliners",
+            PricingRuleKind.SEAT_TYPE,
+            multiplier=Decimal("2.2"),
+            seat_type="DIAMOND",
+        ),
+        NewPricingRule(
+            "Weekend",
+            PricingRuleKind.DAY_OF_WEEK,
+            multiplier=Decimal("1.2"),
+            days_mask=WEEKEND_MASK,
+        ),
+        NewPricingRule(
+            "Prime time",
+            PricingRuleKind.TIME_WINDOW,
+            multiplier=Decimal("1.3"),
+            start_time=time(18, 0),
+            end_time=time(22, 30),
+        ),
+        NewPricingRule(
+            "Morning saver",
+            PricingRuleKind.TIME_WINDOW,
+            multiplier=Decimal("0.8"),
+            start_time=time(6, 0),
+            end_time=time(12, 0),
+        ),
+        NewPricingRule(
+            "Regal heritage hall",
+            PricingRuleKind.THEATER_MOVIE,
+            base_price=Decimal("180.00"),
+            theater_id=premium_theater,
+        ),
+        NewPricingRule(
+            "The Last Innings premiere",
+            PricingRuleKind.THEATER_MOVIE,
+            base_price=Decimal("200.00"),
+            movie_id=event_movie,
+        ),
+    )
     for rule in rules:
         catalog.add_pricing_rule(box, ctx, rule)
 
@@ -206,13 +282,43 @@ def _pricing_rules(box: BoxOffice, ctx: CounterContext, premium_theater: int, ev
 def _coupons(box: BoxOffice, ctx: CounterContext) -> None:
     now = box.now()
     coupons = (
-        NewCoupon("WELCOME10", CouponKind.PERCENT, Decimal("10"), "10% off, up to 100", max_discount=Decimal("100")),
-        NewCoupon("FLAT50", CouponKind.FIXED, Decimal("50"), "50 off orders of 300 or more", min_amount=Decimal("300")),
-        NewCoupon("FIRSTSHOW", CouponKind.PERCENT, Decimal("20"), "20% off, once per customer", per_customer_limit=1),
-        NewCoupon("LIMITED5", CouponKind.FIXED, Decimal("75"), "75 off, first five sales only", usage_limit=5),
-        NewCoupon("DIWALI24", CouponKind.PERCENT, Decimal("25"), "expired festival offer",
-                  valid_from=now - timedelta(days=400), valid_to=now - timedelta(days=30)),
-    )  # fmt: skip
+        NewCoupon(
+            "WELCOME10",
+            CouponKind.PERCENT,
+            Decimal("10"),
+            "10% off, up to 100",
+            max_discount=Decimal("100"),
+        ),
+        NewCoupon(
+            "FLAT50",
+            CouponKind.FIXED,
+            Decimal("50"),
+            "50 off orders of 300 or more",
+            min_amount=Decimal("300"),
+        ),
+        NewCoupon(
+            "FIRSTSHOW",
+            CouponKind.PERCENT,
+            Decimal("20"),
+            "20% off, once per customer",
+            per_customer_limit=1,
+        ),
+        NewCoupon(
+            "LIMITED5",
+            CouponKind.FIXED,
+            Decimal("75"),
+            "75 off, first five sales only",
+            usage_limit=5,
+        ),
+        NewCoupon(
+            "DIWALI24",
+            CouponKind.PERCENT,
+            Decimal("25"),
+            "expired festival offer",
+            valid_from=now - timedelta(days=400),
+            valid_to=now - timedelta(days=30),
+        ),
+    )
     for coupon in coupons:
         catalog.add_coupon(box, ctx, coupon)
 
@@ -255,10 +361,13 @@ def _sell_some(box: BoxOffice, show_ids: list[int], rng: random.Random) -> tuple
                 else:
                     mode = modes[rng.randrange(len(modes))]
                     booking.confirm_booking(
-                        box, ctx, ticket_id=hold.ticket_id, mode=mode,
+                        box,
+                        ctx,
+                        ticket_id=hold.ticket_id,
+                        mode=mode,
                         tendered=hold.quote.total + 100 if mode == PaymentMode.CASH else None,
                         customer_phone=f"98{rng.randrange(10**8):08d}",
-                    )  # fmt: skip
+                    )
                     sold += len(group)
             except DomainError:
                 continue

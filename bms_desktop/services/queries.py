@@ -84,7 +84,9 @@ def find_shows(
         starts_from = starts_to = None
         if on_date is not None:
             starts_from = datetime.combine(on_date, time(0), tz).astimezone(UTC)
-            starts_to = datetime.combine(on_date + timedelta(days=days), time(0), tz).astimezone(UTC)
+            starts_to = datetime.combine(on_date + timedelta(days=days), time(0), tz).astimezone(
+                UTC
+            )
         flt = ShowFilter(
             city_id=city_id,
             theater_id=theater_id,
@@ -210,7 +212,7 @@ def quote_seats(
         info = uow.booking.show_info(show_id)
         if info is None:
             raise NotFound(f"show {show_id} does not exist")
-        seats = [s for s in uow.booking.seats(show_id, sorted(wanted), lock=False)]
+        seats = uow.booking.seats(show_id, sorted(wanted), lock=False)
         base = {t.code: t.base_price for t in uow.queries.seat_types()}
         rule_specs = uow.catalog.pricing_rules()
         local_start = info.starts_at.astimezone(ZoneInfo(info.timezone))
@@ -333,5 +335,7 @@ def find_bookings(box: BoxOffice, text: str) -> list[BookingView]:
             return [_booking_view(uow, ticket.ticket_id, now)]
         digits = "".join(ch for ch in query if ch.isdigit() or ch == "+")
         if len(digits) >= 6:
-            return [_booking_view(uow, t.ticket_id, now) for t in uow.booking.tickets_by_phone(digits)]
+            return [
+                _booking_view(uow, t.ticket_id, now) for t in uow.booking.tickets_by_phone(digits)
+            ]
     return []

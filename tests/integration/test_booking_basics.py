@@ -31,10 +31,15 @@ def test_hold_then_confirm_sells_the_seats(box, strategy):
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_second_counter_is_told_who_holds_the_seat(box, strategy):
     world = build_world(box)
-    booking.hold_seats(box, clerk("Counter 1"), show_id=world.show_id, show_seat_ids=world.seat_ids[:2])
+    booking.hold_seats(
+        box, clerk("Counter 1"), show_id=world.show_id, show_seat_ids=world.seat_ids[:2]
+    )
     with pytest.raises(SeatsUnavailable) as err:
         booking.hold_seats(
-            box, clerk("Counter 2", strategy), show_id=world.show_id, show_seat_ids=world.seat_ids[1:3]
+            box,
+            clerk("Counter 2", strategy),
+            show_id=world.show_id,
+            show_seat_ids=world.seat_ids[1:3],
         )
     failures = err.value.failures
     assert [(f.reason, f.by_counter) for f in failures] == [(FailureReason.HELD, "Counter 1")]
@@ -52,8 +57,14 @@ def test_expired_hold_reads_free_and_late_payment_is_refused(box, clock):
     smap = queries.get_seat_map(box, world.show_id).by_id()
     assert smap[world.seat_ids[0]].status == SeatStatus.AVAILABLE
     with pytest.raises(InvalidState, match="ran out"):
-        booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="1000")
+        booking.confirm_booking(
+            box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="1000"
+        )
     assert queries.get_booking(box, held.ticket_id).status == TicketStatus.EXPIRED
-    again = booking.hold_seats(box, clerk("Counter 2", Strategy.OPTIMISTIC), show_id=world.show_id,
-                               show_seat_ids=world.seat_ids[:1])
+    again = booking.hold_seats(
+        box,
+        clerk("Counter 2", Strategy.OPTIMISTIC),
+        show_id=world.show_id,
+        show_seat_ids=world.seat_ids[:1],
+    )
     assert again.seat_labels == held.seat_labels

@@ -108,7 +108,15 @@ def test_seed_builds_the_demo_and_refuses_a_second_time_without_force(tmp_path):
     assert first.returncode == 0, first.stderr
     out = first.stdout
     assert "Demo box office created" in out
-    for needle in ("cities", "cinemas", "screens", "movies", "shows", "staff", "password: asha-demo"):
+    for needle in (
+        "cities",
+        "cinemas",
+        "screens",
+        "movies",
+        "shows",
+        "staff",
+        "password: asha-demo",
+    ):
         assert needle in out
     again = run_cli("seed", "--db", db, data_dir=tmp_path)
     assert_refused(again, "already holds data", "--force")

@@ -15,7 +15,9 @@ from tests.support.builders import build_world
 
 def test_models_and_migrations_agree(wiring):
     with wiring.engines.read.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+        diffs = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
     assert diffs == []
     assert schema_status(wiring.engines).current == head_revision()
 
@@ -30,7 +32,9 @@ def _insert_audit(conn) -> None:
     )
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET action = 'X'", "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET action = 'X'", "DELETE FROM audit_events"]
+)
 def test_audit_rows_can_be_neither_updated_nor_deleted(wiring, statement):
     with wiring.engines.write.connect() as conn:
         conn.begin()
@@ -41,7 +45,10 @@ def test_audit_rows_can_be_neither_updated_nor_deleted(wiring, statement):
             conn.execute(text(statement))
         conn.rollback()
         conn.begin()
-        assert conn.execute(text("SELECT count(*), min(action) FROM audit_events")).one() == (1, "TEST")
+        assert conn.execute(text("SELECT count(*), min(action) FROM audit_events")).one() == (
+            1,
+            "TEST",
+        )
         conn.rollback()
 
 

@@ -3,10 +3,12 @@ services (so every rule applies)."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from bms_desktop.domain.errors import DomainError
 from bms_desktop.domain.model import DEFAULT_SEAT_TYPES, Role, Strategy
 from bms_desktop.services import catalog
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
@@ -28,19 +30,28 @@ def build_world(
 ) -> World:
     ctx = SYSTEM
     for code, name, price in DEFAULT_SEAT_TYPES:
-        try:
+        with contextlib.suppress(DomainError, Exception):  # already there (second world)
             catalog.add_seat_type(box, ctx, code=code, name=name, base_price=Decimal(price), rank=1)
-        except Exception:  # noqa: BLE001 - already there (second world in one database)
-            pass
     city = catalog.add_city(box, ctx, name=f"Testpur {box.now().timestamp()}")
     theater = catalog.add_theater(box, ctx, city_id=city, name="Test Cinema")
     screen = catalog.add_screen(box, ctx, theater_id=theater, name="Screen 1", layout_text=layout)
     movie = catalog.add_movie(
-        box, ctx, title="Test Movie", languages="Hindi", genre="Drama",
-        rating=Decimal("7.5"), certificate="U", runtime_min=120,
-    )  # fmt: skip
+        box,
+        ctx,
+        title="Test Movie",
+        languages="Hindi",
+        genre="Drama",
+        rating=Decimal("7.5"),
+        certificate="U",
+        runtime_min=120,
+    )
     show = catalog.schedule_show(
-        box, ctx, movie_id=movie, screen_id=screen, starts_at=box.now() + starts_in, language="Hindi"
+        box,
+        ctx,
+        movie_id=movie,
+        screen_id=screen,
+        starts_at=box.now() + starts_in,
+        language="Hindi",
     )
     from bms_desktop.services.queries import get_seat_map
 
