@@ -408,7 +408,12 @@ class SqlBookingRepository(_Repo, BookingRepository):
         if versioned:
             stmt = (
                 update(SS)
-                .where(tuple_(SS.c.id, SS.c.version).in_(versioned), SS.c.status == "AVAILABLE")
+                .where(
+                    # "id IN" first lets SQLite use the primary key; a row-value IN alone scans
+                    SS.c.id.in_([sid for sid, _v in versioned]),
+                    tuple_(SS.c.id, SS.c.version).in_(versioned),
+                    SS.c.status == "AVAILABLE",
+                )
                 .values(**_HOLD_SET)
                 .returning(SS.c.id)
             )
