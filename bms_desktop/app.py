@@ -70,6 +70,7 @@ def _wipe(db_url: str) -> None:
 
 
 def run_seed(cfg: RunConfig, *, force: bool = False, days: int = 14) -> int:
+    _start_logging(cfg, "seed")
     if not 1 <= days <= 60:
         raise StartupError("--days must be between 1 and 60")
     wiring = connect(cfg.db_url)
@@ -91,6 +92,7 @@ def run_seed(cfg: RunConfig, *, force: bool = False, days: int = 14) -> int:
         raise StartupError(str(exc)) from exc
     finally:
         wiring.close()
+    log.info("demo box office created in %s (%.1f s)", _where(cfg.db_url), took)
     print(f"Demo box office created in {_where(cfg.db_url)} ({took:.1f} s):")
     for name, count in summary.counts.items():
         print(f"  {count:>8,}  {name}")
@@ -114,6 +116,16 @@ def run_db(cfg: RunConfig, action: str) -> int:
     return 0
 
 
+def _start_logging(cfg: RunConfig, command: str) -> None:
+    """Rotating log in <data dir>/logs (bms_desktop.logsetup) and one line about this run."""
+    from bms_desktop import logsetup
+
+    path = logsetup.setup_logging(cfg.data_dir)
+    log.info(
+        "%s: %s, database %s, log %s", command, logsetup.runtime_summary(), _where(cfg.db_url), path
+    )
+
+
 def _where(db_url: str) -> str:
     if db_url.startswith("sqlite"):
         return db_url.split("///", 1)[1]
@@ -124,6 +136,10 @@ def run_smoke(cfg: RunConfig) -> int:
     """Self-test: open the database, one write transaction, main window offscreen, quit."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     t0 = time.perf_counter()
+    from bms_desktop import logsetup
+
+    _start_logging(cfg, "smoke")
+    logsetup.install_excepthook(None)  # logged and printed; no dialog that would wait offscreen
     wiring = connect(cfg.db_url)
     try:
         with wiring.box.uows(write=True, label="smoke") as uow:
@@ -140,10 +156,18 @@ def run_smoke(cfg: RunConfig) -> int:
         f"committed, {built} built offscreen, {APP_NAME} {__version__}, Python "
         f"{sys.version.split()[0]}, {took:.0f} ms"
     )
+    log.info("smoke test passed in %.0f ms", took)
     return 0
 
 
 def run_gui(cfg: RunConfig) -> int:
+    from bms_desktop import logsetup
+
+    logsetup.ensure_std_streams()  # no console (windowed build, pythonw): prints go to the log
+    _start_logging(cfg, "app")
+    from bms_desktop.gui.crash_dialog import show_crash
+
+    logsetup.install_excepthook(show_crash)  # logged, then "Something went wrong" with the log path
     from bms_desktop.gui.launcher import LaunchOptions, launch
 
     if cfg.demo and not _has_demo(cfg):
