@@ -1,0 +1,217 @@
+"""A supervisor signs in on the clerk's terminal to approve one action (a cancellation and refund).
+
+The sign-in goes through ``auth.login`` (audited, with the lockout). A clerk's credentials are
+refused here with a message; the service that performs the action checks the approver's role again,
+so a bypassed dialog approves nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bms_desktop.domain.errors import DomainError, PermissionDenied, ValidationError
+from bms_desktop.domain.model import Role
+from bms_desktop.gui.dialogs.common import (
+    DialogHeader,
+    MessageLabel,
+    separator,
+    styled_button,
+    styled_label,
+    wait_cursor,
+)
+from bms_desktop.gui.formatting import money
+from bms_desktop.services import auth
+from bms_desktop.services.context import BoxOffice, CounterContext
+
+
+class SupervisorApprovalDialog(QDialog):
+    """``ask()`` returns the approving supervisor's CounterContext, or None."""
+
+    def __init__(
+        self,
+        box: BoxOffice,
+        *,
+        counter: str,
+        action_text: str,
+        amount: Decimal | None = None,
+        amount_label: str = "Amount",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._box = box
+        self._counter = counter
+        self.approver: CounterContext | None = None
+        self.setObjectName("approvalDialog")
+        self.setWindowTitle("Supervisor approval")
+        self.setModal(True)
+        self._build()
+        self.load(action_text, amount, amount_label)
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.header = DialogHeader(
+            "Supervisor approval",
+            f"{self._counter} needs a supervisor to sign in here and approve this.",
+            self,
+        )
+        outer.addWidget(self.header)
+
+        body = QVBoxLayout()
+        body.setContentsMargins(20, 16, 20, 16)
+        body.setSpacing(12)
+        outer.addLayout(body, 1)
+
+        card = QFrame(self)
+        card.setProperty("class", "card")
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(14, 12, 14, 12)
+        card_layout.setSpacing(4)
+        card_layout.addWidget(styled_label("To approve", "muted", card))
+        self.action_label = styled_label("", "heading", card)
+        self.action_label.setObjectName("approvalAction")
+        self.action_label.setWordWrap(True)
+        card_layout.addWidget(self.action_label)
+        amount_row = QHBoxLayout()
+        amount_row.setSpacing(8)
+        self.amount_caption = styled_label("", "muted", card)
+        self.amount_value = styled_label("", "total", card)
+        self.amount_value.setObjectName("approvalAmount")
+        amount_row.addWidget(self.amount_caption, 0, Qt.AlignmentFlag.AlignBaseline)
+        amount_row.addWidget(self.amount_value, 0, Qt.AlignmentFlag.AlignBaseline)
+        amount_row.addStretch(1)
+        card_layout.addLayout(amount_row)
+        body.addWidget(card)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(10)
+        self.username_edit = QLineEdit(self)
+        self.username_edit.setObjectName("supervisorEdit")
+        self.username_edit.setMaxLength(40)
+        self.username_edit.setPlaceholderText("supervisor's staff name")
+        self.password_edit = QLineEdit(self)
+        self.password_edit.setObjectName("supervisorPasswordEdit")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("&Supervisor", self.username_edit)
+        form.addRow("&Password", self.password_edit)
+        body.addLayout(form)
+        self.message = MessageLabel(self)
+        body.addWidget(self.message)
+        body.addStretch(1)
+
+        outer.addWidget(separator(self))
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(20, 12, 20, 14)
+        buttons.setSpacing(8)
+        buttons.addStretch(1)
+        self.cancel_button = styled_button("Cancel", None, self)
+        self.cancel_button.clicked.connect(self.reject)
+        self.approve_button = styled_button("Approve", "primary", self)
+        self.approve_button.setObjectName("approveButton")
+        self.approve_button.setDefault(True)
+        self.approve_button.setAutoDefault(True)
+        self.approve_button.clicked.connect(self._on_approve_button_clicked)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.approve_button)
+        outer.addLayout(buttons)
+        self.setMinimumWidth(460)
+
+    # ------------------------------------------------------------------ load / save
+
+    def load(self, action_text: str, amount: Decimal | None, amount_label: str) -> None:
+        self.action_label.setText(action_text)
+        has_amount = amount is not None
+        self.amount_caption.setVisible(has_amount)
+        self.amount_value.setVisible(has_amount)
+        if amount is not None:
+            self.amount_caption.setText(amount_label)
+            self.amount_value.setText(money(amount))
+        self.username_edit.clear()
+        self.password_edit.clear()
+        self.message.clear_message()
+        self.username_edit.setFocus()
+
+    def save(self) -> CounterContext:
+        username = self.username_edit.text().strip()
+        password = self.password_edit.text()
+        if not username:
+            raise ValidationError("enter the supervisor's staff name", field="username")
+        if not password:
+            raise ValidationError("enter the supervisor's password", field="password")
+        with wait_cursor():
+            staff = auth.login(
+                self._box, username=username, password=password, counter=self._counter
+            )
+        if not staff.role.at_least(Role.SUPERVISOR):
+            raise PermissionDenied(
+                f"{staff.username} is a {staff.role.value.lower()}; a supervisor or an "
+                "administrator must approve this"
+            )
+        return CounterContext(
+            counter=self._counter,
+            staff_id=staff.staff_id,
+            username=staff.username,
+            role=staff.role,
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def approve(self) -> bool:
+        """What the Approve button does; True when the dialog accepted."""
+        try:
+            self.approver = self.save()
+        except DomainError as exc:
+            self.message.show_error(exc.message)
+            if getattr(exc, "field", None) == "username" or isinstance(exc, PermissionDenied):
+                self.username_edit.selectAll()
+                self.username_edit.setFocus()
+            self.password_edit.clear()
+            if not isinstance(exc, PermissionDenied) and getattr(exc, "field", None) != "username":
+                self.password_edit.setFocus()
+            return False
+        self.accept()
+        return True
+
+    @Slot()
+    def _on_approve_button_clicked(self) -> None:
+        self.approve()
+
+    @classmethod
+    def ask(
+        cls,
+        box: BoxOffice,
+        *,
+        counter: str,
+        action_text: str,
+        amount: Decimal | None = None,
+        amount_label: str = "Amount",
+        parent: QWidget | None = None,
+    ) -> CounterContext | None:
+        dialog = cls(
+            box,
+            counter=counter,
+            action_text=action_text,
+            amount=amount,
+            amount_label=amount_label,
+            parent=parent,
+        )
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.approver
+            return None
+        finally:
+            dialog.deleteLater()

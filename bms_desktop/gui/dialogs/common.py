@@ -1,0 +1,212 @@
+"""Pieces every dialog uses: the message line, the header strip, a busy indicator for work that
+runs off the GUI thread, and a yes/no confirmation whose ``ask()`` tests can replace."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Literal, TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bms_desktop.gui.formatting import sentence
+from bms_desktop.gui.theme import app_icon, set_style_property
+
+T = TypeVar("T")
+MessageKind = Literal["error", "warning", "info", "success"]
+
+
+class MessageLabel(QLabel):
+    """One message in a dialog, in a coloured box; hidden while there is nothing to say.
+
+    Service messages arrive as clauses ("a password needs at least 8 characters"); they are shown
+    as sentences. ``kind`` selects the ``QLabel[banner=...]`` style.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialogMessage")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setProperty("banner", "error")
+        self.kind: MessageKind | None = None
+        self.hide()
+
+    def show_message(self, text: str, kind: MessageKind = "error", *, rich: bool = False) -> None:
+        self.kind = kind
+        self.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        if rich:
+            self.setOpenExternalLinks(True)
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        else:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setText(text if rich else sentence(text))
+        set_style_property(self, "banner", kind)
+        self.show()
+
+    def show_error(self, text: str) -> None:
+        self.show_message(text, "error")
+
+    def show_warning(self, text: str) -> None:
+        self.show_message(text, "warning")
+
+    def show_info(self, text: str) -> None:
+        self.show_message(text, "info")
+
+    def show_success(self, text: str) -> None:
+        self.show_message(text, "success")
+
+    def clear_message(self) -> None:
+        self.kind = None
+        self.clear()
+        self.hide()
+
+
+def styled_label(text: str = "", cls: str | None = None, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    if cls:
+        label.setProperty("class", cls)
+    return label
+
+
+def styled_button(text: str, role: str | None = None, parent: QWidget | None = None) -> QPushButton:
+    button = QPushButton(text, parent)
+    if role:
+        button.setProperty("role", role)
+    button.setAutoDefault(False)
+    return button
+
+
+class DialogHeader(QFrame):
+    """White strip at the top of a dialog: the app icon, a title and one line under it."""
+
+    def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("class", "header")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 14, 20, 14)
+        layout.setSpacing(14)
+        icon = QLabel(self)
+        icon.setPixmap(app_icon().pixmap(40, 40))
+        icon.setFixedSize(40, 40)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.title = styled_label(title, "title", self)
+        self.subtitle = styled_label(subtitle, "subtitle", self)
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setVisible(bool(subtitle))
+        texts.addWidget(self.title)
+        texts.addWidget(self.subtitle)
+        layout.addLayout(texts, 1)
+
+    def set_subtitle(self, text: str) -> None:
+        self.subtitle.setText(text)
+        self.subtitle.setVisible(bool(text))
+
+
+def separator(parent: QWidget | None = None) -> QFrame:
+    line = QFrame(parent)
+    line.setProperty("class", "separator")
+    line.setFixedHeight(1)
+    return line
+
+
+@contextmanager
+def wait_cursor() -> Iterator[None]:
+    """A busy cursor for short work on the GUI thread (a password check: about 0.1 s)."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+
+class _Relay(QObject):
+    finished = Signal()
+
+
+def run_in_background(parent: QWidget | None, label: str, work: Callable[[], T]) -> T:
+    """Run ``work`` in a worker thread while a modal busy indicator shows ``label``; the GUI
+    keeps painting. Returns its result or raises its exception, on the GUI thread."""
+    outcome: dict[str, object] = {}
+    relay = _Relay()
+    loop = QEventLoop()
+    relay.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the GUI thread below
+            outcome["error"] = exc
+        finally:
+            relay.finished.emit()
+
+    progress = QProgressDialog(label, "", 0, 0, parent)
+    progress.setWindowTitle("Please wait")
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.setMinimumDuration(0)
+    progress.setAutoClose(False)
+    progress.setAutoReset(False)
+    progress.setMinimumWidth(360)
+    progress.show()
+    worker = threading.Thread(target=run, name="bms-background", daemon=True)
+    worker.start()
+    loop.exec()
+    worker.join()
+    progress.close()
+    progress.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+class ConfirmDialog:
+    """A yes/no question. ``ask()`` is what callers use and what tests replace."""
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        *,
+        title: str,
+        text: str,
+        ok_text: str,
+        informative: str = "",
+        danger: bool = False,
+    ) -> bool:
+        box = QMessageBox(parent)
+        box.setWindowTitle(title)
+        box.setIcon(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question)
+        box.setText(text)
+        if informative:
+            box.setInformativeText(informative)
+        ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+        ok.setProperty("role", "danger" if danger else "primary")
+        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        return box.clickedButton() is ok
+
+
+def button_box(*buttons: tuple[QPushButton, QDialogButtonBox.ButtonRole]) -> QDialogButtonBox:
+    box = QDialogButtonBox()
+    for button, role in buttons:
+        box.addButton(button, role)
+    return box
