@@ -253,7 +253,7 @@ def _create_pending(
             hold_expires_at=expires,
             created_at=now,
             customer_name=customer_name,
-            customer_phone=customer_phone,
+            customer_phone=normalise_phone(customer_phone),
         )
     )
     return ticket_id, code
@@ -635,8 +635,15 @@ def _hold_thread(
 # --------------------------------------------------------------------------- coupons
 
 
+def normalise_phone(phone: str | None) -> str | None:
+    """A phone number as stored and compared: digits and '+' only, as ``find_bookings`` searches
+    (so "98450 12345" and "98450-12345" are one customer)."""
+    kept = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
+    return kept or None
+
+
 def _customer_key(phone: str | None) -> str:
-    return (phone or "").strip() or "walk-in"
+    return normalise_phone(phone) or "walk-in"
 
 
 def apply_coupon(
@@ -656,7 +663,7 @@ def apply_coupon(
         if coupon is None:
             raise CouponRejected(f"there is no coupon {code}")
         phone = customer_phone if customer_phone is not None else ticket.customer_phone
-        if coupon.per_customer_limit is not None and not (phone or "").strip():
+        if coupon.per_customer_limit is not None and not normalise_phone(phone):
             raise CouponRejected(
                 f"{code} is limited per customer: enter the customer's phone number first"
             )
@@ -668,7 +675,7 @@ def apply_coupon(
         )
         if customer_phone is not None:
             uow.booking.set_customer(
-                ticket_id, ticket.customer_name, customer_phone.strip() or None
+                ticket_id, ticket.customer_name, normalise_phone(customer_phone)
             )
         _audit(
             uow, ctx, now, "COUPON_APPLIED", entity_id=ticket_id, code=code, discount=str(discount)
@@ -805,7 +812,7 @@ def confirm_booking(
             uow.booking.set_customer(
                 ticket_id,
                 (customer_name or "").strip() or ticket.customer_name,
-                (customer_phone or "").strip() or ticket.customer_phone,
+                normalise_phone(customer_phone) or ticket.customer_phone,
             )
         if ticket.coupon_id is not None:
             coupon = uow.booking.coupon_by_id(ticket.coupon_id)
@@ -1077,6 +1084,7 @@ __all__ = [
     "effective_status",
     "expire_holds",
     "hold_seats",
+    "normalise_phone",
     "record_failed_payment",
     "refund_preview",
     "release_hold",

@@ -18,6 +18,7 @@ from bms_desktop.domain.errors import CouponRejected, NotFound, ValidationError
 from bms_desktop.domain.model import SeatStatus, TicketStatus
 from bms_desktop.domain.pricing import price_seat, round_money
 from bms_desktop.domain.seating import SeatSlot, best_available
+from bms_desktop.services.booking import normalise_phone
 from bms_desktop.services.context import BoxOffice, load_settings
 from bms_desktop.services.dto import (
     BookingView,
@@ -243,7 +244,7 @@ def quote_seats(
             try:
                 if coupon is None:
                     raise CouponRejected(f"there is no coupon {code}")
-                key = (customer_phone or "").strip() or "walk-in"
+                key = normalise_phone(customer_phone) or "walk-in"
                 discount = evaluate_coupon(
                     coupon,
                     subtotal=subtotal,

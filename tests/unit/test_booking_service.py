@@ -598,7 +598,7 @@ def test_confirm_stores_the_customer(box, world):
         customer_phone="98450 12345",
     )
     view = queries.get_booking(box, held.ticket_id)
-    assert (view.customer_name, view.customer_phone) == ("Asha", "98450 12345")
+    assert (view.customer_name, view.customer_phone) == ("Asha", "9845012345")  # digits only
 
 
 # =========================================================================== coupons
@@ -921,3 +921,18 @@ def test_the_sweeper_expires_run_out_holds_and_frees_their_seats(box, clock, fak
     assert booking.expire_holds(box) == 1
     assert booking.expire_holds(box) == 0
     assert fake.tables.tickets[sold.ticket_id].status == "CONFIRMED"
+
+
+def test_a_per_customer_limit_is_not_dodged_by_writing_the_phone_differently(box, fake, world):
+    _coupon(box, "FIRST", CouponKind.PERCENT, "50", per_customer_limit=1)
+    first = _hold(box, world, world.seat_ids[:1])
+    booking.apply_coupon(
+        box, clerk(), ticket_id=first.ticket_id, code="FIRST", customer_phone="9845012345"
+    )
+    booking.confirm_booking(box, clerk(), ticket_id=first.ticket_id, mode="UPI")
+    second = _hold(box, world, world.seat_ids[1:2])
+    with pytest.raises(CouponRejected, match="already used"):
+        booking.apply_coupon(
+            box, clerk(), ticket_id=second.ticket_id, code="FIRST", customer_phone="98450-12345"
+        )
+    assert _used(fake, "FIRST") == 1

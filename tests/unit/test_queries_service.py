@@ -355,3 +355,9 @@ def test_find_bookings_refuses_empty_text_and_finds_nothing_for_an_unknown_code(
     with pytest.raises(ValidationError):
         queries.find_bookings(box, "   ")
     assert queries.find_bookings(box, "BMS-AAAA-AAAA") == []
+
+
+def test_find_bookings_by_phone_whatever_spaces_or_dashes_were_typed(box, world):
+    ticket_id = _booked(box, world, world.seat_ids[:1], phone=" 98450 12345 ")
+    for typed in ("98450 12345", "9845012345", "98450-12345"):
+        assert [b.ticket_id for b in queries.find_bookings(box, typed)] == [ticket_id]
