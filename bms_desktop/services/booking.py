@@ -880,7 +880,10 @@ def record_failed_payment(
 ) -> None:
     """A payment that did not go through: recorded; by default the held seats go back on sale
     (HELD -> AVAILABLE on payment failure). ``release=False`` keeps the hold for another try."""
-    pay_mode = PaymentMode(mode)
+    try:
+        pay_mode = PaymentMode(mode)
+    except ValueError as exc:
+        raise ValidationError(f"unknown payment mode {mode}") from exc
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
         ticket = _pending(uow, ticket_id, now)

@@ -889,6 +889,14 @@ def test_a_failed_payment_can_keep_the_hold_for_another_try(box, fake, world):
     assert statuses == [("FAILED", Decimal("200.00")), ("SUCCESS", Decimal("200.00"))]
 
 
+def test_a_failed_payment_in_an_unknown_mode_is_refused_and_changes_nothing(box, fake, world):
+    held = _hold(box, world, world.seat_ids[:1])
+    with pytest.raises(ValidationError, match="unknown payment mode BITCOIN"):
+        booking.record_failed_payment(box, clerk(), ticket_id=held.ticket_id, mode="BITCOIN")
+    assert fake.tables.payments == {}
+    assert fake.tables.tickets[held.ticket_id].status == "PENDING_PAYMENT"
+
+
 def test_a_failed_payment_after_the_hold_ran_out_is_refused(box, clock, world):
     held = _hold(box, world, world.seat_ids[:1])
     clock.advance(minutes=5)
