@@ -1,0 +1,738 @@
+"""The basket: the seats being sold, what each costs and why, coupon, customer, payment, the hold's
+countdown and the actions (Hold F5, Take payment F9, Release F8, Print).
+
+A view with intents: it shows what the window gives it and emits what the clerk asks for; the
+window runs the service calls (off the GUI thread) and feeds the answers back. Money is shown
+with two decimals; the cash change is worked out live as the clerk types the amount tendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Final
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bms_desktop.domain.model import PaymentMode
+from bms_desktop.domain.pricing import round_money
+from bms_desktop.services.dto import HoldResult, Quote
+
+AMBER_BELOW_S: Final = 60
+RED_BELOW_S: Final = 20
+TICK_MS: Final = 250
+
+COLOUR_NORMAL: Final = "#00694D"
+COLOUR_AMBER: Final = "#A35F00"
+COLOUR_RED: Final = "#C0321A"
+COLOUR_MUTED: Final = "#5F646B"
+COLOUR_GOOD: Final = "#00694D"
+COLOUR_BAD: Final = "#B23A00"
+
+MODE_BUTTONS: Final[tuple[tuple[PaymentMode, str], ...]] = (
+    (PaymentMode.UPI, "&UPI"),
+    (PaymentMode.CREDIT_CARD, "&Card"),
+    (PaymentMode.NETBANKING, "&Netbanking"),
+    (PaymentMode.CASH, "Ca&sh"),
+)
+REFERENCE_HINTS: Final[dict[PaymentMode, str]] = {
+    PaymentMode.UPI: "UPI transaction id (optional)",
+    PaymentMode.CREDIT_CARD: "Card slip / approval code (optional)",
+    PaymentMode.NETBANKING: "Bank reference (optional)",
+}
+
+
+def money(amount: Decimal) -> str:
+    """``₹1,234.50``; negative amounts as ``−₹46.80``."""
+    sign = "−" if amount < 0 else ""
+    return f"{sign}₹{abs(round_money(amount)):,.2f}"
+
+
+def parse_amount(text: str) -> Decimal | None:
+    cleaned = text.strip().replace(",", "").replace("₹", "")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value < 0:
+        return None
+    return round_money(value)
+
+
+def format_countdown(seconds: float) -> str:
+    """``m:ss`` (never negative): ``4:05`` for 245 s."""
+    secs = max(0, int(seconds + 0.999))
+    return f"{secs // 60}:{secs % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentInput:
+    mode: PaymentMode
+    tendered: str
+    reference: str
+    customer_name: str
+    customer_phone: str
+
+
+def _section_label(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    label.setStyleSheet(f"color: {COLOUR_MUTED};")
+    return label
+
+
+class BasketWidget(QWidget):
+    """Signals (intents for the window):
+    hold_requested(), pay_requested(), release_requested(), print_requested(),
+    coupon_submitted(str), coupon_cleared(), hold_expired() (the countdown reached zero).
+    """
+
+    hold_requested = Signal()
+    pay_requested = Signal()
+    release_requested = Signal()
+    print_requested = Signal()
+    coupon_submitted = Signal(str)
+    coupon_cleared = Signal()
+    hold_expired = Signal()
+
+    def __init__(
+        self, parent: QWidget | None = None, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self._labels: tuple[str, ...] = ()
+        self._quote: Quote | None = None
+        self._explanations: dict[str, str] = {}
+        self._hold: HoldResult | None = None
+        self._busy = ""
+        self._expired = False
+        self._expired_emitted = False
+        self._can_print = False
+        self._coupon_ok: bool | None = None
+
+        # --- seats
+        self.title_label = QLabel("Basket", self)
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() + 2)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        self.show_label = QLabel(self)
+        self.show_label.setWordWrap(True)
+        self.show_label.setStyleSheet(f"color: {COLOUR_MUTED};")
+        self.empty_label = QLabel(
+            "No seats yet. Click seats on the map, or press a digit 1-9 on the map for that many "
+            "best seats together.",
+            self,
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet(f"color: {COLOUR_MUTED};")
+        self.lines_table = QTableWidget(0, 3, self)
+        self.lines_table.setHorizontalHeaderLabels(["Seat", "Priced as", "Price"])
+        self.lines_table.verticalHeader().hide()
+        self.lines_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.lines_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lines_table.setShowGrid(False)
+        self.lines_table.setWordWrap(False)
+        self.lines_table.setAccessibleName("Seats in the basket")
+        header = self.lines_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+        row_h = self.fontMetrics().height() + 8
+        self.lines_table.verticalHeader().setDefaultSectionSize(row_h)
+        self._row_h = row_h
+
+        # --- totals
+        self.subtotal_value = QLabel(self)
+        self.discount_caption = QLabel("Discount", self)
+        self.discount_value = QLabel(self)
+        self.total_value = QLabel(self)
+        total_font = QFont(self.font())
+        total_font.setPointSizeF(total_font.pointSizeF() + 5)
+        total_font.setBold(True)
+        self.total_value.setFont(total_font)
+        total_caption = QLabel("Total", self)
+        caption_font = QFont(self.font())
+        caption_font.setBold(True)
+        caption_font.setPointSizeF(caption_font.pointSizeF() + 1)
+        total_caption.setFont(caption_font)
+        for label in (self.subtotal_value, self.discount_value, self.total_value):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        totals = QGridLayout()
+        totals.setContentsMargins(0, 0, 0, 0)
+        totals.setVerticalSpacing(2)
+        totals.addWidget(QLabel("Subtotal", self), 0, 0)
+        totals.addWidget(self.subtotal_value, 0, 1)
+        totals.addWidget(self.discount_caption, 1, 0)
+        totals.addWidget(self.discount_value, 1, 1)
+        totals.addWidget(total_caption, 2, 0)
+        totals.addWidget(self.total_value, 2, 1)
+
+        # --- coupon
+        self.coupon_edit = QLineEdit(self)
+        self.coupon_edit.setPlaceholderText("Coupon code")
+        self.coupon_edit.setAccessibleName("Coupon code")
+        self.coupon_edit.setClearButtonEnabled(True)
+        self.coupon_button = QPushButton("Apply", self)
+        self.coupon_button.setAccessibleName("Apply the coupon")
+        self.coupon_message = QLabel(self)
+        self.coupon_message.setWordWrap(True)
+        self.coupon_message.hide()
+        coupon_row = QHBoxLayout()
+        coupon_row.setSpacing(6)
+        coupon_row.addWidget(self.coupon_edit, 1)
+        coupon_row.addWidget(self.coupon_button)
+
+        # --- customer
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setPlaceholderText("Customer name (optional)")
+        self.name_edit.setAccessibleName("Customer name")
+        self.phone_edit = QLineEdit(self)
+        self.phone_edit.setPlaceholderText("Phone (optional)")
+        self.phone_edit.setAccessibleName("Customer phone")
+        self.phone_edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\+?[0-9 \-]{0,20}"), self)
+        )
+        customer_row = QHBoxLayout()
+        customer_row.setSpacing(6)
+        customer_row.addWidget(self.name_edit, 3)
+        customer_row.addWidget(self.phone_edit, 2)
+
+        # --- payment
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.setExclusive(True)
+        self.mode_buttons: dict[PaymentMode, QPushButton] = {}
+        modes_row = QHBoxLayout()
+        modes_row.setSpacing(4)
+        for i, (mode, text) in enumerate(MODE_BUTTONS):
+            button = QPushButton(text, self)
+            button.setCheckable(True)
+            button.setObjectName("paymentMode")
+            button.setAccessibleName(f"Pay by {mode.label}")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.mode_group.addButton(button, i)
+            self.mode_buttons[mode] = button
+            modes_row.addWidget(button)
+        self.mode_buttons[PaymentMode.UPI].setChecked(True)
+        self.tendered_edit = QLineEdit(self)
+        self.tendered_edit.setPlaceholderText("Cash tendered")
+        self.tendered_edit.setAccessibleName("Cash tendered")
+        self.tendered_edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[0-9,]{0,9}(\.[0-9]{0,2})?"), self)
+        )
+        self.change_label = QLabel(self)
+        self.change_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Short ₹10,000.00"))
+        self.change_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        change_font = QFont(self.font())
+        change_font.setBold(True)
+        self.change_label.setFont(change_font)
+        self.reference_edit = QLineEdit(self)
+        self.reference_edit.setAccessibleName("Payment reference")
+        self.payment_error = QLabel(self)
+        self.payment_error.setWordWrap(True)
+        self.payment_error.setStyleSheet(f"color: {COLOUR_BAD};")
+        self.payment_error.hide()
+        cash_row = QHBoxLayout()
+        cash_row.setSpacing(8)
+        cash_row.addWidget(self.tendered_edit, 1)
+        cash_row.addWidget(self.change_label)
+        self._cash_row = QWidget(self)
+        self._cash_row.setLayout(cash_row)
+        cash_row.setContentsMargins(0, 0, 0, 0)
+
+        # --- hold countdown
+        self.countdown_caption = QLabel("Hold", self)
+        self.countdown_value = QLabel(self)
+        countdown_font = QFont(self.font())
+        countdown_font.setPointSizeF(countdown_font.pointSizeF() + 4)
+        countdown_font.setBold(True)
+        countdown_font.setStyleHint(QFont.StyleHint.Monospace)
+        self.countdown_value.setFont(countdown_font)
+        self.countdown_value.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        self._countdown_frame = QFrame(self)
+        self._countdown_frame.setObjectName("holdCountdown")
+        countdown_row = QHBoxLayout(self._countdown_frame)
+        countdown_row.setContentsMargins(10, 6, 10, 6)
+        countdown_row.addWidget(self.countdown_caption, 1)
+        countdown_row.addWidget(self.countdown_value)
+        self._countdown_frame.hide()
+
+        # --- busy
+        self.busy_label = QLabel(self)
+        self.busy_label.setWordWrap(True)
+        self.busy_label.setStyleSheet(f"color: {COLOUR_AMBER}; font-weight: 600;")
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedHeight(4)
+        self.busy_label.hide()
+        self.busy_bar.hide()
+
+        # --- actions
+        self.hold_button = QPushButton("Hold seats   F5", self)
+        self.release_button = QPushButton("Release   F8", self)
+        self.pay_button = QPushButton("Take payment   F9", self)
+        self.pay_button.setObjectName("primaryAction")
+        self.print_button = QPushButton("Print again", self)
+        pay_font = QFont(self.font())
+        pay_font.setBold(True)
+        pay_font.setPointSizeF(pay_font.pointSizeF() + 1)
+        self.pay_button.setFont(pay_font)
+        self.pay_button.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
+        self.hold_button.setMinimumHeight(self.fontMetrics().height() + 16)
+        self.release_button.setMinimumHeight(self.fontMetrics().height() + 16)
+        self.hold_button.setToolTip(
+            "Hold the selected seats for this counter (F5 or Enter on the map)"
+        )
+        self.release_button.setToolTip("Give the held seats back (F8)")
+        self.pay_button.setToolTip("Take the payment and sell the held seats (F9)")
+        self.print_button.setToolTip("Print the last ticket and receipt again")
+        for button in (self.hold_button, self.release_button, self.pay_button, self.print_button):
+            button.setAutoDefault(False)
+        buttons = QGridLayout()
+        buttons.setHorizontalSpacing(6)
+        buttons.setVerticalSpacing(6)
+        buttons.addWidget(self.hold_button, 0, 0)
+        buttons.addWidget(self.release_button, 0, 1)
+        buttons.addWidget(self.pay_button, 1, 0, 1, 2)
+
+        # --- last sale
+        self.sale_label = QLabel(self)
+        self.sale_label.setWordWrap(True)
+        self.sale_label.setTextFormat(Qt.TextFormat.RichText)
+        self.sale_label.setOpenExternalLinks(True)
+        self.sale_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.sale_label.hide()
+        sale_row = QHBoxLayout()
+        sale_row.addWidget(self.sale_label, 1)
+        sale_row.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.print_button.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.show_label)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.lines_table)
+        layout.addLayout(totals)
+        layout.addWidget(self._hline())
+        layout.addWidget(_section_label("Coupon", self))
+        layout.addLayout(coupon_row)
+        layout.addWidget(self.coupon_message)
+        layout.addWidget(_section_label("Customer", self))
+        layout.addLayout(customer_row)
+        layout.addWidget(_section_label("Payment", self))
+        layout.addLayout(modes_row)
+        layout.addWidget(self._cash_row)
+        layout.addWidget(self.reference_edit)
+        layout.addWidget(self.payment_error)
+        layout.addWidget(self._hline())
+        layout.addWidget(self._countdown_frame)
+        layout.addWidget(self.busy_label)
+        layout.addWidget(self.busy_bar)
+        layout.addLayout(buttons)
+        layout.addLayout(sale_row)
+        layout.addStretch(1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+        self.hold_button.clicked.connect(self.hold_requested)
+        self.release_button.clicked.connect(self.release_requested)
+        self.pay_button.clicked.connect(self.pay_requested)
+        self.print_button.clicked.connect(self.print_requested)
+        self.coupon_button.clicked.connect(self._on_coupon_button_clicked)
+        self.coupon_edit.returnPressed.connect(self._on_coupon_button_clicked)
+        self.coupon_edit.textChanged.connect(self._on_coupon_edit_text_changed)
+        self.tendered_edit.textChanged.connect(self._on_tendered_edit_text_changed)
+        self.tendered_edit.returnPressed.connect(self._on_payment_return_pressed)
+        self.reference_edit.returnPressed.connect(self._on_payment_return_pressed)
+        self.mode_group.idToggled.connect(self._on_mode_group_id_toggled)
+        self._sync()
+
+    def _hline(self) -> QFrame:
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Plain)
+        line.setStyleSheet("color: #DADDE1;")
+        return line
+
+    # ------------------------------------------------------------------ feeding
+
+    def set_show_text(self, text: str) -> None:
+        self.show_label.setText(text)
+        self.show_label.setVisible(bool(text))
+
+    def set_selection(self, labels: Sequence[str], quote: Quote | None = None) -> None:
+        """The seats picked on the map (no hold yet) and, when known, their prices."""
+        if self._hold is not None:
+            return
+        self._labels = tuple(labels)
+        if quote is not None:
+            self._remember_explanations(quote)
+        self._quote = quote if labels else None
+        if not labels:
+            self._set_coupon_message("", None)
+        self._expired = False
+        self._sync()
+
+    def set_quote(self, quote: Quote) -> None:
+        """New prices (a coupon applied or removed, a hold made)."""
+        self._remember_explanations(quote)
+        self._quote = quote
+        if quote.coupon_message:
+            self._set_coupon_message(quote.coupon_message, quote.coupon_code is not None)
+        self._sync()
+
+    def set_hold(self, hold: HoldResult | None, quote: Quote | None = None) -> None:
+        """The seats are held (start the countdown) or no longer held (``None``)."""
+        self._hold = hold
+        self._expired = False
+        self._expired_emitted = False
+        if hold is not None:
+            self._labels = hold.seat_labels
+            self.set_quote(quote or hold.quote)
+            self._timer.start()
+        else:
+            self._timer.stop()
+        self._sync()
+
+    def set_expired(self) -> None:
+        """The hold ran out: nothing can be paid; the seats are free again."""
+        self._hold = None
+        self._expired = True
+        self._timer.stop()
+        self._labels = ()
+        self._quote = None
+        self._sync()
+
+    def set_busy(self, text: str) -> None:
+        """Show that something is in progress (``""``: idle). Actions wait meanwhile."""
+        self._busy = text
+        self.busy_label.setText(text)
+        self.busy_label.setVisible(bool(text))
+        self.busy_bar.setVisible(bool(text))
+        self._sync()
+
+    def set_coupon_result(self, message: str, *, accepted: bool) -> None:
+        self._set_coupon_message(message, accepted)
+
+    def set_payment_error(self, text: str) -> None:
+        self.payment_error.setText(text)
+        self.payment_error.setVisible(bool(text))
+
+    def show_sale(self, text_html: str, *, can_print: bool) -> None:
+        """What was sold last, where its ticket went, and whether it can be printed again."""
+        self.sale_label.setText(text_html)
+        self.sale_label.setVisible(bool(text_html))
+        self._can_print = can_print
+        self.print_button.setVisible(can_print)
+        self._sync()
+
+    def clear(self) -> None:
+        """Empty the basket after a sale or a release (the last sale stays shown)."""
+        self._hold = None
+        self._labels = ()
+        self._quote = None
+        self._expired = False
+        self._timer.stop()
+        self.coupon_edit.clear()
+        self._set_coupon_message("", None)
+        self.name_edit.clear()
+        self.phone_edit.clear()
+        self.tendered_edit.clear()
+        self.reference_edit.clear()
+        self.set_payment_error("")
+        self._sync()
+
+    # ------------------------------------------------------------------ reading
+
+    def hold(self) -> HoldResult | None:
+        return self._hold
+
+    def quote(self) -> Quote | None:
+        return self._quote
+
+    def labels(self) -> tuple[str, ...]:
+        return self._labels
+
+    def coupon_code(self) -> str:
+        return self.coupon_edit.text().strip()
+
+    def payment_mode(self) -> PaymentMode:
+        for mode, button in self.mode_buttons.items():
+            if button.isChecked():
+                return mode
+        return PaymentMode.UPI
+
+    def set_payment_mode(self, mode: PaymentMode) -> None:
+        self.mode_buttons[mode].setChecked(True)
+
+    def payment(self) -> PaymentInput:
+        return PaymentInput(
+            mode=self.payment_mode(),
+            tendered=self.tendered_edit.text().strip(),
+            reference=self.reference_edit.text().strip(),
+            customer_name=self.name_edit.text().strip(),
+            customer_phone=self.phone_edit.text().strip(),
+        )
+
+    def total(self) -> Decimal | None:
+        return None if self._quote is None else self._quote.total
+
+    def change_text(self) -> str:
+        return self.change_label.text()
+
+    def seconds_left(self) -> float | None:
+        if self._hold is None:
+            return None
+        return (self._hold.expires_at - self._clock()).total_seconds()
+
+    def countdown_text(self) -> str:
+        return self.countdown_value.text() if not self._countdown_frame.isHidden() else ""
+
+    def countdown_state(self) -> str:
+        """``""`` (no hold), ``normal``, ``amber``, ``red`` or ``expired``."""
+        if self._expired:
+            return "expired"
+        left = self.seconds_left()
+        if left is None:
+            return ""
+        if left <= 0:
+            return "expired"
+        if left < RED_BELOW_S:
+            return "red"
+        if left < AMBER_BELOW_S:
+            return "amber"
+        return "normal"
+
+    def line_texts(self) -> list[tuple[str, str, str]]:
+        out = []
+        for row in range(self.lines_table.rowCount()):
+            cells = [self.lines_table.item(row, c) for c in range(3)]
+            out.append(tuple(c.text() if c is not None else "" for c in cells))
+        return out  # type: ignore[return-value]
+
+    def is_busy(self) -> bool:
+        return bool(self._busy)
+
+    # ------------------------------------------------------------------ countdown
+
+    def tick(self) -> None:
+        """Update the countdown now (the timer does it four times a second)."""
+        self._sync_countdown()
+
+    def _sync_countdown(self) -> None:
+        state = self.countdown_state()
+        frame = self._countdown_frame
+        if state == "":
+            frame.hide()
+            return
+        frame.show()
+        if state == "expired":
+            self.countdown_caption.setText("Hold ran out: the seats are free again")
+            self.countdown_value.setText("0:00")
+            colour, background = COLOUR_RED, "#FDECEA"
+            if self._hold is not None and not self._expired_emitted:
+                self._expired_emitted = True
+                self._timer.stop()
+                self.hold_expired.emit()
+        else:
+            left = self.seconds_left() or 0.0
+            assert self._hold is not None
+            self.countdown_caption.setText(f"Held for you: {self._hold.ticket_code}")
+            self.countdown_value.setText(format_countdown(left))
+            colour, background = {
+                "normal": (COLOUR_NORMAL, "#EAF6F1"),
+                "amber": (COLOUR_AMBER, "#FFF3DC"),
+                "red": (COLOUR_RED, "#FDECEA"),
+            }[state]
+        frame.setStyleSheet(
+            f"QFrame#holdCountdown {{ background: {background}; border-radius: 4px; }}"
+            f" QFrame#holdCountdown QLabel {{ color: {colour}; background: transparent; }}"
+        )
+
+    # ------------------------------------------------------------------ internals
+
+    def _remember_explanations(self, quote: Quote) -> None:
+        for line in quote.lines:
+            # A hold's own quote says only "Platinum 234.00"; keep the rule explanation seen
+            # before the hold when there was one.
+            simple = line.explanation.lower().startswith(line.seat_type.lower())
+            if not simple or line.label not in self._explanations:
+                self._explanations[line.label] = line.explanation
+
+    def _set_coupon_message(self, text: str, ok: bool | None) -> None:
+        self._coupon_ok = ok
+        self.coupon_message.setText(text)
+        self.coupon_message.setVisible(bool(text))
+        colour = COLOUR_GOOD if ok else COLOUR_BAD if ok is False else COLOUR_MUTED
+        self.coupon_message.setStyleSheet(f"color: {colour};")
+
+    def coupon_message_text(self) -> str:
+        return self.coupon_message.text() if not self.coupon_message.isHidden() else ""
+
+    def _sync(self) -> None:
+        quote = self._quote
+        has_seats = bool(self._labels)
+        self.empty_label.setVisible(not has_seats and not self._expired)
+        if self._expired:
+            self.empty_label.setVisible(False)
+        self.lines_table.setVisible(has_seats)
+        lines = quote.lines if quote is not None else ()
+        by_label = {line.label: line for line in lines}
+        self.lines_table.setRowCount(len(self._labels))
+        for row, label in enumerate(self._labels):
+            line = by_label.get(label)
+            price = money(line.price) if line is not None else "…"
+            explanation = self._explanations.get(label, "") or (
+                line.explanation if line is not None else ""
+            )
+            type_name = line.seat_type.title() if line is not None else ""
+            rule = f"{type_name}: {explanation}" if type_name and explanation else explanation
+            items = (QTableWidgetItem(label), QTableWidgetItem(rule), QTableWidgetItem(price))
+            items[0].setFont(self._bold_font())
+            items[1].setToolTip(rule)
+            items[1].setForeground(Qt.GlobalColor.darkGray)
+            items[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for col, item in enumerate(items):
+                self.lines_table.setItem(row, col, item)
+        visible_rows = min(max(len(self._labels), 1), 6)
+        header_h = self.lines_table.horizontalHeader().sizeHint().height()
+        self.lines_table.setFixedHeight(header_h + visible_rows * self._row_h + 4)
+        if quote is not None and has_seats:
+            self.subtotal_value.setText(money(quote.subtotal))
+            self.discount_value.setText(money(-quote.discount) if quote.discount else "—")
+            self.discount_caption.setText(
+                f"Discount ({quote.coupon_code})" if quote.coupon_code else "Discount"
+            )
+            self.total_value.setText(money(quote.total))
+        else:
+            for value in (self.subtotal_value, self.discount_value, self.total_value):
+                value.setText("—")
+            self.discount_caption.setText("Discount")
+        holding = self._hold is not None
+        busy = bool(self._busy)
+        self.hold_button.setEnabled(has_seats and not holding and not busy)
+        self.release_button.setEnabled(holding and not busy)
+        self.pay_button.setEnabled(holding and not busy)
+        self.coupon_button.setEnabled((has_seats or holding) and not busy)
+        self.print_button.setEnabled(self._can_print and not busy)
+        title = "Basket"
+        if holding:
+            title = f"Basket · {len(self._labels)} held"
+        elif has_seats:
+            title = f"Basket · {len(self._labels)} selected"
+        self.title_label.setText(title)
+        self._sync_payment()
+        self._sync_countdown()
+
+    def _bold_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def _sync_payment(self) -> None:
+        mode = self.payment_mode()
+        cash = mode is PaymentMode.CASH
+        self._cash_row.setVisible(cash)
+        self.reference_edit.setVisible(not cash)
+        if not cash:
+            self.reference_edit.setPlaceholderText(REFERENCE_HINTS.get(mode, "Reference"))
+        total = self.total()
+        tendered = parse_amount(self.tendered_edit.text())
+        if not cash or total is None or tendered is None:
+            self.change_label.setText("")
+            return
+        if tendered >= total:
+            self.change_label.setText(f"Change {money(tendered - total)}")
+            self.change_label.setStyleSheet(f"color: {COLOUR_GOOD};")
+        else:
+            self.change_label.setText(f"Short {money(total - tendered)}")
+            self.change_label.setStyleSheet(f"color: {COLOUR_BAD};")
+
+    # ------------------------------------------------------------------ slots
+
+    @Slot()
+    def _on_coupon_button_clicked(self) -> None:
+        code = self.coupon_code()
+        if code:
+            self.coupon_submitted.emit(code)
+        else:
+            self.coupon_cleared.emit()
+
+    @Slot(str)
+    def _on_coupon_edit_text_changed(self, text: str) -> None:
+        if not text.strip() and self._coupon_ok is not None:
+            self._set_coupon_message("", None)
+            self.coupon_cleared.emit()
+
+    @Slot(str)
+    def _on_tendered_edit_text_changed(self, _text: str) -> None:
+        self.set_payment_error("")
+        self._sync_payment()
+
+    @Slot()
+    def _on_payment_return_pressed(self) -> None:
+        if self.pay_button.isEnabled():
+            self.pay_requested.emit()
+
+    @Slot(int, bool)
+    def _on_mode_group_id_toggled(self, _id: int, checked: bool) -> None:
+        if checked:
+            self.set_payment_error("")
+            self._sync_payment()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._sync_countdown()
+
+
+def sale_html(code: str, total: Decimal, change: Decimal | None, files: Sequence[Path]) -> str:
+    """The "last sale" line: code, amount, change, where the PDFs went (links)."""
+    parts = [f"<b>Sold {code}</b> · {money(total)}"]
+    if change is not None and change > 0:
+        parts.append(f"change {money(change)}")
+    text = " · ".join(parts)
+    if files:
+        folder = files[0].parent
+        links = ", ".join(f'<a href="{f.as_uri()}">{f.name}</a>' for f in files)
+        text += (
+            f'<br><span style="color:{COLOUR_MUTED}">Saved to '
+            f'<a href="{folder.as_uri()}">{folder}</a>: {links}</span>'
+        )
+    return text
+
+
+__all__ = ["BasketWidget", "PaymentInput", "format_countdown", "money", "parse_amount", "sale_html"]
