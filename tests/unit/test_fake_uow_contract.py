@@ -23,6 +23,7 @@ from bms_desktop.services.ports import (
     NewTicket,
     SeatState,
     ShowFilter,
+    StorageBusy,
     UnitOfWork,
 )
 from tests.conftest import FakeClock
@@ -324,3 +325,26 @@ def test_leaving_a_unit_of_work_without_commit_keeps_nothing(box, world):
         assert uow.settings.get("hold_minutes") is None
         assert uow.booking.ticket(tid) is None
     assert _seats(box, world, (a,))[a].status == "AVAILABLE"
+
+
+def test_a_savepoint_undoes_only_what_happened_inside_it(box):
+    with box.uows(write=True) as uow:
+        uow.settings.put("kept", "1")
+        with pytest.raises(RuntimeError), uow.savepoint():
+            uow.settings.put("undone", "1")
+            raise RuntimeError("inside")
+        uow.commit()
+    with box.uows() as uow:
+        assert uow.settings.all() == {"kept": "1"}
+
+
+def test_a_read_unit_of_work_cannot_write_over_a_newer_commit(box):
+    with box.uows() as reader:
+        assert reader.settings.get("hold_minutes") is None  # its snapshot starts here
+        with box.uows(write=True) as writer:
+            writer.settings.put("hold_minutes", "7")
+            writer.commit()
+        with pytest.raises(StorageBusy):
+            reader.settings.put("hold_minutes", "9")
+    with box.uows() as uow:
+        assert uow.settings.get("hold_minutes") == "7"
