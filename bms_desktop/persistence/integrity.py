@@ -13,7 +13,9 @@ a frozen ``IntegrityReport``. The checks:
 * HELD seats whose ticket is not PENDING_PAYMENT or holds no live claim on them;
 * stray live claims: a live ticket seat whose show seat is not HELD/SOLD by that ticket, or whose
   ticket is dead (CANCELLED/EXPIRED) or belongs to another show;
-* tickets whose ``seat_count`` differs from their ticket seats;
+* tickets whose ``seat_count`` differs from their ticket seats (a CANCELLED or EXPIRED ticket with
+  no ticket seat at all is an aborted attempt, not a mismatch: the thread strategy commits its
+  ticket before its claim, and cancels it when the safety net refuses the claim);
 * CONFIRMED tickets without exactly one successful payment equal to their total; tickets that
   are not (or no longer) sold but took a successful payment that was never refunded;
 * and whether the safety-net index ``uq_ticket_seats_live`` exists at all.
@@ -183,6 +185,8 @@ SELECT t.id, t.seat_count,
        (SELECT COUNT(*) FROM ticket_seats x WHERE x.ticket_id = t.id) AS n
 FROM tickets t
 WHERE {t_show}
+  AND (t.status IN ('PENDING_PAYMENT', 'CONFIRMED')
+       OR EXISTS (SELECT 1 FROM ticket_seats z WHERE z.ticket_id = t.id))
   AND t.seat_count <> (SELECT COUNT(*) FROM ticket_seats x WHERE x.ticket_id = t.id)
 """
 

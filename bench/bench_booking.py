@@ -1,0 +1,247 @@
+"""One counter holds and pays for 2 seats on SQLite: our services against hand-written sqlite3.
+
+Run: .venv/bin/python bench/bench_booking.py [--rounds N] [--warmup N] [--db PATH]
+
+Both sides sell the next two seats of their own 600-seat scratch show, in the same database file
+(WAL, synchronous=NORMAL, foreign_keys=ON, like the app), alternating round by round so that the
+machine's noise hits both alike. The baseline is what a careful programmer would write by hand
+with the stdlib ``sqlite3`` module for the same writes, with the checks that make it correct:
+
+    hold:    BEGIN IMMEDIATE; read the two seats (labels, types, prices, status); INSERT ticket;
+             UPDATE show_seats -> HELD (WHERE status = 'AVAILABLE', row count checked);
+             INSERT 2 ticket_seats (the live claims); INSERT audit row; COMMIT
+    confirm: BEGIN IMMEDIATE; UPDATE ticket -> CONFIRMED (WHERE pending and not expired,
+             RETURNING total); UPDATE show_seats -> SOLD (row count checked); INSERT payment;
+             INSERT audit row; COMMIT
+
+Our side is ``booking.hold_seats`` + ``booking.confirm_booking`` for each strategy. It prints
+per-operation median and p95 in milliseconds and the ratio of the medians (hold + confirm); the
+budget (DESIGN.md section 7) is within 3x. Not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bms_desktop.app import connect
+from bms_desktop.domain.model import PaymentMode, Role, Strategy
+from bms_desktop.domain.rules import generate_ticket_code
+from bms_desktop.race import ensure_scratch_show
+from bms_desktop.services import booking, queries
+from bms_desktop.services.context import BoxOffice, CounterContext
+
+BUDGET_RATIO = 3.0
+SEATS = 600
+
+
+def _db_time(value: datetime) -> str:
+    """What SQLAlchemy's SQLite DateTime stores for our UtcDateTime: naive UTC, ISO with a space."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+class HandWritten:
+    """The baseline: stdlib sqlite3, one connection, the same writes."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
+        for pragma in (
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+        ):
+            self.conn.execute(pragma)
+
+    def hold(self, show_id: int, ids: list[int], counter: str, now: datetime) -> int:
+        c = self.conn
+        expires = _db_time(now + timedelta(minutes=5))
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            rows = c.execute(
+                "SELECT ss.id, se.label, se.seat_type, ss.price, ss.status FROM show_seats ss "
+                "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ? AND ss.id IN (?, ?) "
+                "ORDER BY ss.id",
+                (show_id, *ids),
+            ).fetchall()
+            if len(rows) != len(ids) or any(r[4] != "AVAILABLE" for r in rows):
+                raise RuntimeError("seat not available")
+            subtotal = sum(r[3] for r in rows)
+            ticket_id = c.execute(
+                "INSERT INTO tickets (code, show_id, status, counter, staff_id, strategy, "
+                "seat_count, subtotal, discount, total, hold_expires_at, created_at) "
+                "VALUES (?, ?, 'PENDING_PAYMENT', ?, NULL, 'pessimistic', ?, ?, 0, ?, ?, ?)",
+                (generate_ticket_code(), show_id, counter, len(ids), subtotal, subtotal,
+                 expires, _db_time(now)),
+            ).lastrowid  # fmt: skip
+            changed = c.execute(
+                "UPDATE show_seats SET status = 'HELD', ticket_id = ?, counter = ?, "
+                "hold_expires_at = ?, version = version + 1 "
+                "WHERE id IN (?, ?) AND status = 'AVAILABLE'",
+                (ticket_id, counter, expires, *ids),
+            ).rowcount
+            if changed != len(ids):
+                raise RuntimeError("lost a seat")
+            c.executemany(
+                "INSERT INTO ticket_seats (ticket_id, show_seat_id, label, seat_type, price, live) "
+                "VALUES (?, ?, ?, ?, ?, 1)",
+                [(ticket_id, r[0], r[1], r[2], r[3]) for r in rows],
+            )
+            c.execute(
+                "INSERT INTO audit_events (at, staff_id, username, counter, action, entity, "
+                "entity_id, show_id, details) VALUES (?, NULL, ?, ?, 'HOLD', 'ticket', ?, ?, ?)",
+                (_db_time(now), "bench", counter, str(ticket_id), show_id,
+                 json.dumps({"seats": [r[1] for r in rows]})),
+            )  # fmt: skip
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        assert ticket_id is not None
+        return ticket_id
+
+    def confirm(self, ticket_id: int, show_id: int, counter: str, now: datetime) -> None:
+        c = self.conn
+        stamp = _db_time(now)
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            row = c.execute(
+                "UPDATE tickets SET status = 'CONFIRMED', confirmed_at = ? WHERE id = ? AND "
+                "status = 'PENDING_PAYMENT' AND hold_expires_at > ? RETURNING total, seat_count",
+                (stamp, ticket_id, stamp),
+            ).fetchone()
+            if row is None:
+                raise RuntimeError("not confirmable")
+            sold = c.execute(
+                "UPDATE show_seats SET status = 'SOLD', hold_expires_at = NULL, "
+                "version = version + 1 WHERE ticket_id = ? AND status = 'HELD' AND "
+                "hold_expires_at > ?",
+                (ticket_id, stamp),
+            ).rowcount
+            if sold != row[1]:
+                raise RuntimeError("seats no longer held")
+            c.execute(
+                "INSERT INTO payments (ticket_id, kind, mode, status, amount, counter, created_at) "
+                "VALUES (?, 'PAYMENT', 'UPI', 'SUCCESS', ?, ?, ?)",
+                (ticket_id, row[0], counter, stamp),
+            )
+            c.execute(
+                "INSERT INTO audit_events (at, staff_id, username, counter, action, entity, "
+                "entity_id, show_id, details) VALUES (?, NULL, ?, ?, 'SALE', 'ticket', ?, ?, ?)",
+                (stamp, "bench", counter, str(ticket_id), show_id,
+                 json.dumps({"total": row[0], "mode": "UPI"})),
+            )  # fmt: skip
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+
+def _pairs(box: BoxOffice, show_id: int) -> list[list[int]]:
+    ids = [s.show_seat_id for s in queries.get_seat_map(box, show_id).seats]
+    return [ids[i : i + 2] for i in range(0, len(ids) - 1, 2)]
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn()
+    return (time.perf_counter() - t0) * 1000.0, out
+
+
+def _stats(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=250, help="measured sales per side (250)")
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured sales first (20)")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: temp)")
+    args = parser.parse_args()
+    if args.rounds + args.warmup > SEATS // 2:
+        parser.error(f"--rounds + --warmup must be at most {SEATS // 2}")
+    folder = tempfile.TemporaryDirectory(prefix="bms-bench-")
+    path = args.db or Path(folder.name) / "bench.db"
+    url = f"sqlite:///{path}"
+    wiring = connect(url)
+    box = wiring.box
+    raw = HandWritten(path)
+    rows: list[tuple[str, list[float], list[float]]] = []
+    raw_hold: list[float] = []
+    raw_confirm: list[float] = []
+    for strategy in Strategy:
+        ctx = CounterContext("Counter 1", None, "bench", Role.CLERK, strategy)
+        ours_show = ensure_scratch_show(box, seats=SEATS)
+        raw_show = ensure_scratch_show(box, seats=SEATS)
+        ours_pairs, raw_pairs = _pairs(box, ours_show), _pairs(box, raw_show)
+        hold_ms: list[float] = []
+        confirm_ms: list[float] = []
+        for i in range(args.rounds + args.warmup):
+            ms_h, held = _timed(
+                lambda i=i, s=ours_show: booking.hold_seats(  # type: ignore[misc]
+                    box, ctx, show_id=s, show_seat_ids=ours_pairs[i]
+                )
+            )
+            ms_c, _ = _timed(
+                lambda held=held: booking.confirm_booking(  # type: ignore[misc]
+                    box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI
+                )
+            )
+            now = datetime.now(UTC)
+            ms_rh, tid = _timed(
+                lambda i=i, s=raw_show, now=now: raw.hold(  # type: ignore[misc]
+                    s, raw_pairs[i], "Counter 2", now
+                )
+            )
+            ms_rc, _ = _timed(
+                lambda tid=tid, s=raw_show, now=now: raw.confirm(  # type: ignore[misc]
+                    tid, s, "Counter 2", now
+                )
+            )
+            if i >= args.warmup:
+                hold_ms.append(ms_h)
+                confirm_ms.append(ms_c)
+                raw_hold.append(ms_rh)
+                raw_confirm.append(ms_rc)
+        rows.append((strategy.value, hold_ms, confirm_ms))
+    wiring.close()
+    raw.conn.close()
+
+    print(f"Hold + confirm of 2 seats, one counter, SQLite {sqlite3.sqlite_version}, "
+          f"{args.rounds} sales per strategy (after {args.warmup} warm-up), ms")  # fmt: skip
+    head = f"{'path':<26}{'hold p50':>10}{'hold p95':>10}{'conf p50':>10}{'conf p95':>10}"
+    print(head + f"{'total p50':>11}{'ratio':>8}  budget <= {BUDGET_RATIO:.0f}x")
+    rh, rh95 = _stats(raw_hold)
+    rc, rc95 = _stats(raw_confirm)
+    base_total = statistics.median([a + b for a, b in zip(raw_hold, raw_confirm, strict=True)])
+    print(
+        f"{'hand-written sqlite3':<26}{rh:>10.3f}{rh95:>10.3f}{rc:>10.3f}{rc95:>10.3f}"
+        f"{base_total:>11.3f}{1.0:>8.2f}"
+    )
+    for name, hold_ms, confirm_ms in rows:
+        h, h95 = _stats(hold_ms)
+        c, c95 = _stats(confirm_ms)
+        total = statistics.median([a + b for a, b in zip(hold_ms, confirm_ms, strict=True)])
+        ratio = total / base_total
+        verdict = "ok" if ratio <= BUDGET_RATIO else "OVER BUDGET"
+        print(
+            f"{'services, ' + name:<26}{h:>10.3f}{h95:>10.3f}{c:>10.3f}{c95:>10.3f}"
+            f"{total:>11.3f}{ratio:>8.2f}  {verdict}"
+        )
+    folder.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
