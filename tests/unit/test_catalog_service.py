@@ -63,7 +63,7 @@ def venue(box: BoxOffice) -> Venue:
     return Venue(theater, screen, movie)
 
 
-def _schedule(box: BoxOffice, venue: Venue, starts_at: datetime, **kw: object) -> int:
+def _schedule(box: BoxOffice, venue: Venue, starts_at: datetime) -> int:
     return catalog.schedule_show(
         box,
         ADMIN,
@@ -71,8 +71,7 @@ def _schedule(box: BoxOffice, venue: Venue, starts_at: datetime, **kw: object) -
         screen_id=venue.screen_id,
         starts_at=starts_at.astimezone(UTC),
         language="Kannada",
-        **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _prices(box: BoxOffice, show_id: int) -> dict[str, set[Decimal]]:
@@ -283,7 +282,7 @@ def test_a_movie_is_validated(box, fake, changes, message):
         "runtime_min": 120,
     } | changes
     with pytest.raises(ValidationError, match=message):
-        catalog.add_movie(box, ADMIN, **fields)  # type: ignore[arg-type]
+        catalog.add_movie(box, ADMIN, **fields)
     assert fake.tables.movies == {}
 
 

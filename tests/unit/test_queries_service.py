@@ -14,6 +14,7 @@ from bms_desktop.domain.errors import NotFound, ValidationError
 from bms_desktop.domain.model import CouponKind, PaymentMode, Role, SeatStatus, TicketStatus
 from bms_desktop.services import booking, catalog, queries
 from bms_desktop.services.context import BoxOffice, CounterContext
+from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import NewCoupon
 from tests.conftest import FakeClock
 from tests.fakes import FakeUnitOfWorkFactory, fake_box, fake_of
@@ -85,7 +86,15 @@ def listings(box: BoxOffice) -> Listings:
     pathaan = movie("Pathaan", "Hindi", "Action", "6.5")
     dune = movie("Dune: Part Two", "English", "Sci-Fi", "8.7")
 
-    def show(movie_id: int, screen: str, local: datetime, language: str, **kw: object) -> int:
+    def show(
+        movie_id: int,
+        screen: str,
+        local: datetime,
+        language: str,
+        *,
+        check_past: bool = True,
+        scratch: bool = False,
+    ) -> int:
         return catalog.schedule_show(
             box,
             ADMIN,
@@ -93,8 +102,9 @@ def listings(box: BoxOffice) -> Listings:
             screen_id=screens[screen],
             starts_at=local.astimezone(UTC),
             language=language,
-            **kw,
-        )  # type: ignore[arg-type]
+            check_past=check_past,
+            scratch=scratch,
+        )
 
     at = lambda d, h, m=0: datetime(d.year, d.month, d.day, h, m, tzinfo=IST)  # noqa: E731
     tuesday = MONDAY + timedelta(days=1)
@@ -110,7 +120,7 @@ def listings(box: BoxOffice) -> Listings:
     return Listings(blr, bom, orion, shows)
 
 
-def _names(listings: Listings, found: list) -> list[str]:
+def _names(listings: Listings, found: list[ShowSummary]) -> list[str]:
     by_id = {v: k for k, v in listings.shows.items()}
     return [by_id[s.show_id] for s in found]
 
