@@ -186,6 +186,17 @@ _MARK_HELD_ANY = (
     .values(**_HOLD_SET)
     .returning(SS.c.id)
 )
+_MARK_HELD_VERSIONED = (
+    update(SS)
+    .where(
+        # "id IN" first lets SQLite use the primary key; a row-value IN alone scans
+        SS.c.id.in_(bindparam("ids", expanding=True)),
+        tuple_(SS.c.id, SS.c.version).in_(bindparam("pairs", expanding=True)),
+        SS.c.status == "AVAILABLE",
+    )
+    .values(**_HOLD_SET)
+    .returning(SS.c.id)
+)
 _FORCE_HELD = update(SS).where(SS.c.id.in_(bindparam("ids", expanding=True))).values(**_HOLD_SET)
 _CONFIRM_TICKET = (
     update(TK)
@@ -242,6 +253,45 @@ _COUPON_COLS = (
     CP.c.used_count,
 )
 
+# The hot path of a sale (hold + confirm) runs these on every button press: built once here, so
+# that SQLAlchemy neither rebuilds them nor recomputes their cache keys per call (an inline
+# select(...).where(...) cost 100-200 us a call here, a prebuilt one 20-40 us; bench_booking.py).
+_SHOW_INFO = (
+    select(
+        SH.c.id,
+        SH.c.movie_id,
+        SH.c.screen_id,
+        SC.c.theater_id,
+        SH.c.starts_at,
+        SH.c.ends_at,
+        TH.c.timezone,
+        SH.c.scratch,
+    )
+    .select_from(SH.join(SC, SC.c.id == SH.c.screen_id).join(TH, TH.c.id == SC.c.theater_id))
+    .where(SH.c.id == bindparam("show_id"))
+)
+_STALE_OF_SEATS = (
+    select(SS.c.ticket_id)
+    .where(
+        SS.c.id.in_(bindparam("ids", expanding=True)),
+        SS.c.status == "HELD",
+        SS.c.hold_expires_at <= bindparam("now"),
+    )
+    .distinct()
+)
+_STALE_ALL = (
+    select(TK.c.id)
+    .where(TK.c.status == "PENDING_PAYMENT", TK.c.hold_expires_at <= bindparam("now"))
+    .order_by(TK.c.id)
+    .limit(bindparam("limit"))
+)
+_INSERT_TICKET = insert(TK).returning(TK.c.id)
+_INSERT_CLAIMS = insert(TS)
+_INSERT_PAYMENT = insert(PM).returning(PM.c.id)
+_TICKET_BY_ID = select(*_TICKET_COLS).where(TK.c.id == bindparam("tid"))
+_TICKET_BY_CODE = select(*_TICKET_COLS).where(TK.c.code == bindparam("code"))
+_SETTINGS_ALL = select(AM.c.key, AM.c.value)
+
 
 def _seat_state(r: Any) -> SeatState:
     return SeatState(
@@ -281,22 +331,7 @@ def _coupon(r: Any) -> CouponSpec:
 
 class SqlBookingRepository(_Repo, BookingRepository):
     def show_info(self, show_id: int) -> ShowInfo | None:
-        row = self._exec(
-            select(
-                SH.c.id,
-                SH.c.movie_id,
-                SH.c.screen_id,
-                SC.c.theater_id,
-                SH.c.starts_at,
-                SH.c.ends_at,
-                TH.c.timezone,
-                SH.c.scratch,
-            )
-            .select_from(
-                SH.join(SC, SC.c.id == SH.c.screen_id).join(TH, TH.c.id == SC.c.theater_id)
-            )
-            .where(SH.c.id == show_id)
-        ).first()
+        row = self._exec(_SHOW_INFO, {"show_id": show_id}).first()
         if row is None:
             return None
         return ShowInfo(
@@ -322,23 +357,10 @@ class SqlBookingRepository(_Repo, BookingRepository):
         self, now: datetime, *, show_seat_ids: Sequence[int] = (), limit: int = 500
     ) -> list[int]:
         if show_seat_ids:
-            stmt = (
-                select(SS.c.ticket_id)
-                .where(
-                    SS.c.id.in_(list(show_seat_ids)),
-                    SS.c.status == "HELD",
-                    SS.c.hold_expires_at <= now,
-                )
-                .distinct()
-            )
+            rows = self._exec(_STALE_OF_SEATS, {"ids": list(show_seat_ids), "now": now})
         else:
-            stmt = (
-                select(TK.c.id)
-                .where(TK.c.status == "PENDING_PAYMENT", TK.c.hold_expires_at <= now)
-                .order_by(TK.c.id)
-                .limit(limit)
-            )
-        return [r[0] for r in self._exec(stmt) if r[0] is not None]
+            rows = self._exec(_STALE_ALL, {"now": now, "limit": limit})
+        return [r[0] for r in rows if r[0] is not None]
 
     def expire_ticket(self, ticket_id: int, now: datetime) -> bool:
         if self._exec(_EXPIRE_TICKET, {"tid": ticket_id, "now": now}).rowcount != 1:
@@ -365,7 +387,7 @@ class SqlBookingRepository(_Repo, BookingRepository):
             "hold_expires_at": ticket.hold_expires_at,
             "created_at": ticket.created_at,
         }
-        result = self._exec(insert(TK).returning(TK.c.id), values)
+        result = self._exec(_INSERT_TICKET, values)
         return int(result.scalar_one())
 
     def claim(self, ticket_id: int, seats: Sequence[ClaimSpec]) -> None:
@@ -381,7 +403,7 @@ class SqlBookingRepository(_Repo, BookingRepository):
             for s in seats
         ]
         try:
-            self.conn.execute(insert(TS), rows)
+            self.conn.execute(_INSERT_CLAIMS, rows)
         except IntegrityError as exc:
             raise ClaimConflict([s.show_seat_id for s in seats]) from exc
         except DBAPIError as exc:
@@ -406,18 +428,11 @@ class SqlBookingRepository(_Repo, BookingRepository):
             rows = self._exec(_MARK_HELD_ANY, {**params, "ids": unversioned}).all()
             changed.update(r[0] for r in rows)
         if versioned:
-            stmt = (
-                update(SS)
-                .where(
-                    # "id IN" first lets SQLite use the primary key; a row-value IN alone scans
-                    SS.c.id.in_([sid for sid, _v in versioned]),
-                    tuple_(SS.c.id, SS.c.version).in_(versioned),
-                    SS.c.status == "AVAILABLE",
-                )
-                .values(**_HOLD_SET)
-                .returning(SS.c.id)
-            )
-            changed.update(r[0] for r in self._exec(stmt, params).all())
+            rows = self._exec(
+                _MARK_HELD_VERSIONED,
+                {**params, "ids": [sid for sid, _v in versioned], "pairs": versioned},
+            ).all()
+            changed.update(r[0] for r in rows)
         return changed
 
     def force_held(
@@ -454,11 +469,11 @@ class SqlBookingRepository(_Repo, BookingRepository):
         return True
 
     def ticket(self, ticket_id: int) -> TicketRecord | None:
-        row = self._exec(select(*_TICKET_COLS).where(TK.c.id == ticket_id)).first()
+        row = self._exec(_TICKET_BY_ID, {"tid": ticket_id}).first()
         return None if row is None else _ticket(row)
 
     def ticket_by_code(self, code: str) -> TicketRecord | None:
-        row = self._exec(select(*_TICKET_COLS).where(TK.c.code == code)).first()
+        row = self._exec(_TICKET_BY_CODE, {"code": code}).first()
         return None if row is None else _ticket(row)
 
     def tickets_by_phone(self, phone: str, limit: int = 50) -> list[TicketRecord]:
@@ -508,7 +523,7 @@ class SqlBookingRepository(_Repo, BookingRepository):
             "counter": payment.counter,
             "created_at": payment.created_at,
         }
-        return int(self._exec(insert(PM).returning(PM.c.id), values).scalar_one())
+        return int(self._exec(_INSERT_PAYMENT, values).scalar_one())
 
     def payments(self, ticket_id: int) -> list[PaymentRecord]:
         rows = self._exec(
@@ -1131,7 +1146,7 @@ class SqlSettingsRepository(_Repo, SettingsRepository):
         return self._exec(stmt).first() is not None
 
     def all(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self._exec(select(AM.c.key, AM.c.value))}
+        return {r[0]: r[1] for r in self._exec(_SETTINGS_ALL)}
 
 
 __all__ = [
