@@ -18,7 +18,7 @@ from PySide6.QtCore import QDir, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
-from bms_desktop import APP_NAME, APP_TITLE, __version__
+from bms_desktop import APP_NAME, __version__
 from bms_desktop.paths import resources_dir
 
 ORGANISATION = "bms-desktop"
@@ -80,7 +80,6 @@ def ensure_application(argv: list[str] | None = None) -> tuple[QApplication, boo
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     QApplication.setApplicationName(APP_NAME)
-    QApplication.setApplicationDisplayName(APP_TITLE)
     QApplication.setApplicationVersion(__version__)
     QApplication.setOrganizationName(ORGANISATION)
     QApplication.setDesktopFileName(APP_NAME)

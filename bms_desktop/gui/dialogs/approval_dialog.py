@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -33,6 +34,9 @@ from bms_desktop.gui.dialogs.common import (
 from bms_desktop.gui.formatting import money
 from bms_desktop.services import auth
 from bms_desktop.services.context import BoxOffice, CounterContext
+
+DIALOG_WIDTH = 500
+CARD_TEXT_WIDTH = DIALOG_WIDTH - 2 * 20 - 2 * 14 - 2
 
 
 class SupervisorApprovalDialog(QDialog):
@@ -89,8 +93,8 @@ class SupervisorApprovalDialog(QDialog):
         self.amount_caption = styled_label("", "muted", card)
         self.amount_value = styled_label("", "total", card)
         self.amount_value.setObjectName("approvalAmount")
-        amount_row.addWidget(self.amount_caption, 0, Qt.AlignmentFlag.AlignBaseline)
-        amount_row.addWidget(self.amount_value, 0, Qt.AlignmentFlag.AlignBaseline)
+        amount_row.addWidget(self.amount_caption, 0, Qt.AlignmentFlag.AlignVCenter)
+        amount_row.addWidget(self.amount_value, 0, Qt.AlignmentFlag.AlignVCenter)
         amount_row.addStretch(1)
         card_layout.addLayout(amount_row)
         body.addWidget(card)
@@ -128,12 +132,13 @@ class SupervisorApprovalDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.approve_button)
         outer.addLayout(buttons)
-        self.setMinimumWidth(460)
+        self.setFixedWidth(DIALOG_WIDTH)
 
     # ------------------------------------------------------------------ load / save
 
     def load(self, action_text: str, amount: Decimal | None, amount_label: str) -> None:
         self.action_label.setText(action_text)
+        self._fit_action_label()
         has_amount = amount is not None
         self.amount_caption.setVisible(has_amount)
         self.amount_value.setVisible(has_amount)
@@ -158,8 +163,8 @@ class SupervisorApprovalDialog(QDialog):
             )
         if not staff.role.at_least(Role.SUPERVISOR):
             raise PermissionDenied(
-                f"{staff.username} is a {staff.role.value.lower()}; a supervisor or an "
-                "administrator must approve this"
+                f"Those are the sign-in details of {staff.username}, a "
+                f"{staff.role.value.lower()}: a supervisor or an administrator must approve this"
             )
         return CounterContext(
             counter=self._counter,
@@ -167,6 +172,18 @@ class SupervisorApprovalDialog(QDialog):
             username=staff.username,
             role=staff.role,
         )
+
+    def _fit_action_label(self) -> None:
+        """A word-wrapped label in a dialog does not grow by itself: give it the height it
+        needs at the width the card offers (with the style sheet's font, once polished)."""
+        label = self.action_label
+        width = label.width() if label.isVisible() else CARD_TEXT_WIDTH
+        label.setMinimumHeight(label.heightForWidth(max(width, 100)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_action_label()
+        self.adjustSize()
 
     # ------------------------------------------------------------------ actions
 
@@ -176,12 +193,14 @@ class SupervisorApprovalDialog(QDialog):
             self.approver = self.save()
         except DomainError as exc:
             self.message.show_error(exc.message)
+            self.password_edit.clear()
             if getattr(exc, "field", None) == "username" or isinstance(exc, PermissionDenied):
                 self.username_edit.selectAll()
                 self.username_edit.setFocus()
-            self.password_edit.clear()
-            if not isinstance(exc, PermissionDenied) and getattr(exc, "field", None) != "username":
+            else:
                 self.password_edit.setFocus()
+            if self.isVisible():
+                self.adjustSize()  # room for the message: a dialog does not grow by itself
             return False
         self.accept()
         return True

@@ -1,0 +1,359 @@
+"""Starting the GUI: the application object, the first run, sign-in, and the counter windows.
+
+``launch()`` is what ``bms-desktop`` runs:
+
+1. the QApplication, with its name, icon and style sheets (``theme``);
+2. on an empty database, ``FirstRunDialog``: the demo box office or a new cinema's administrator;
+3. the first counter: ``LoginDialog`` then a ``CounterWindow``; with ``--demo``, two counter
+   windows side by side, signed in (through ``auth.login``, so audited) as the demo clerks asha
+   (pessimistic, Counter 1) and ravi (optimistic, Counter 2);
+4. Window -> New counter window in any window: ``LoginDialog`` for the next free "Counter N", then
+   another window sharing the change hub and the box office, with its own counter context;
+5. the process ends when the last counter window has closed (after any hold it had was released),
+   and the change hub stops.
+
+``CounterManager`` holds steps 3 to 5 and is what the tests drive. ``smoke_windows()`` builds a
+login dialog and a counter window offscreen for ``bms-desktop --smoke``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    QRect,
+    Qt,
+    QtMsgType,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from bms_desktop.domain.errors import DomainError
+from bms_desktop.domain.model import Role, Strategy
+from bms_desktop.gui.dialogs.first_run_dialog import FirstRunDialog
+from bms_desktop.gui.dialogs.login_dialog import LoginDialog
+from bms_desktop.gui.theme import apply_theme, ensure_application
+from bms_desktop.services import auth, demo
+from bms_desktop.services.context import BoxOffice, CounterContext
+from bms_desktop.services.dto import StaffView
+from bms_desktop.services.ports import ChangeFeed
+
+log = logging.getLogger(__name__)
+
+DEMO_COUNTERS: tuple[tuple[str, Strategy, str], ...] = (
+    ("asha", Strategy.PESSIMISTIC, "Counter 1"),
+    ("ravi", Strategy.OPTIMISTIC, "Counter 2"),
+)
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    counter: str
+    strategy: Strategy
+    delay_ms: int
+    user: str | None
+    demo: bool
+    db_label: str
+    data_dir: str
+
+
+class CounterWindowLike(Protocol):
+    """What the manager needs of a counter window (``CounterWindow`` in production)."""
+
+    new_counter_requested: Any  # Signal()
+    closed: Any  # Signal(): the window has closed (after releasing its hold)
+
+    def show(self) -> None: ...
+    def close(self) -> bool: ...
+
+
+WindowFactory = Callable[[BoxOffice, CounterContext, Any, str], QWidget]
+
+
+def counter_window_factory(box: BoxOffice, ctx: CounterContext, hub: Any, db_label: str) -> QWidget:
+    from bms_desktop.gui.windows.counter_window import CounterWindow
+
+    return CounterWindow(box, ctx, hub, db_label=db_label)
+
+
+# --------------------------------------------------------------------------- counter windows
+
+
+class CounterManager(QObject):
+    """The counter windows of this process: opens, names, places and counts them.
+
+    Signals:
+        counter_opened(str): a counter window is on screen (its counter name).
+        all_closed(): the last counter window has closed.
+    """
+
+    counter_opened = Signal(str)
+    all_closed = Signal()
+
+    def __init__(
+        self,
+        box: BoxOffice,
+        options: LaunchOptions,
+        hub: Any,
+        *,
+        window_factory: WindowFactory | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._box = box
+        self._options = options
+        self._hub = hub
+        self._factory = window_factory or counter_window_factory
+        self._windows: dict[str, QWidget] = {}  # open counters by name, in opening order
+        self._closed: list[QWidget] = []  # kept alive until the process ends
+
+    # ------------------------------------------------------------------ queries
+
+    def counter_names(self) -> list[str]:
+        return list(self._windows)
+
+    def windows(self) -> list[QWidget]:
+        return list(self._windows.values())
+
+    def next_counter_name(self) -> str:
+        """The first "Counter N" that no open window of this process uses."""
+        taken = {name.casefold() for name in self._windows}
+        n = 1
+        while f"counter {n}" in taken:
+            n += 1
+        return f"Counter {n}"
+
+    # ------------------------------------------------------------------ opening
+
+    def start(self) -> bool:
+        """The first window(s), as the options say; False when nobody signed in."""
+        if self._options.demo:
+            return bool(self.open_demo_counters())
+        return (
+            self.sign_in_and_open(self._options.counter, default_user=self._options.user)
+            is not None
+        )
+
+    def context_for(
+        self, staff: StaffView, counter: str, strategy: Strategy | None = None
+    ) -> CounterContext:
+        return CounterContext(
+            counter=counter,
+            staff_id=staff.staff_id,
+            username=staff.username,
+            role=staff.role,
+            strategy=strategy or self._options.strategy,
+            delay_ms=self._options.delay_ms,
+        )
+
+    def open_window(
+        self,
+        staff: StaffView,
+        counter: str,
+        *,
+        strategy: Strategy | None = None,
+        geometry: QRect | None = None,
+    ) -> QWidget:
+        """A counter window for a signed-in staff member, shown (at ``geometry`` if given)."""
+        ctx = self.context_for(staff, counter, strategy)
+        window = self._factory(self._box, ctx, self._hub, self._options.db_label)
+        self._windows[counter] = window
+        window.new_counter_requested.connect(self._on_window_new_counter_requested)  # type: ignore[attr-defined]
+        window.closed.connect(lambda name=counter: self._on_window_closed(name))  # type: ignore[attr-defined]
+        if geometry is not None:
+            _place(window, geometry)
+        else:
+            window.show()
+        window.raise_()
+        window.activateWindow()
+        log.info("%s opened for %s (%s)", counter, staff.username, ctx.strategy.value)
+        self.counter_opened.emit(counter)
+        return window
+
+    def sign_in_and_open(
+        self,
+        counter: str | None = None,
+        *,
+        default_user: str | None = None,
+        parent: QWidget | None = None,
+    ) -> QWidget | None:
+        """LoginDialog for a counter (the next free name by default), then its window."""
+        signed_in = LoginDialog.ask(
+            self._box,
+            counter=counter or self.next_counter_name(),
+            default_user=default_user,
+            taken_counters=self.counter_names(),
+            parent=parent,
+        )
+        if signed_in is None:
+            return None
+        staff, name = signed_in
+        return self.open_window(staff, name)
+
+    def open_demo_counters(self, area: QRect | None = None) -> list[QWidget]:
+        """The demo's two counters side by side, signed in as the demo clerks. A clerk that
+        cannot sign in (not a demo database, locked out) gets the login dialog instead."""
+        passwords = {user: password for user, _role, password in demo.demo_passwords(self._box)}
+        area = area or _available_area()
+        rects = tile_rects(area, len(DEMO_COUNTERS))
+        opened: list[QWidget] = []
+        for (user, strategy, demo_counter), rect in zip(DEMO_COUNTERS, rects, strict=True):
+            counter = demo_counter
+            staff: StaffView | None = None
+            password = passwords.get(user)
+            if password is not None:
+                try:
+                    staff = auth.login(self._box, username=user, password=password, counter=counter)
+                except DomainError as exc:
+                    log.warning("demo sign-in of %s at %s refused: %s", user, counter, exc)
+            if staff is None:
+                signed_in = LoginDialog.ask(
+                    self._box, counter=counter, default_user=user, taken_counters=self._windows
+                )
+                if signed_in is None:
+                    continue
+                staff, counter = signed_in
+            opened.append(self.open_window(staff, counter, strategy=strategy, geometry=rect))
+        return opened
+
+    # ------------------------------------------------------------------ slots
+
+    @Slot()
+    def _on_window_new_counter_requested(self) -> None:
+        parent = self.sender()
+        self.sign_in_and_open(parent=parent if isinstance(parent, QWidget) else None)
+
+    def _on_window_closed(self, counter: str) -> None:
+        window = self._windows.pop(counter, None)
+        if window is not None:
+            self._closed.append(window)
+            log.info("%s closed", counter)
+        if not self._windows:
+            self.all_closed.emit()
+
+
+# --------------------------------------------------------------------------- placement
+
+
+def _available_area() -> QRect:
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QRect(0, 0, 1366, 768)
+    return screen.availableGeometry()
+
+
+def tile_rects(area: QRect, count: int) -> list[QRect]:
+    """``count`` equal columns of ``area``, left to right (frames included)."""
+    width = area.width() // max(1, count)
+    return [QRect(area.x() + i * width, area.y(), width, area.height()) for i in range(count)]
+
+
+def _place(window: QWidget, frame_rect: QRect) -> None:
+    """Show ``window`` with its frame (title bar and borders included) filling ``frame_rect``."""
+    window.setGeometry(frame_rect)
+    window.show()
+    frame, inner = window.frameGeometry(), window.geometry()
+    left, top = inner.x() - frame.x(), inner.y() - frame.y()
+    right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
+    if left or top or right or bottom:
+        window.setGeometry(frame_rect.adjusted(left, top, -right, -bottom))
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def launch(
+    box: BoxOffice,
+    options: LaunchOptions,
+    *,
+    feed_factory: Callable[[], ChangeFeed],
+    seed_demo: Callable[[], object],
+    window_factory: WindowFactory | None = None,
+) -> int:
+    """Run the GUI until the last counter window closes; the exit code."""
+    app, _created = ensure_application()
+    apply_theme(app)
+    if demo.is_empty(box) and not FirstRunDialog.ask(box, seed_demo=seed_demo):
+        return 0
+    from bms_desktop.gui.hub import ChangeHub
+
+    hub = ChangeHub(feed_factory())
+    try:
+        manager = CounterManager(box, options, hub, window_factory=window_factory)
+        # Quit when the last counter has *closed* (a window with a hold hides, releases the
+        # seats in the background, then closes), not when the last window is hidden.
+        app.setQuitOnLastWindowClosed(False)
+        manager.all_closed.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+        if not manager.start():
+            return 0
+        return app.exec()
+    finally:
+        hub.stop()
+
+
+class _NullFeed(ChangeFeed):
+    """A change feed that never reports anything (the smoke test has no other counters)."""
+
+    def poll(self) -> set[int] | None:
+        return set()
+
+    def close(self) -> None:
+        return None
+
+
+def smoke_windows(box: BoxOffice, counter: str = "Counter 1") -> str:
+    """Build a login dialog and a counter window (for a synthetic clerk), let Qt process
+    their events once, close them. Offscreen under ``--smoke``; never blocks."""
+    app, created = ensure_application()
+    if created:
+        apply_theme(app)
+    from bms_desktop.gui.hub import ChangeHub
+
+    previous = qInstallMessageHandler(_quiet_offscreen_noise)
+    hub = ChangeHub(_NullFeed(), start=False)
+    login = LoginDialog(box, counter=counter)
+    ctx = CounterContext(counter=counter, staff_id=None, username="smoke", role=Role.CLERK)
+    window = counter_window_factory(box, ctx, hub, "smoke test")
+    try:
+        login.show()
+        window.show()
+        app.processEvents()
+        built = f"counter window ({type(window).__name__}) and login dialog"
+    finally:
+        window.close()
+        login.close()
+        hub.stop()
+        window.deleteLater()
+        login.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qInstallMessageHandler(previous)
+    return built
+
+
+def _quiet_offscreen_noise(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """The offscreen platform says that it "does not support propagateSizeHints" for every
+    window; everything else goes to stderr as usual."""
+    if "does not support propagateSizeHints" in message:
+        return
+    print(message, file=sys.stderr)
+
+
+__all__ = [
+    "DEMO_COUNTERS",
+    "CounterManager",
+    "LaunchOptions",
+    "counter_window_factory",
+    "launch",
+    "smoke_windows",
+    "tile_rects",
+]
