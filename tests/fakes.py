@@ -815,6 +815,15 @@ class FakeBookingRepository(_Repo, BookingRepository):
             changed.add(sid)
         return changed
 
+    def live_claim_owners(self, show_seat_ids: Sequence[int]) -> dict[int, str]:
+        t = self._r()
+        wanted = set(show_seat_ids)
+        return {
+            ts.show_seat_id: t.tickets[ts.ticket_id].counter
+            for ts in t.ticket_seats.values()
+            if ts.live and ts.show_seat_id in wanted
+        }
+
     def force_held(
         self, ticket_id: int, counter: str, expires_at: datetime, show_seat_ids: Sequence[int]
     ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from datetime import timedelta
 from functools import cache
@@ -95,14 +96,18 @@ def login(box: BoxOffice, *, username: str, password: str, counter: str) -> Staf
             uow.commit()
             raise AuthenticationFailed(BAD_LOGIN)
         if staff.locked_until is not None and staff.locked_until > now:
-            seconds = int((staff.locked_until - now).total_seconds()) + 1
+            seconds = math.ceil((staff.locked_until - now).total_seconds())
+            minutes = max(1, math.ceil(seconds / 60))
             audit("LOGIN_REFUSED", reason="locked", seconds_left=seconds)
             uow.commit()
             raise AccountLocked(
-                f"{staff.username} is locked after too many failed sign-ins; "
-                f"try again in {max(1, (seconds + 59) // 60)} minute(s) or ask a supervisor",
+                f"{staff.username} is locked after too many failed sign-ins; try again in "
+                f"{minutes} minute{'s' if minutes != 1 else ''} or ask a supervisor",
                 seconds,
             )
+        if staff.locked_until is not None:
+            # The lockout is over: the count starts again from zero.
+            uow.staff.record_success(staff.staff_id)
         try:
             hasher.verify(staff.password_hash, password)
         except (VerificationError, InvalidHashError):

@@ -199,6 +199,15 @@ def _expire_stale(
     return expired
 
 
+def _has_stale_hold(seats: Sequence[SeatState], now: datetime) -> bool:
+    """Is a hold that ran out in the way? Only then is the lazy expiry worth a query: the common
+    case (no run-out hold among the wanted seats) costs no statement at all."""
+    return any(
+        s.status == SeatStatus.HELD and not rules.hold_is_live(s.hold_expires_at, now)
+        for s in seats
+    )
+
+
 def _check_show(uow: UnitOfWork, show_id: int, now: datetime, cfg: BoxOfficeSettings) -> ShowInfo:
     info = uow.booking.show_info(show_id)
     if info is None:
@@ -288,19 +297,22 @@ def _hold_result(
 def _lost_to_constraint(
     box: BoxOffice, show_id: int, wanted: Sequence[int], exc: ClaimConflict, now: datetime
 ) -> list[SeatFailure]:
-    """After the safety net refused a claim: which seats, and who owns them (a fresh read)."""
+    """After the safety net refused a claim: which seats, and whose live claim owns them (a fresh
+    read: the winner may have committed its claim but not yet its seats' status)."""
     with box.uows() as uow:
         seats = uow.booking.seats(show_id, wanted, lock=False)
-    failures = []
-    for s in seats:
-        if s.show_seat_id in exc.show_seat_ids and s.ticket_id is not None:
-            failures.append(SeatFailure(s.label, FailureReason.CONSTRAINT, s.counter))
-    if not failures:  # the winner's row is not visible yet (it committed the claim only)
+        owners = uow.booking.live_claim_owners(exc.show_seat_ids)
+    failures = [
+        SeatFailure(s.label, FailureReason.CONSTRAINT, owners[s.show_seat_id])
+        for s in seats
+        if s.show_seat_id in owners
+    ]
+    if not failures:  # the winning claim was released again meanwhile
         failures = [
             SeatFailure(s.label, FailureReason.CONSTRAINT, None)
             for s in seats
             if s.show_seat_id in exc.show_seat_ids
-        ][:1]
+        ]
     return failures
 
 
@@ -360,12 +372,14 @@ def _hold_pessimistic(
         tracker.clock_now = now
         cfg = load_settings(uow)
         info = _check_show(uow, show_id, now, cfg)
-        _expire_stale(uow, ctx, now, wanted)
         t0 = time.perf_counter()
         seats = uow.booking.seats(show_id, wanted, lock=True)  # PostgreSQL: FOR UPDATE, id order
         tracker.lock_wait_ms += (
             (time.perf_counter() - t0) * 1000.0 if uow.dialect != "sqlite" else 0
         )
+        if _has_stale_hold(seats, now):
+            _expire_stale(uow, ctx, now, wanted)
+            seats = uow.booking.seats(show_id, wanted, lock=True)
         if tracker.lock_wait_ms >= WAIT_REPORT_THRESHOLD_MS:
             holders = {s.counter for s in seats if s.counter and s.counter != ctx.counter}
             tracker.lock_holder = (
@@ -447,10 +461,12 @@ def _hold_optimistic(
             tracker.clock_now = now
             cfg = load_settings(uow)
             info = _check_show(uow, show_id, now, cfg)
-            _expire_stale(uow, ctx, now, wanted)
             _delay(box, ctx, tracker)
             expires = now + timedelta(minutes=cfg.hold_minutes)
             seats_now = uow.booking.seats(show_id, wanted, lock=False)
+            if _has_stale_hold(seats_now, now):
+                _expire_stale(uow, ctx, now, wanted)
+                seats_now = uow.booking.seats(show_id, wanted, lock=False)
             unknown = [
                 f for f in _classify(wanted, seats_now, now) if f.reason == FailureReason.UNKNOWN
             ]
@@ -563,16 +579,18 @@ def _hold_thread(
                 f"{waited_for or 'another window'}",
                 waited_ms,
             )
-        # 1. expire stale holds on these seats (own transaction)
-        with box.uows(write=True, label=ctx.counter) as uow:
-            cfg = load_settings(uow)
-            if uow.booking.stale_ticket_ids(now, show_seat_ids=wanted):
-                _expire_stale(uow, ctx, now, wanted)
-                uow.commit()
-        # 2. read (own transaction, no database lock: the thread lock is trusted)
+        # 1. read (own transaction, no database lock: the thread lock is trusted)
         with box.uows(label=ctx.counter) as uow:
+            cfg = load_settings(uow)
             info = _check_show(uow, show_id, now, cfg)
             seats = uow.booking.seats(show_id, wanted, lock=False)
+        # 2. expire run-out holds in the way (own transaction; only when there are some)
+        if _has_stale_hold(seats, now):
+            with box.uows(write=True, label=ctx.counter) as uow:
+                _expire_stale(uow, ctx, now, wanted)
+                uow.commit()
+            with box.uows(label=ctx.counter) as uow:
+                seats = uow.booking.seats(show_id, wanted, lock=False)
         _delay(box, ctx, tracker)
         failures = _classify(wanted, seats, now)
         if failures:
@@ -639,6 +657,11 @@ def normalise_phone(phone: str | None) -> str | None:
     """A phone number as stored and compared: digits and '+' only, as ``find_bookings`` searches
     (so "98450 12345" and "98450-12345" are one customer)."""
     kept = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
+    digits = kept.lstrip("+")
+    if len(digits) == 12 and digits.startswith("91"):  # +91 98450 12345 -> 9845012345
+        return digits[2:]
+    if len(digits) == 11 and digits.startswith("0"):  # 098450 12345 (trunk prefix)
+        return digits[1:]
     return kept or None
 
 

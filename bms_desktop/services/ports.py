@@ -354,8 +354,13 @@ class BookingRepository(abc.ABC):
         expected: Mapping[int, int | None],
     ) -> set[int]:
         """For each show seat id in ``expected``: set HELD by this ticket (version + 1) if it is
-        free (AVAILABLE, or HELD with an expired hold) and, when the expected version is not
-        None, still at that version. Returns the ids that changed."""
+        AVAILABLE and, when the expected version is not None, still at that version. Returns the
+        ids that changed. (A run-out hold must be expired first: its ticket still owns a live
+        claim.)"""
+
+    @abc.abstractmethod
+    def live_claim_owners(self, show_seat_ids: Sequence[int]) -> dict[int, str]:
+        """For the given show seats that have a live ticket seat: the counter of its ticket."""
 
     @abc.abstractmethod
     def force_held(
@@ -401,7 +406,8 @@ class BookingRepository(abc.ABC):
 
     @abc.abstractmethod
     def last_writer(self, show_id: int | None = None) -> str | None:
-        """The counter of the most recent committed change (from the audit trail)."""
+        """The counter of the most recent committed change (from the audit trail); the show id
+        is a hint an implementation may ignore."""
 
     # coupons ---------------------------------------------------------------------------
     @abc.abstractmethod

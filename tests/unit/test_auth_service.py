@@ -155,6 +155,28 @@ def test_the_lock_ends_after_the_configured_minutes(box, clock, fake, admin):
     assert (staff.failed_logins, staff.locked_until) == (0, None)
 
 
+def test_after_a_lockout_ends_the_failure_count_starts_again(box, clock, fake, admin):
+    configure(box, lockout_minutes=5, lockout_attempts=3)
+    for _ in range(3):
+        with pytest.raises(AuthenticationFailed):
+            _login(box, "nope")
+    clock.advance(minutes=5)
+    with pytest.raises(AuthenticationFailed, match="2 attempts left") as err:
+        _login(box, "nope")  # one slip after the lockout is not a new lockout
+    assert not isinstance(err.value, AccountLocked)
+    assert fake.tables.staff[admin.staff_id].failed_logins == 1
+
+
+def test_the_lockout_message_rounds_the_minutes_up_exactly(box, clock, fake, admin):
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed):
+            _login(box, "nope")
+    clock.advance(minutes=2)  # exactly 180 s left
+    with pytest.raises(AccountLocked, match="try again in 3 minutes") as err:
+        _login(box, PASSWORD)
+    assert err.value.seconds_left == 180
+
+
 def test_an_unknown_name_gets_the_same_message_and_is_audited(box, fake, admin):
     with pytest.raises(AuthenticationFailed) as err:
         _login(box, PASSWORD, name="mallory")

@@ -417,11 +417,12 @@ def test_a_claim_no_strategy_can_see_is_caught_by_the_database_constraint(
     err = _refused(box, world, [seat], counter=C1, strategy=strategy)
     [failure] = err.failures
     assert (failure.label, failure.reason) == ("A1", FailureReason.CONSTRAINT)
+    assert failure.by_counter == "Process B"  # named from the winning live claim
     assert "caught by the database constraint" in str(err)
     report = _report(err)
     assert report.safety_net_catches == 1
     assert "SAFETY_NET" in [e.kind for e in report.events]
-    assert report.lost_seats == (("A1", None),)
+    assert report.lost_seats == (("A1", "Process B"),)
     live = [ts.ticket_id for ts in fake.tables.ticket_seats.values() if ts.live]
     assert live == [other]  # still exactly one live claim: no double sale
     mine = [t for t in fake.tables.tickets.values() if t.counter == C1]
