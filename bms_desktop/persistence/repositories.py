@@ -435,6 +435,14 @@ class SqlBookingRepository(_Repo, BookingRepository):
             changed.update(r[0] for r in rows)
         return changed
 
+    def live_claim_owners(self, show_seat_ids: Sequence[int]) -> dict[int, str]:
+        rows = self._exec(
+            select(TS.c.show_seat_id, TK.c.counter)
+            .select_from(TS.join(TK, TK.c.id == TS.c.ticket_id))
+            .where(TS.c.show_seat_id.in_(list(show_seat_ids)), TS.c.live == true())
+        )
+        return {r[0]: r[1] for r in rows}
+
     def force_held(
         self, ticket_id: int, counter: str, expires_at: datetime, show_seat_ids: Sequence[int]
     ) -> None:
