@@ -26,9 +26,15 @@ class RunConfig:
 
 
 def resolve(
-    *, db: str | None, data_dir: str | None, counter: str | None = None,
-    strategy: str | None = None, delay_ms: int = 0, user: str | None = None, demo: bool = False,
-) -> RunConfig:  # fmt: skip
+    *,
+    db: str | None,
+    data_dir: str | None,
+    counter: str | None = None,
+    strategy: str | None = None,
+    delay_ms: int = 0,
+    user: str | None = None,
+    demo: bool = False,
+) -> RunConfig:
     folder = Path(data_dir).expanduser() if data_dir else default_data_dir()
     url = db or os.environ.get("BMS_DB_URL") or default_db_url(folder)
     return RunConfig(
