@@ -297,7 +297,7 @@ class CounterWindow(QMainWindow):
         self.strategy_combo = QComboBox(self)
         self.strategy_combo.setAccessibleName("Strategy")
         for strategy in Strategy:
-            self.strategy_combo.addItem(strategy.label, strategy)
+            self.strategy_combo.addItem(strategy.label, strategy.value)
         self.strategy_combo.setToolTip(
             "How this counter claims seats: pessimistic (take the lock first), optimistic "
             "(check versions, retry) or thread lock (only this program's windows)"
@@ -435,8 +435,8 @@ class CounterWindow(QMainWindow):
         self.basket.coupon_submitted.connect(self._on_basket_coupon_submitted)
         self.basket.coupon_cleared.connect(self._on_basket_coupon_cleared)
         self.basket.hold_expired.connect(self._on_basket_hold_expired)
-        self._hub.shows_changed.connect(self._on_hub_shows_changed)
-        self._hub.reload_requested.connect(self._on_hub_reload_requested)
+        self._live = False
+        self.set_live_updates(True)
         self._runner.busy_changed.connect(self._on_runner_busy_changed)
         self._wait_timer.timeout.connect(self._on_wait_timer_timeout)
         self._quote_timer.timeout.connect(self._on_quote_timer_timeout)
@@ -544,6 +544,22 @@ class CounterWindow(QMainWindow):
             label="Refreshing the seat map",
         )
 
+    def set_live_updates(self, enabled: bool) -> None:
+        """Follow the change hub (the default) or not (a frozen map: a teaching aid, and how a
+        test makes a counter act on what it saw a moment ago)."""
+        if enabled == self._live:
+            return
+        self._live = enabled
+        if enabled:
+            self._hub.shows_changed.connect(self._on_hub_shows_changed)
+            self._hub.reload_requested.connect(self._on_hub_reload_requested)
+        else:
+            self._hub.shows_changed.disconnect(self._on_hub_shows_changed)
+            self._hub.reload_requested.disconnect(self._on_hub_reload_requested)
+
+    def live_updates(self) -> bool:
+        return self._live
+
     def pick_best(self, count: int) -> tuple[int, ...]:
         """Select the ``count`` best free seats together (as the digit keys do)."""
         if self._map is None or self._hold is not None:
@@ -573,7 +589,7 @@ class CounterWindow(QMainWindow):
         ctx = self._ctx
         self.setWindowTitle(window_title(ctx))
         with QSignalBlocker(self.strategy_combo):
-            self.strategy_combo.setCurrentIndex(self.strategy_combo.findData(ctx.strategy))
+            self.strategy_combo.setCurrentIndex(self.strategy_combo.findData(ctx.strategy.value))
         with QSignalBlocker(self.delay_spin):
             self.delay_spin.setValue(ctx.delay_ms)
         self.strategy_actions[ctx.strategy].setChecked(True)
@@ -1269,9 +1285,9 @@ class CounterWindow(QMainWindow):
 
     @Slot(int)
     def _on_strategy_combo_current_index_changed(self, index: int) -> None:
-        strategy = self.strategy_combo.itemData(index)
-        if isinstance(strategy, Strategy):
-            self.set_strategy(strategy)
+        value = self.strategy_combo.itemData(index)
+        if value:
+            self.set_strategy(Strategy(value))
 
     @Slot(QAction)
     def _on_strategy_group_triggered(self, action: QAction) -> None:
@@ -1401,19 +1417,16 @@ class CounterWindow(QMainWindow):
             return
         if self._runner.is_busy():
             return
-        QTimer.singleShot(0, self.close)
-        self._closed = True
         self._finish_close()
+        self.close()  # not from inside closeEvent: the work finished in a callback
 
     def _finish_close(self) -> None:
+        if self._closed:
+            return
         self._closed = True
         self._wait_timer.stop()
         self._quote_timer.stop()
-        try:
-            self._hub.shows_changed.disconnect(self._on_hub_shows_changed)
-            self._hub.reload_requested.disconnect(self._on_hub_reload_requested)
-        except (RuntimeError, TypeError):
-            pass
+        self.set_live_updates(False)
         self.closed.emit()
 
     @staticmethod

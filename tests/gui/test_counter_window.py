@@ -1,0 +1,608 @@
+"""The counter window, driven as a clerk drives it: find a show, pick seats, hold, pay, print;
+and as a learner watches it: two counters racing for one seat under each strategy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from bms_desktop.domain.model import (
+    CouponKind,
+    PaymentMode,
+    Role,
+    SeatStatus,
+    Strategy,
+    TicketStatus,
+)
+from bms_desktop.gui.hub import ChangeHub
+from bms_desktop.gui.widgets.seat_style import SeatVisual
+from bms_desktop.gui.windows.counter_window import CounterWindow, window_title
+from bms_desktop.services import catalog, queries
+from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, SeatLockRegistry
+from bms_desktop.services.ports import NewCoupon
+from tests.conftest import FakeClock
+from tests.gui.counter_support import (
+    QuietFeed,
+    gated,
+    make_window,
+    open_show,
+    press,
+    type_text,
+    wait_idle,
+)
+from tests.support.builders import World, build_world, clerk
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def world(box: BoxOffice) -> World:
+    return build_world(box)
+
+
+@pytest.fixture
+def hub(qtbot: QtBot) -> Iterator[ChangeHub]:
+    hub = ChangeHub(QuietFeed())
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, box: BoxOffice, world: World, hub: ChangeHub, tmp_path: Path
+) -> CounterWindow:
+    return make_window(qtbot, box, clerk("Counter 1"), hub, tmp_path / "tickets")
+
+
+def seat_id(box: BoxOffice, world: World, label: str) -> int:
+    smap = queries.get_seat_map(box, world.show_id)
+    return next(s.show_seat_id for s in smap.seats if s.label == label)
+
+
+def db_status(box: BoxOffice, world: World, label: str) -> SeatStatus:
+    smap = queries.get_seat_map(box, world.show_id)
+    return next(s.status for s in smap.seats if s.label == label)
+
+
+def hold(qtbot: QtBot, win: CounterWindow, ids: list[int]) -> None:
+    win.seat_map.set_selection(ids)
+    win.basket.hold_button.click()
+    qtbot.waitUntil(lambda: win.current_hold() is not None, timeout=10_000)
+    wait_idle(qtbot, win)
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+# --------------------------------------------------------------------------- selling
+
+
+def test_the_title_names_the_counter_the_clerk_and_the_strategy(window: CounterWindow) -> None:
+    assert window.windowTitle() == ("BMS Box Office — Counter 1 — counter1 — Pessimistic lock")
+    window.set_strategy(Strategy.OPTIMISTIC)
+    assert window.windowTitle() == window_title(window.context())
+    assert window.windowTitle().endswith("Optimistic version check")
+    assert window.strategy_combo.currentData() == Strategy.OPTIMISTIC.value
+    window.strategy_combo.setCurrentIndex(2)
+    assert window.context().strategy is Strategy.THREAD
+    window.strategy_actions[Strategy.OPTIMISTIC].trigger()
+    assert window.strategy_actions[Strategy.OPTIMISTIC].isChecked()
+    assert "STRATEGY" in window.event_log.kinds()
+
+
+def test_a_full_sale_from_show_search_to_a_pdf_ticket_holding_its_code(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World, tmp_path: Path
+) -> None:
+    finder = window.finder
+    finder.search_edit.setText("Test Mov")
+    qtbot.waitUntil(lambda: not finder.is_loading() and finder.model.rowCount() == 1)
+    with qtbot.waitSignal(window.show_opened, timeout=10_000) as opened:
+        press(finder.search_edit, Qt.Key.Key_Return)
+    assert opened.args == [world.show_id]
+    wait_idle(qtbot, window)
+    assert window.show_title.text() == "Test Movie"
+
+    a1, a2 = seat_id(box, world, "A1"), seat_id(box, world, "A2")
+    window.seat_map.set_selection([a1, a2])
+    qtbot.waitUntil(lambda: window.basket.total() is not None)
+    hold(qtbot, window, [a1, a2])
+    assert window.current_hold() is not None
+    assert set(window.current_hold().seat_labels) == {"A1", "A2"}  # type: ignore[union-attr]
+    assert window.seat_map.visual_of(a1) is SeatVisual.HELD_MINE
+    assert window.basket.countdown_text() == "5:00"
+
+    basket = window.basket
+    basket.set_payment_mode(PaymentMode.CASH)
+    total = basket.total()
+    assert total is not None
+    type_text(basket.tendered_edit, str(int(total) + 100))
+    assert basket.change_text() == "Change ₹100.00"
+    basket.name_edit.setText("Ravi Kumar")
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000) as sold:
+        basket.pay_button.click()
+    code = sold.args[0]
+    wait_idle(qtbot, window)
+
+    ticket_pdf, receipt_pdf = window.last_printed_files()
+    assert ticket_pdf.parent == tmp_path / "tickets"
+    assert ticket_pdf.exists() and receipt_pdf.exists()
+    assert code in pdf_text(ticket_pdf).replace("\n", " ") or code.replace("-", "") in pdf_text(
+        ticket_pdf
+    ).replace("-", "")
+    assert code in pdf_text(receipt_pdf)
+    view = window.last_sale()
+    assert view is not None and view.status is TicketStatus.CONFIRMED
+    assert view.customer_name == "Ravi Kumar"
+    assert db_status(box, world, "A1") is SeatStatus.SOLD
+    assert window.current_hold() is None
+    assert basket.labels() == ()
+    assert "Sold " + code in window.banner.text()
+    assert "SALE" in window.event_log.kinds()
+    qtbot.waitUntil(lambda: window.seat_map.visual_of(a1) is SeatVisual.SOLD)
+
+
+def test_a_sale_can_be_made_from_the_keyboard_alone(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    window.activateWindow()
+    window.finder.focus_search()
+    type_text(window.finder.search_edit, "test")
+    with qtbot.waitSignal(window.show_opened, timeout=10_000):
+        press(window.finder.search_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    assert window.seat_map.hasFocus() or window.focusWidget() is window.seat_map
+    press(window.seat_map, Qt.Key.Key_3)
+    assert len(window.seat_map.selected_ids()) == 3
+    press(window.seat_map, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_hold() is not None, timeout=10_000)
+    wait_idle(qtbot, window)
+    # The payment field has the focus; UPI is the default mode; Enter takes the payment.
+    assert window.focusWidget() is window.basket.reference_edit
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000) as sold:
+        press(window.basket.reference_edit, Qt.Key.Key_Return)
+    view = queries.find_bookings(box, sold.args[0])[0]
+    assert view.status is TicketStatus.CONFIRMED
+    assert len(view.seat_labels) == 3
+    assert view.payments[0].mode == PaymentMode.UPI
+
+
+def test_f9_and_f5_work_from_anywhere_in_the_window(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.pick_best(2)
+    press(window.finder.search_edit, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.current_hold() is not None, timeout=10_000)
+    wait_idle(qtbot, window)
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):
+        press(window.seat_map, Qt.Key.Key_F9)
+
+
+def test_a_digit_on_the_map_picks_that_many_best_seats_together(
+    qtbot: QtBot, window: CounterWindow, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    press(window.seat_map, Qt.Key.Key_4)
+    ids = window.seat_map.selected_ids()
+    assert len(ids) == 4
+    seats = [window.seat_map.seat(i) for i in ids]
+    assert len({s.row for s in seats if s is not None}) == 1  # one row, together
+    cols = sorted(s.col for s in seats if s is not None)
+    assert cols == list(range(cols[0], cols[0] + 4))
+    qtbot.waitUntil(lambda: len(window.basket.line_texts()) == 4)
+    assert all(price.startswith("₹") for _seat, _rule, price in window.basket.line_texts())
+
+
+def test_the_basket_shows_the_rule_behind_each_price(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    window.seat_map.set_selection([seat_id(box, world, "A1")])
+    qtbot.waitUntil(lambda: "base" in window.basket.line_texts()[0][1])
+    label, rule, price = window.basket.line_texts()[0]
+    assert label == "A1"
+    assert rule.startswith("Gold:")
+    assert price == "₹100.00"
+
+
+@pytest.fixture
+def coupons(box: BoxOffice) -> None:
+    catalog.add_coupon(box, SYSTEM, NewCoupon("TENOFF", CouponKind.PERCENT, Decimal("10")))
+    catalog.add_coupon(
+        box,
+        SYSTEM,
+        NewCoupon("BIG500", CouponKind.FIXED, Decimal("50"), min_amount=Decimal("500")),
+    )
+
+
+@pytest.mark.usefixtures("coupons")
+def test_a_coupon_is_applied_to_the_held_seats_and_sold_with_them(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    hold(qtbot, window, [seat_id(box, world, "A1"), seat_id(box, world, "A2")])
+    window.basket.coupon_edit.setText("tenoff")
+    window.basket.coupon_button.click()
+    qtbot.waitUntil(lambda: window.basket.total() == Decimal("180.00"), timeout=10_000)
+    wait_idle(qtbot, window)
+    assert window.basket.coupon_message_text() == "TENOFF: 20.00 off"
+    assert window.basket.discount_value.text() == "−₹20.00"
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000) as sold:
+        window.basket.pay_button.click()
+    view = queries.find_bookings(box, sold.args[0])[0]
+    assert view.coupon_code == "TENOFF"
+    assert view.total == Decimal("180.00")
+
+
+@pytest.mark.usefixtures("coupons")
+def test_a_refused_coupon_says_why_before_and_after_the_hold(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    window.seat_map.set_selection([seat_id(box, world, "A1")])
+    window.basket.coupon_edit.setText("BIG500")
+    window.basket.coupon_button.click()
+    qtbot.waitUntil(lambda: window.basket.coupon_message_text() != "", timeout=10_000)
+    assert "500" in window.basket.coupon_message_text()
+    assert window.basket.total() == Decimal("100.00")  # nothing taken off
+    wait_idle(qtbot, window)
+    hold(qtbot, window, [seat_id(box, world, "A1")])
+    window.basket.coupon_edit.setText("NOSUCH")
+    window.basket.coupon_button.click()
+    qtbot.waitUntil(
+        lambda: "there is no coupon NOSUCH" in window.basket.coupon_message_text(), timeout=10_000
+    )
+    assert window.basket.total() == Decimal("100.00")
+
+
+def test_cash_change_is_worked_out_as_the_clerk_types(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    hold(qtbot, window, [seat_id(box, world, "A1"), seat_id(box, world, "D1")])
+    basket = window.basket
+    basket.set_payment_mode(PaymentMode.CASH)
+    assert basket.total() == Decimal("200.00")
+    type_text(basket.tendered_edit, "150")
+    assert basket.change_text() == "Short ₹50.00"
+    basket.pay_button.click()
+    assert "short" in basket.payment_error.text()
+    assert window.current_hold() is not None  # nothing was sent to the database
+    basket.tendered_edit.clear()
+    type_text(basket.tendered_edit, "500")
+    assert basket.change_text() == "Change ₹300.00"
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000) as sold:
+        press(basket.tendered_edit, Qt.Key.Key_Return)
+    view = queries.find_bookings(box, sold.args[0])[0]
+    assert view.payments[0].change_due == Decimal("300.00")
+    assert "change ₹300.00" in basket.sale_label.text()
+
+
+def test_release_gives_the_seats_back(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    a1 = seat_id(box, world, "A1")
+    hold(qtbot, window, [a1])
+    assert db_status(box, world, "A1") is SeatStatus.HELD
+    window.basket.release_button.click()
+    qtbot.waitUntil(lambda: window.current_hold() is None, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert db_status(box, world, "A1") is SeatStatus.AVAILABLE
+    assert window.seat_map.visual_of(a1) is SeatVisual.AVAILABLE
+    assert window.basket.labels() == ()
+    assert "RELEASE" in window.event_log.kinds()
+
+
+def test_escape_releases_the_hold_when_nothing_else_wants_it(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    hold(qtbot, window, [seat_id(box, world, "A1")])
+    window.banner.dismiss()
+    press(window.seat_map, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.current_hold() is None, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert db_status(box, world, "A1") is SeatStatus.AVAILABLE
+
+
+def test_a_hold_that_runs_out_frees_the_seats_on_the_map_and_in_the_basket(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World, clock: FakeClock
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    a1 = seat_id(box, world, "A1")
+    hold(qtbot, window, [a1])
+    clock.advance(minutes=4, seconds=30)
+    window.basket.tick()
+    assert window.basket.countdown_state() == "amber"
+    clock.advance(seconds=20)
+    window.basket.tick()
+    assert window.basket.countdown_state() == "red"
+    clock.advance(seconds=11)
+    qtbot.waitUntil(lambda: window.basket.countdown_state() == "expired", timeout=5_000)
+    qtbot.waitUntil(lambda: window.current_hold() is None)
+    assert "free again" in window.basket.countdown_caption.text()
+    qtbot.waitUntil(lambda: window.seat_map.visual_of(a1) is SeatVisual.AVAILABLE, timeout=5_000)
+    wait_idle(qtbot, window)
+    assert db_status(box, world, "A1") is SeatStatus.AVAILABLE
+    tickets = queries.find_bookings(box, window.event_log.entries()[-1].message.split("(")[1][:14])
+    assert tickets == [] or tickets[0].status is TicketStatus.EXPIRED
+    assert "EXPIRY" in window.event_log.kinds()
+    assert not window.basket.pay_button.isEnabled()
+
+
+def test_closing_the_window_releases_its_pending_hold(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    hold(qtbot, window, [seat_id(box, world, "A1")])
+    with qtbot.waitSignal(window.closed, timeout=10_000):
+        window.close()
+    assert db_status(box, world, "A1") is SeatStatus.AVAILABLE
+    assert window.isHidden()
+
+
+# --------------------------------------------------------------------------- two counters
+
+
+@pytest.fixture
+def two_windows(
+    qtbot: QtBot, box: BoxOffice, world: World, tmp_path: Path
+) -> Iterator[tuple[CounterWindow, CounterWindow, ChangeHub]]:
+    hub = ChangeHub(QuietFeed())
+    w1 = make_window(qtbot, box, clerk("Counter 1", delay_ms=1), hub, tmp_path / "t1")
+    w2 = make_window(qtbot, box, clerk("Counter 2"), hub, tmp_path / "t2")
+    open_show(qtbot, w1, world.show_id)
+    open_show(qtbot, w2, world.show_id)
+    yield w1, w2, hub
+    hub.stop()
+
+
+def race_for_c7(
+    qtbot: QtBot,
+    box: BoxOffice,
+    world: World,
+    w1: CounterWindow,
+    w2: CounterWindow,
+) -> None:
+    """Counter 1 starts its hold of C7 and stays inside the transaction (the gate); Counter 2
+    asks for C7 meanwhile and must wait; then Counter 1 is let go."""
+    c7 = seat_id(box, world, "C7")
+    with gated(box) as gate:
+        w1.seat_map.set_selection([c7])
+        w1.basket.hold_button.click()
+        qtbot.waitUntil(gate.entered.is_set, timeout=10_000)
+        w2.seat_map.set_selection([c7])
+        w2.basket.hold_button.click()
+        # While it waits, Counter 2 says so, and for whom.
+        qtbot.waitUntil(
+            lambda: "waiting for the lock held by Counter 1" in w2.waiting_text(),
+            timeout=10_000,
+        )
+        assert "waiting for the lock held by Counter 1" in w2.basket.busy_label.text()
+        assert not w2.basket.pay_button.isEnabled()
+        gate.open()
+        qtbot.waitUntil(lambda: w1.current_hold() is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: not w2.banner.isHidden(), timeout=10_000)
+    wait_idle(qtbot, w1)
+    wait_idle(qtbot, w2)
+    assert w2.current_hold() is None
+    assert c7 in w2.seat_map.lost_ids()
+
+
+def test_pessimistic_second_window_waits_for_the_first_windows_transaction(
+    qtbot: QtBot,
+    two_windows: tuple[CounterWindow, CounterWindow, ChangeHub],
+    box: BoxOffice,
+    world: World,
+) -> None:
+    w1, w2, _hub = two_windows
+    race_for_c7(qtbot, box, world, w1, w2)
+    headline = w2.banner.headline_label.text()
+    assert headline.startswith("Pessimistic: waited ")
+    assert "ms for the lock held by Counter 1; C7 was taken by Counter 1 meanwhile" in headline
+    kinds = w2.event_log.kinds()
+    assert "LOCK_WAIT" in kinds and "CONFLICT" in kinds
+    qtbot.waitUntil(
+        lambda: w2.seat_map.visual_of(seat_id(box, world, "C7")) is SeatVisual.HELD_OTHER
+    )
+
+
+def test_thread_lock_second_window_waits_for_the_seat_lock_of_the_first(
+    qtbot: QtBot,
+    two_windows: tuple[CounterWindow, CounterWindow, ChangeHub],
+    box: BoxOffice,
+    world: World,
+) -> None:
+    w1, w2, _hub = two_windows
+    w1.set_strategy(Strategy.THREAD)
+    w2.set_strategy(Strategy.THREAD)
+    race_for_c7(qtbot, box, world, w1, w2)
+    headline = w2.banner.headline_label.text()
+    assert headline.startswith("Thread lock: waited ")
+    assert "for the seat lock held by Counter 1; C7 was taken by Counter 1 meanwhile" in headline
+
+
+def test_optimistic_second_window_finds_the_version_moved(
+    qtbot: QtBot,
+    two_windows: tuple[CounterWindow, CounterWindow, ChangeHub],
+    box: BoxOffice,
+    world: World,
+) -> None:
+    w1, w2, _hub = two_windows
+    w2.set_strategy(Strategy.OPTIMISTIC)
+    c7 = seat_id(box, world, "C7")
+    seen = w2.seat_map.seat(c7)
+    assert seen is not None
+    # Counter 2 looked at the map before Counter 1 held C7 and has not heard of it yet.
+    w2.set_live_updates(False)
+    hold(qtbot, w1, [c7])
+    assert w2.seat_map.visual_of(c7) is SeatVisual.AVAILABLE
+    w2.seat_map.set_selection([c7])
+    w2.basket.hold_button.click()
+    qtbot.waitUntil(lambda: not w2.banner.isHidden(), timeout=10_000)
+    wait_idle(qtbot, w2)
+    assert w2.banner.headline_label.text() == (
+        f"Optimistic: C7 changed since you loaded the map (version {seen.version} -> "
+        f"{seen.version + 1}); not retried, the seat is taken"
+    )
+    assert "C7 is held by Counter 1." in w2.banner.text()
+    assert c7 in w2.seat_map.lost_ids()
+    qtbot.waitUntil(lambda: w2.seat_map.visual_of(c7) is SeatVisual.HELD_OTHER)
+
+
+def test_optimistic_retry_wins_a_seat_that_changed_but_is_free_again(
+    qtbot: QtBot,
+    two_windows: tuple[CounterWindow, CounterWindow, ChangeHub],
+    box: BoxOffice,
+    world: World,
+) -> None:
+    w1, w2, _hub = two_windows
+    w2.set_strategy(Strategy.OPTIMISTIC)
+    c7 = seat_id(box, world, "C7")
+    w2.set_live_updates(False)
+    hold(qtbot, w1, [c7])
+    w1.basket.release_button.click()
+    qtbot.waitUntil(lambda: w1.current_hold() is None, timeout=10_000)
+    wait_idle(qtbot, w1)
+    hold(qtbot, w2, [c7])
+    assert "retry 1 of 3" in w2.banner.headline_label.text()
+    assert "RETRY" in w2.event_log.kinds()
+
+
+def test_thread_lock_across_processes_is_caught_by_the_database_constraint(
+    qtbot: QtBot, box: BoxOffice, world: World, tmp_path: Path
+) -> None:
+    # Two "processes": the same database, but each with its own in-process seat locks.
+    other = BoxOffice(uows=box.uows, clock=box.clock, locks=SeatLockRegistry())
+    hub = ChangeHub(QuietFeed())
+    w1 = make_window(
+        qtbot, box, clerk("Counter 1", Strategy.THREAD, delay_ms=1), hub, tmp_path / "t1"
+    )
+    w2 = make_window(qtbot, other, clerk("Counter 2", Strategy.THREAD), hub, tmp_path / "t2")
+    open_show(qtbot, w1, world.show_id)
+    open_show(qtbot, w2, world.show_id)
+    c7 = seat_id(box, world, "C7")
+    with gated(box) as gate:
+        w1.seat_map.set_selection([c7])
+        w1.basket.hold_button.click()
+        qtbot.waitUntil(gate.entered.is_set, timeout=10_000)  # Counter 1 saw C7 free
+        hold(qtbot, w2, [c7])  # Counter 2 was not covered by Counter 1's lock
+        gate.open()
+        qtbot.waitUntil(lambda: not w1.banner.isHidden(), timeout=10_000)
+    wait_idle(qtbot, w1)
+    assert w1.current_hold() is None
+    assert w1.banner.headline_label.text() == (
+        "Thread lock: the other process was not covered by this lock; the database constraint "
+        "refused the second sale"
+    )
+    assert "SAFETY_NET" in w1.event_log.kinds()
+    assert db_status(box, world, "C7") is SeatStatus.HELD
+    hub.stop()
+
+
+def test_my_other_seats_stay_selected_when_one_is_lost(
+    qtbot: QtBot,
+    two_windows: tuple[CounterWindow, CounterWindow, ChangeHub],
+    box: BoxOffice,
+    world: World,
+) -> None:
+    w1, w2, _hub = two_windows
+    c7, c8, c9 = (seat_id(box, world, label) for label in ("C7", "C8", "C9"))
+    w2.set_live_updates(False)
+    hold(qtbot, w1, [c7])
+    w2.seat_map.set_selection([c7, c8, c9])
+    w2.basket.hold_button.click()
+    qtbot.waitUntil(lambda: not w2.banner.isHidden(), timeout=10_000)
+    wait_idle(qtbot, w2)
+    assert set(w2.seat_map.selected_ids()) == {c8, c9}
+    assert "C8 and C9 are still free and still selected for you." in w2.banner.text()
+
+
+def test_a_sale_in_one_window_reaches_the_other_windows_map_at_once(
+    qtbot: QtBot,
+    two_windows: tuple[CounterWindow, CounterWindow, ChangeHub],
+    box: BoxOffice,
+    world: World,
+) -> None:
+    w1, w2, _hub = two_windows
+    a1 = seat_id(box, world, "A1")
+    hold(qtbot, w1, [a1])
+    qtbot.waitUntil(lambda: w2.seat_map.visual_of(a1) is SeatVisual.HELD_OTHER, timeout=5_000)
+    with qtbot.waitSignal(w1.sale_completed, timeout=10_000):
+        w1.basket.pay_button.click()
+    qtbot.waitUntil(lambda: w2.seat_map.visual_of(a1) is SeatVisual.SOLD, timeout=5_000)
+    assert any("Counter 1 sold A1" in e.message for e in w2.event_log.entries())
+
+
+# --------------------------------------------------------------------------- other processes
+
+CHILD_SALE = textwrap.dedent(
+    """
+    import sys
+    from bms_desktop.app import connect
+    from bms_desktop.domain.model import Role
+    from bms_desktop.services import booking
+    from bms_desktop.services.context import CounterContext
+
+    url, show_seat_id = sys.argv[1], int(sys.argv[2])
+    wiring = connect(url)
+    ctx = CounterContext("Counter 9", None, "child", Role.CLERK)
+    show_id = int(sys.argv[3])
+    held = booking.hold_seats(wiring.box, ctx, show_id=show_id, show_seat_ids=[show_seat_id])
+    booking.confirm_booking(wiring.box, ctx, ticket_id=held.ticket_id, mode="UPI")
+    print(held.ticket_code)
+    """
+)
+
+
+def test_a_sale_made_by_another_process_appears_on_the_map(
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path
+) -> None:
+    from bms_desktop.app import connect
+    from bms_desktop.persistence.changefeed import open_change_feed
+
+    wiring = connect(sqlite_url)
+    try:
+        box = wiring.box
+        world = build_world(box)
+        hub = ChangeHub(open_change_feed(sqlite_url))
+        win = make_window(
+            qtbot, box, CounterContext("Counter 1", None, "asha", Role.CLERK), hub, tmp_path
+        )
+        open_show(qtbot, win, world.show_id)
+        a5 = seat_id(box, world, "A5")
+        assert win.seat_map.visual_of(a5) is SeatVisual.AVAILABLE
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        child = subprocess.run(
+            [sys.executable, "-c", CHILD_SALE, sqlite_url, str(a5), str(world.show_id)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert child.returncode == 0, child.stderr
+        qtbot.waitUntil(lambda: win.seat_map.visual_of(a5) is SeatVisual.SOLD, timeout=10_000)
+        assert any("Counter 9 sold A5" in e.message for e in win.event_log.entries())
+        qtbot.waitUntil(
+            lambda: win.finder.model.shows()[0].seats_available == len(world.seat_ids) - 1,
+            timeout=10_000,
+        )
+        hub.stop()
+    finally:
+        wiring.close()
