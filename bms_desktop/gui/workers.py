@@ -18,7 +18,7 @@ Lifetimes, which are the whole difficulty with QRunnable in Python:
   so nothing has to keep a QRunnable alive or worry about who deletes it;
 * results travel through one process-wide relay ``QObject`` that lives on the GUI thread and is
   never deleted, so a worker never emits on an object that a closing window has just destroyed;
-* the relay finds the runner by key; a runner that has gone away simply gets nothing.
+* the relay finds the runner by key; a runner that has been destroyed simply gets nothing.
 
 ``ACTIVITY`` is a process-wide board of the write work in flight ("Counter 1: holding C7"), so a
 window that waits can say for whom it probably waits while it waits; after the fact the service's
@@ -31,7 +31,6 @@ import itertools
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,19 +102,20 @@ class _Relay(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._runners: dict[int, weakref.ReferenceType[TaskRunner]] = {}
+        # Strong references: a runner whose Python wrapper is dropped while its C++ object lives
+        # on (it has a parent) must still get its answers; ``destroyed`` removes it.
+        self._runners: dict[int, TaskRunner] = {}
         self.delivered.connect(self._on_self_delivered)
 
     def register(self, key: int, runner: TaskRunner) -> None:
-        self._runners[key] = weakref.ref(runner)
+        self._runners[key] = runner
 
     def unregister(self, key: int) -> None:
         self._runners.pop(key, None)
 
     @Slot(int, int, bool, object)
     def _on_self_delivered(self, runner_key: int, task_id: int, ok: bool, payload: object) -> None:
-        ref = self._runners.get(runner_key)
-        runner = ref() if ref is not None else None
+        runner = self._runners.get(runner_key)
         if runner is None or not isValid(runner):
             self._runners.pop(runner_key, None)
             if not ok and not isinstance(payload, DomainError):
