@@ -224,6 +224,20 @@ def _enable_fault_log(path: Path) -> None:
     _State.fault_file = fh
 
 
+def teardown_logging() -> None:
+    """Close the log file (and the fault log) that ``setup_logging`` opened."""
+    if _State.handler is not None:
+        logging.getLogger().removeHandler(_State.handler)
+        _State.handler.close()
+    _State.handler = None
+    _State.log_path = None
+    logging.captureWarnings(False)
+    if _State.fault_file is not None:
+        faulthandler.disable()
+        _State.fault_file.close()
+        _State.fault_file = None
+
+
 def current_log_path() -> Path | None:
     return _State.log_path
 
