@@ -288,16 +288,17 @@ def launch(
     from bms_desktop.gui.hub import ChangeHub
 
     hub = ChangeHub(feed_factory())
+    manager = CounterManager(box, options, hub, window_factory=window_factory)
+    # Quit when the last counter has *closed* (a window with a hold hides, releases the seats in
+    # the background, then closes), not when the last window is merely hidden.
+    app.setQuitOnLastWindowClosed(False)
+    manager.all_closed.connect(app.quit, Qt.ConnectionType.QueuedConnection)
     try:
-        manager = CounterManager(box, options, hub, window_factory=window_factory)
-        # Quit when the last counter has *closed* (a window with a hold hides, releases the
-        # seats in the background, then closes), not when the last window is hidden.
-        app.setQuitOnLastWindowClosed(False)
-        manager.all_closed.connect(app.quit, Qt.ConnectionType.QueuedConnection)
         if not manager.start():
             return 0
         return app.exec()
     finally:
+        manager.all_closed.disconnect(app.quit)
         hub.stop()
 
 

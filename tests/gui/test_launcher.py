@@ -1,0 +1,343 @@
+"""Starting the GUI: the theme, the smoke test, the demo's two counters, new counter windows,
+first run, and quitting when the last counter has closed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from pytestqt.qtbot import QtBot
+
+from bms_desktop.domain.model import Role, Strategy
+from bms_desktop.gui import launcher, theme
+from bms_desktop.gui.dialogs.first_run_dialog import FirstRunDialog
+from bms_desktop.gui.dialogs.login_dialog import LoginDialog
+from bms_desktop.gui.launcher import CounterManager, LaunchOptions, launch, smoke_windows
+from bms_desktop.gui.windows.counter_window import CounterWindow
+from bms_desktop.services import auth
+from bms_desktop.services.context import BoxOffice, CounterContext
+from bms_desktop.services.dto import StaffView
+from tests.gui.counter_support import QuietFeed
+from tests.gui.dialog_support import audit_actions, make_demo_like
+from tests.support.builders import build_world
+
+
+class FakeCounterWindow(QMainWindow):
+    """Stands in for CounterWindow where only the launcher's side is under test."""
+
+    new_counter_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, box: BoxOffice, ctx: CounterContext, hub: Any, db_label: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.hub = hub
+        self.db_label = db_label
+        self.setCentralWidget(QLabel(f"{ctx.counter}: {ctx.username}", self))
+        self.setMinimumSize(120, 80)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        self.closed.emit()
+
+
+@pytest.fixture
+def opened(qtbot: QtBot) -> list[QWidget]:
+    return []
+
+
+@pytest.fixture
+def fake_factory(qtbot: QtBot, opened: list[QWidget]) -> launcher.WindowFactory:
+    def make(box: BoxOffice, ctx: CounterContext, hub: Any, db_label: str) -> QWidget:
+        window = FakeCounterWindow(box, ctx, hub, db_label)
+        qtbot.addWidget(window)
+        opened.append(window)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def restore_app(qapp: QApplication) -> Iterator[QApplication]:
+    """launch() styles the application and takes over quitting; undo that for the next tests."""
+    sheet, quits = qapp.styleSheet(), qapp.quitOnLastWindowClosed()
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setQuitOnLastWindowClosed(quits)
+
+
+def options(**kw: Any) -> LaunchOptions:
+    values: dict[str, Any] = {
+        "counter": "Counter 1", "strategy": Strategy.PESSIMISTIC, "delay_ms": 0, "user": None,
+        "demo": False, "db_label": "test.db", "data_dir": "/tmp/unused",
+    }  # fmt: skip
+    values.update(kw)
+    return LaunchOptions(**values)
+
+
+def signs_in_as(
+    monkeypatch: pytest.MonkeyPatch, box: BoxOffice, *users: str
+) -> list[dict[str, Any]]:
+    """LoginDialog.ask answers with these staff members in turn (None when they run out)."""
+    asked: list[dict[str, Any]] = []
+    queue = list(users)
+
+    def ask(cls: type, box_: BoxOffice, **kw: Any) -> tuple[StaffView, str] | None:
+        asked.append(kw)
+        if not queue:
+            return None
+        user = queue.pop(0)
+        staff = auth.login(box, username=user, password=f"{user}-demo", counter=kw["counter"])
+        return staff, kw["counter"]
+
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(ask))
+    return asked
+
+
+# --------------------------------------------------------------------------- theme
+
+
+def test_the_style_sheets_load_in_numbered_order_and_parse_cleanly(qtbot: QtBot) -> None:
+    sheet = theme.load_style_sheet()
+    assert sheet.index("10-base.qss") < len(sheet)
+    assert 'QPushButton[role="primary"]' in sheet
+    assert "QFrame#conflictBanner" in sheet
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.setStyleSheet(sheet)  # a parse error is a Qt warning, and Qt warnings fail tests
+    label = QLabel("muted", widget)
+    label.setProperty("class", "muted")
+    widget.show()
+    assert label.palette().color(label.foregroundRole()).name() == "#5f6670"
+    assert not theme.app_icon().isNull()
+
+
+# --------------------------------------------------------------------------- smoke
+
+
+def test_smoke_windows_builds_a_login_dialog_and_a_counter_window_and_returns(
+    qtbot: QtBot, box: BoxOffice
+) -> None:
+    build_world(box)
+    before = set(QApplication.topLevelWidgets())
+    built = smoke_windows(box, counter="Counter 9")
+    assert "counter window" in built and "login dialog" in built
+    assert "CounterWindow" in built
+    left_open = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
+    assert left_open == []
+
+
+# --------------------------------------------------------------------------- demo counters
+
+
+def test_demo_mode_signs_in_two_clerks_with_different_strategies_side_by_side(
+    qtbot: QtBot, box: BoxOffice, fake_factory: Any, opened: list[QWidget]
+) -> None:
+    make_demo_like(box)
+    manager = CounterManager(box, options(demo=True, delay_ms=250), QuietFeed(),
+                             window_factory=fake_factory)  # fmt: skip
+    area = QRect(0, 20, 1600, 900)
+    windows = manager.open_demo_counters(area)
+    assert windows == opened
+    assert manager.counter_names() == ["Counter 1", "Counter 2"]
+    ctxs = [w.ctx for w in opened]  # type: ignore[attr-defined]
+    assert [(c.username, c.counter, c.strategy) for c in ctxs] == [
+        ("asha", "Counter 1", Strategy.PESSIMISTIC),
+        ("ravi", "Counter 2", Strategy.OPTIMISTIC),
+    ]
+    assert all(c.role == Role.CLERK and c.delay_ms == 250 and c.staff_id for c in ctxs)
+    assert opened[0].frameGeometry() == QRect(0, 20, 800, 900)
+    assert opened[1].frameGeometry() == QRect(800, 20, 800, 900)
+    assert all(w.isVisible() for w in opened)
+    # Signed in through the service: audited like any sign-in.
+    assert audit_actions(box, "LOGIN") == [("asha", "Counter 1"), ("ravi", "Counter 2")]
+
+
+def test_a_demo_clerk_who_cannot_sign_in_gets_the_login_dialog_instead(
+    qtbot: QtBot,
+    box: BoxOffice,
+    fake_factory: Any,
+    opened: list[QWidget],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_demo_like(box)
+    for _ in range(5):  # somebody locked ravi out
+        with pytest.raises(auth.AuthenticationFailed):
+            auth.login(box, username="ravi", password="nope", counter="Counter 9")
+    asked = signs_in_as(monkeypatch, box, "supervisor")
+    manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
+    manager.open_demo_counters(QRect(0, 0, 1000, 700))
+    assert [kw["counter"] for kw in asked] == ["Counter 2"]
+    assert asked[0]["default_user"] == "ravi"
+    assert [(w.ctx.username, w.ctx.counter) for w in opened] == [  # type: ignore[attr-defined]
+        ("asha", "Counter 1"),
+        ("supervisor", "Counter 2"),
+    ]
+
+
+def test_launch_in_demo_mode_opens_two_real_counter_windows_and_runs_the_event_loop(
+    qtbot: QtBot,
+    box: BoxOffice,
+    restore_app: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build_world(box)
+    make_demo_like(box)
+    feeds: list[QuietFeed] = []
+    windows: list[CounterWindow] = []
+
+    def run_loop(self: QApplication) -> int:
+        windows.extend(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, CounterWindow) and w.isVisible()
+        )
+        for w in windows:
+            qtbot.addWidget(w)
+        return 7
+
+    monkeypatch.setattr(QApplication, "exec", run_loop)
+    monkeypatch.setattr(FirstRunDialog, "ask", classmethod(lambda *a, **k: pytest.fail("asked")))
+    code = launch(
+        box,
+        options(demo=True),
+        feed_factory=lambda: feeds.append(QuietFeed()) or feeds[-1],
+        seed_demo=lambda: pytest.fail("seeded"),
+    )
+    assert code == 7
+    assert len(windows) == 2
+    assert sorted((w.context().counter, w.context().username) for w in windows) == [
+        ("Counter 1", "asha"),
+        ("Counter 2", "ravi"),
+    ]
+    assert {w.context().strategy for w in windows} == {Strategy.PESSIMISTIC, Strategy.OPTIMISTIC}
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    left = min(windows, key=lambda w: w.frameGeometry().x())
+    assert left.frameGeometry().x() == screen.x()
+    assert len(feeds) == 1
+    assert feeds[0].closed  # the hub was stopped and closed its feed
+    assert restore_app.quitOnLastWindowClosed() is False
+    assert "QPushButton" in restore_app.styleSheet()
+    for w in windows:
+        w.close()
+
+
+# --------------------------------------------------------------------------- more counters
+
+
+def test_a_new_counter_request_signs_in_the_next_free_counter_number(
+    qtbot: QtBot,
+    box: BoxOffice,
+    fake_factory: Any,
+    opened: list[QWidget],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_demo_like(box)
+    asked = signs_in_as(monkeypatch, box, "asha", "ravi", "supervisor")
+    manager = CounterManager(box, options(user="asha"), QuietFeed(), window_factory=fake_factory)
+    assert manager.start()
+    assert asked[0]["counter"] == "Counter 1"
+    assert asked[0]["default_user"] == "asha"
+    opened[0].new_counter_requested.emit()  # type: ignore[attr-defined]
+    assert asked[1]["counter"] == "Counter 2"
+    assert asked[1]["taken_counters"] == ["Counter 1"]
+    opened[1].new_counter_requested.emit()  # type: ignore[attr-defined]
+    assert asked[2]["counter"] == "Counter 3"
+    assert manager.counter_names() == ["Counter 1", "Counter 2", "Counter 3"]
+    third = opened[2].ctx  # type: ignore[attr-defined]
+    assert (third.username, third.role, third.counter) == ("supervisor", Role.SUPERVISOR,
+                                                           "Counter 3")  # fmt: skip
+    assert opened[0].hub is opened[2].hub  # type: ignore[attr-defined]  # one hub per process
+    # Counter 1 closes: its number is free again.
+    opened[0].close()
+    assert manager.counter_names() == ["Counter 2", "Counter 3"]
+    assert manager.next_counter_name() == "Counter 1"
+    # A cancelled sign-in opens nothing.
+    opened[1].new_counter_requested.emit()  # type: ignore[attr-defined]
+    assert len(opened) == 3
+
+
+def test_no_sign_in_means_no_window_and_launch_returns_at_once(
+    qtbot: QtBot,
+    box: BoxOffice,
+    fake_factory: Any,
+    opened: list[QWidget],
+    restore_app: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_demo_like(box)
+    signs_in_as(monkeypatch, box)  # the clerk cancels
+    monkeypatch.setattr(QApplication, "exec", lambda self: pytest.fail("event loop started"))
+    feed = QuietFeed()
+    code = launch(box, options(), feed_factory=lambda: feed, seed_demo=lambda: None,
+                  window_factory=fake_factory)  # fmt: skip
+    assert code == 0
+    assert opened == []
+    assert feed.closed
+
+
+def test_the_last_counter_to_close_ends_the_program(
+    qtbot: QtBot, box: BoxOffice, fake_factory: Any, opened: list[QWidget]
+) -> None:
+    make_demo_like(box)
+    manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
+    manager.open_demo_counters(QRect(0, 0, 1000, 700))
+    emitted: list[bool] = []
+    manager.all_closed.connect(lambda: emitted.append(True))
+    opened[1].close()
+    assert emitted == []
+    with qtbot.waitSignal(manager.all_closed, timeout=1000):
+        opened[0].close()
+    assert emitted == [True]
+
+
+# --------------------------------------------------------------------------- first run
+
+
+def test_an_empty_database_asks_first_run_and_quitting_there_ends_the_program(
+    qtbot: QtBot,
+    box: BoxOffice,
+    restore_app: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[Any] = []
+    monkeypatch.setattr(
+        FirstRunDialog, "ask", classmethod(lambda cls, b, **kw: seen.append(kw) or False)
+    )
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda *a, **k: pytest.fail("login")))
+    seed = object()
+    code = launch(box, options(), feed_factory=QuietFeed, seed_demo=seed)  # type: ignore[arg-type]
+    assert code == 0
+    assert seen == [{"seed_demo": seed}]
+
+
+def test_after_first_run_the_first_counter_signs_in(
+    qtbot: QtBot,
+    box: BoxOffice,
+    fake_factory: Any,
+    opened: list[QWidget],
+    restore_app: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def first_run(cls: type, box_: BoxOffice, **kw: Any) -> bool:
+        make_demo_like(box)  # as if the demo had been chosen
+        return True
+
+    monkeypatch.setattr(FirstRunDialog, "ask", classmethod(first_run))
+    asked = signs_in_as(monkeypatch, box, "asha")
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    assert launch(box, options(counter="Front desk"), feed_factory=QuietFeed,
+                  seed_demo=lambda: None, window_factory=fake_factory) == 0  # fmt: skip
+    assert [kw["counter"] for kw in asked] == ["Front desk"]
+    assert [w.ctx.counter for w in opened] == ["Front desk"]  # type: ignore[attr-defined]
+
+
+def test_tile_rects_split_the_screen_into_equal_columns() -> None:
+    assert launcher.tile_rects(QRect(10, 0, 1366, 728), 2) == [
+        QRect(10, 0, 683, 728),
+        QRect(693, 0, 683, 728),
+    ]
