@@ -70,10 +70,10 @@ def _wipe(db_url: str) -> None:
 
 
 def run_seed(cfg: RunConfig, *, force: bool = False, days: int = 14) -> int:
-    _start_logging(cfg, "seed")
     if not 1 <= days <= 60:
         raise StartupError("--days must be between 1 and 60")
     wiring = connect(cfg.db_url)
+    _start_logging(cfg, "seed")  # only now: a refusal writes nothing, not even a log
     try:
         if not demo.is_empty(wiring.box):
             if not force:
@@ -138,9 +138,9 @@ def run_smoke(cfg: RunConfig) -> int:
     t0 = time.perf_counter()
     from bms_desktop import logsetup
 
-    _start_logging(cfg, "smoke")
     logsetup.install_excepthook(None)  # logged and printed; no dialog that would wait offscreen
     wiring = connect(cfg.db_url)
+    _start_logging(cfg, "smoke")  # only now: a refusal writes nothing, not even a log
     try:
         with wiring.box.uows(write=True, label="smoke") as uow:
             uow.settings.put("last_smoke_test", wiring.box.now().isoformat())
