@@ -145,6 +145,7 @@ class ClerkOutcome:
     counter: str
     records: tuple[AttemptRecord, ...] = ()
     elapsed_s: float = 0.0
+    cpu_s: float = 0.0  # CPU time this clerk used during the race (its process or thread)
     sold_out: bool = False
     fatal: str | None = None  # the clerk could not run (startup failure, crash)
 
@@ -193,6 +194,7 @@ class RaceResult:
     unexpected_errors: int
     database_locked_errors: int
     timed_out: bool
+    clerk_cpu_s: float  # CPU time all clerks used during the race (threads: their threads)
     per_clerk: tuple[ClerkSummary, ...]
     integrity: IntegrityReport
     records: tuple[AttemptRecord, ...] = field(default=(), repr=False)
@@ -268,6 +270,8 @@ class RaceResult:
             "busy_errors": self.busy_errors,
             "unexpected_errors": self.unexpected_errors,
             "database_locked_errors": self.database_locked_errors,
+            "clerk_cpu_s": round(self.clerk_cpu_s, 3),
+            "cpu_ms_per_booking": round(self.clerk_cpu_s * 1000.0 / max(1, self.bookings), 3),
             "per_clerk": [
                 {
                     "clerk": c.clerk,
@@ -496,6 +500,7 @@ def run_clerk(
     )
     rng = random.Random(spec.seed)
     records: list[AttemptRecord] = []
+    cpu0 = time.thread_time()
     t0 = time.perf_counter()
     deadline = t0 + spec.duration_s
     believed: dict[int, int] = dict(free) if free is not None else {}
@@ -539,6 +544,7 @@ def run_clerk(
         counter=spec.counter,
         records=tuple(records),
         elapsed_s=time.perf_counter() - t0,
+        cpu_s=time.thread_time() - cpu0,
         sold_out=sold_out,
     )
 
@@ -926,6 +932,7 @@ def summarise(
         unexpected_errors=unexpected,
         database_locked_errors=sum(1 for r in records if r.locked),
         timed_out=not all(o.sold_out for o in outcomes if not o.fatal),
+        clerk_cpu_s=sum(o.cpu_s for o in outcomes),
         per_clerk=per_clerk,
         integrity=integrity,
         records=tuple(records),
