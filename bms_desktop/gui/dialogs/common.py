@@ -11,6 +11,7 @@ from typing import Literal, TypeVar
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
@@ -57,6 +58,22 @@ class MessageLabel(QLabel):
         self.setText(text if rich else sentence(text))
         set_style_property(self, "banner", kind)
         self.show()
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """Grow the dialog so the message does not squeeze the form: a top-level window does
+        not grow by itself when a word-wrapped label appears. Never shrinks it."""
+        window = self.window()
+        layout = window.layout()
+        if not isinstance(window, QDialog) or layout is None or not window.isVisible():
+            return
+        layout.activate()
+        if layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(window.width())
+        else:
+            needed = layout.totalSizeHint().height()
+        if needed > window.height():
+            window.resize(window.width(), needed)
 
     def show_error(self, text: str) -> None:
         self.show_message(text, "error")

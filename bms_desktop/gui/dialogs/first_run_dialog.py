@@ -159,7 +159,7 @@ class FirstRunDialog(QDialog):
         buttons.addWidget(self.create_button)
         buttons.addWidget(self.continue_button)
         outer.addLayout(buttons)
-        self.setMinimumWidth(540)
+        self.setMinimumSize(560, 420)
 
     # ------------------------------------------------------------------ load / save
 

@@ -197,6 +197,7 @@ class LoginDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, (username, password))
                 self.demo_table.setItem(row, col, item)
         self.demo_panel.setVisible(bool(demo_staff))
+        self.setMinimumWidth(0 if demo_staff else 460)
         if demo_staff:
             table = self.demo_table
             table.resizeColumnsToContents()
