@@ -198,18 +198,21 @@ class TaskRunner(QObject):
         what = label[:1].lower() + label[1:]
 
         def work() -> None:
+            ok = True
             try:
                 if activity is not None:
                     with ACTIVITY.working(activity, what):
                         result = fn()
                 else:
                     result = fn()
-            except BaseException as exc:
+            except BaseException as exc:  # handed to the GUI thread, never lost
                 if not isinstance(exc, DomainError):
                     log.exception("background task %r failed", label)
-                relay.delivered.emit(key, task_id, False, exc)
-            else:
-                relay.delivered.emit(key, task_id, True, result)
+                ok, result = False, exc
+            try:
+                relay.delivered.emit(key, task_id, ok, result)
+            except RuntimeError:  # the application is shutting down: nobody to tell
+                log.debug("dropped the answer of %r: the relay is gone", label)
 
         self._pool.start(work)
         if not was_busy:

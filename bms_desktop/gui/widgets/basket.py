@@ -12,25 +12,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from html import escape
 from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -151,23 +148,18 @@ class BasketWidget(QWidget):
         )
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet(f"color: {COLOUR_MUTED};")
-        self.lines_table = QTableWidget(0, 3, self)
-        self.lines_table.setHorizontalHeaderLabels(["Seat", "Priced as", "Price"])
-        self.lines_table.verticalHeader().hide()
-        self.lines_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.lines_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.lines_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.lines_table.setShowGrid(False)
-        self.lines_table.setWordWrap(False)
-        self.lines_table.setAccessibleName("Seats in the basket")
-        header = self.lines_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setHighlightSections(False)
-        row_h = self.fontMetrics().height() + 8
-        self.lines_table.verticalHeader().setDefaultSectionSize(row_h)
-        self._row_h = row_h
+        # The seats, grouped by what they cost and why: "M13, M15 · Platinum   2 × ₹292.50"
+        # over "base 150.00 × 1.5 Platinum seats × 1.3 Prime time".
+        self.lines_label = QLabel(self)
+        self.lines_label.setObjectName("basketLines")
+        self.lines_label.setTextFormat(Qt.TextFormat.RichText)
+        self.lines_label.setWordWrap(True)
+        self.lines_label.setAccessibleName("Seats in the basket")
+        self.lines_label.setStyleSheet(
+            "QLabel#basketLines { background: #FFFFFF; border: 1px solid #D5D9DF;"
+            " border-radius: 4px; padding: 6px 8px; }"
+        )
+        self._rows: list[tuple[str, str, str]] = []
 
         # --- totals
         self.subtotal_value = QLabel(self)
@@ -302,6 +294,8 @@ class BasketWidget(QWidget):
         self.release_button = QPushButton("Release   F8", self)
         self.pay_button = QPushButton("Take payment   F9", self)
         self.pay_button.setObjectName("primaryAction")
+        self.pay_button.setProperty("role", "primary")  # the theme's vocabulary (10-base.qss)
+        self.pay_button.setProperty("size", "large")
         self.print_button = QPushButton("Print again", self)
         pay_font = QFont(self.font())
         pay_font.setBold(True)
@@ -343,7 +337,7 @@ class BasketWidget(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.show_label)
         layout.addWidget(self.empty_label)
-        layout.addWidget(self.lines_table)
+        layout.addWidget(self.lines_label)
         layout.addLayout(totals)
         layout.addWidget(self._hline())
         layout.addWidget(_section_label("Coupon", self))
@@ -538,11 +532,8 @@ class BasketWidget(QWidget):
         return "normal"
 
     def line_texts(self) -> list[tuple[str, str, str]]:
-        out = []
-        for row in range(self.lines_table.rowCount()):
-            cells = [self.lines_table.item(row, c) for c in range(3)]
-            out.append(tuple(c.text() if c is not None else "" for c in cells))
-        return out  # type: ignore[return-value]
+        """One (seat, "Type: how it was priced", price) per seat, in basket order."""
+        return list(self._rows)
 
     def is_busy(self) -> bool:
         return bool(self._busy)
@@ -609,11 +600,12 @@ class BasketWidget(QWidget):
         self.empty_label.setVisible(not has_seats and not self._expired)
         if self._expired:
             self.empty_label.setVisible(False)
-        self.lines_table.setVisible(has_seats)
+        self.lines_label.setVisible(has_seats)
         lines = quote.lines if quote is not None else ()
         by_label = {line.label: line for line in lines}
-        self.lines_table.setRowCount(len(self._labels))
-        for row, label in enumerate(self._labels):
+        self._rows = []
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        for label in self._labels:
             line = by_label.get(label)
             price = money(line.price) if line is not None else "…"
             explanation = self._explanations.get(label, "") or (
@@ -621,16 +613,9 @@ class BasketWidget(QWidget):
             )
             type_name = line.seat_type.title() if line is not None else ""
             rule = f"{type_name}: {explanation}" if type_name and explanation else explanation
-            items = (QTableWidgetItem(label), QTableWidgetItem(rule), QTableWidgetItem(price))
-            items[0].setFont(self._bold_font())
-            items[1].setToolTip(rule)
-            items[1].setForeground(Qt.GlobalColor.darkGray)
-            items[2].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for col, item in enumerate(items):
-                self.lines_table.setItem(row, col, item)
-        visible_rows = min(max(len(self._labels), 1), 6)
-        header_h = self.lines_table.horizontalHeader().sizeHint().height()
-        self.lines_table.setFixedHeight(header_h + visible_rows * self._row_h + 4)
+            self._rows.append((label, rule, price))
+            groups.setdefault((type_name, price, explanation), []).append(label)
+        self.lines_label.setText(_lines_html(groups))
         if quote is not None and has_seats:
             self.subtotal_value.setText(money(quote.subtotal))
             self.discount_value.setText(money(-quote.discount) if quote.discount else "—")
@@ -717,6 +702,25 @@ class BasketWidget(QWidget):
     @Slot()
     def _on_timer_timeout(self) -> None:
         self._sync_countdown()
+
+
+def _lines_html(groups: dict[tuple[str, str, str], list[str]]) -> str:
+    rows = []
+    for (type_name, price, explanation), labels in groups.items():
+        seats = ", ".join(labels)
+        amount = price if len(labels) == 1 else f"{len(labels)} × {price}"
+        kind = f" · {escape(type_name)}" if type_name else ""
+        rows.append(
+            f"<tr><td><b>{escape(seats)}</b>{kind}</td>"
+            f"<td align='right' style='white-space:nowrap'>&nbsp;&nbsp;{amount}</td></tr>"
+        )
+        how = explanation.replace(" x ", " × ").split(" = ")[0]
+        if how:
+            rows.append(
+                f"<tr><td colspan='2' style='color:{COLOUR_MUTED}; font-size:small;"
+                f" padding-bottom:4px'>{escape(how)}</td></tr>"
+            )
+    return f"<table width='100%' cellspacing='0' cellpadding='1'>{''.join(rows)}</table>"
 
 
 def sale_html(code: str, total: Decimal, change: Decimal | None, files: Sequence[Path]) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -225,15 +225,21 @@ class EventLogWidget(QWidget):
         self.view.setAccessibleName("Event log")
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_TIME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_KIND, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (COL_TIME, COL_KIND, COL_MS):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_MS, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(max(8.0, self.font().pointSizeF() - 0.5))
-        self._mono = mono
-        fm_height = self.fontMetrics().height()
+        fm = self.fontMetrics()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm_bold = QFontMetrics(bold)
+        pad = 22
+        self.view.setColumnWidth(COL_TIME, fm.horizontalAdvance("00:00:00.000") + pad)
+        self.view.setColumnWidth(
+            COL_KIND, max(fm_bold.horizontalAdvance(k) for k in KIND_LABELS.values()) + pad
+        )
+        self.view.setColumnWidth(COL_MS, fm.horizontalAdvance("10,000") + pad)
+        fm_height = fm.height()
         self.view.verticalHeader().setDefaultSectionSize(fm_height + 8)
 
         self.title_label = QLabel(self)

@@ -111,7 +111,7 @@ class ShowRowDelegate(QStyledItemDelegate):
         if column == COL_SEATS:
             if show.seats_available <= 0:
                 return "Sold out", f"of {show.seats_total:,}"
-            return f"{show.seats_available:,}", f"of {show.seats_total:,} left"
+            return f"{show.seats_available:,} left", f"of {show.seats_total:,}"
         return "", ""
 
     def paint(
@@ -280,8 +280,11 @@ class ShowFinderWidget(QWidget):
         header.setSectionResizeMode(COL_SEATS, QHeaderView.ResizeMode.Fixed)
         header.setHighlightSections(False)
         fm = QFontMetrics(self.font())
-        self.table.setColumnWidth(COL_TIME, fm.horizontalAdvance("Tomorrow") + 24)
-        self.table.setColumnWidth(COL_SEATS, fm.horizontalAdvance("of 1,000 left") + 24)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm_bold = QFontMetrics(bold)
+        self.table.setColumnWidth(COL_TIME, fm.horizontalAdvance("Wed 28 Nov") + 18)
+        self.table.setColumnWidth(COL_SEATS, fm_bold.horizontalAdvance("1,000 left") + 18)
         self.table.verticalHeader().setDefaultSectionSize(fm.height() * 2 + 14)
 
         self.status_label = QLabel(self)

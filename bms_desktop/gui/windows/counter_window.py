@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -42,11 +43,10 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
-    QSizePolicy,
-    QSpinBox,
     QSplitter,
     QStackedWidget,
-    QToolBar,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,6 +60,7 @@ from bms_desktop.domain.errors import (
 )
 from bms_desktop.domain.model import PaymentMode, SeatStatus, Strategy
 from bms_desktop.gui.conflict_text import (
+    STRATEGY_NAMES,
     ConflictMessage,
     Tone,
     describe_error,
@@ -92,6 +93,13 @@ WAIT_SHOWN_AFTER_MS: Final = 150  # below this an action is just "working"
 WAIT_TICK_MS: Final = 100
 QUOTE_DEBOUNCE_MS: Final = 60
 MAX_DELAY_MS: Final = 10_000
+DELAY_CHOICES_MS: Final = (0, 100, 250, 500, 1000, 2000, 5000)
+COMPACT_WIDTH: Final = 1280  # narrower: the show list folds away while a show is open
+TALL_HEIGHT: Final = 900  # taller: the event log sits under the map, else in a tab
+IDLE_TEXT: Final = (
+    "Ready · click or drag to pick seats, 1-9 picks the best seats together, Enter holds, "
+    "F9 takes payment, F1 lists the keys"
+)
 
 SHORTCUTS: Final[tuple[tuple[str, str], ...]] = (
     ("Ctrl+L  or  F3", "Search shows (type, then Down to the list, Enter opens)"),
@@ -112,6 +120,12 @@ SHORTCUTS: Final[tuple[tuple[str, str], ...]] = (
 
 def window_title(ctx: CounterContext) -> str:
     return f"{APP_TITLE} — {ctx.counter} — {ctx.username} — {ctx.strategy.label}"
+
+
+def _delay_text(ms: int) -> str:
+    if ms <= 0:
+        return "off"
+    return f"{ms / 1000:g} s" if ms >= 1000 and ms % 1000 == 0 else f"{ms} ms"
 
 
 def _muted(text: str, parent: QWidget) -> QLabel:
@@ -171,6 +185,7 @@ class CounterWindow(QMainWindow):
         self._closed = False
         self._wait_text = ""
         self._sized = False
+        self._finder_pinned = False
 
         self._build_ui()
         self._build_actions()
@@ -182,7 +197,7 @@ class CounterWindow(QMainWindow):
 
     def _build_ui(self) -> None:
         self.finder = ShowFinderWidget(self._box, self)
-        self.finder.setMinimumWidth(250)
+        self.finder.setMinimumWidth(240)
 
         # centre: header, banner, map + legend, event log
         self.show_title = QLabel(self)
@@ -204,20 +219,22 @@ class CounterWindow(QMainWindow):
         header_text.setSpacing(2)
         header_text.addWidget(self.show_title)
         header_text.addWidget(self.show_details)
+        self.shows_button = QToolButton(self)
+        self.shows_button.setText("☰  Shows")
+        self.shows_button.setToolTip("Show the list of shows (Ctrl+L)")
+        self.shows_button.setAccessibleName("Show the list of shows")
+        self.shows_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.shows_button.hide()
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(10)
+        header.addWidget(self.shows_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(header_text, 1)
         header.addWidget(self.seats_left_label, 0, Qt.AlignmentFlag.AlignBottom)
 
         self.banner = ConflictBannerWidget(self)
         self.seat_map = SeatMapWidget(self, clock=self._box.now)
         self.legend = SeatLegendWidget(self)
-        self.map_hint = _muted(
-            "Click or drag to pick seats · arrows and Space · 1-9: best seats together · "
-            "Enter: hold · F9: take payment",
-            self,
-        )
-        self.map_hint.setWordWrap(True)
 
         map_frame = QFrame(self)
         map_frame.setObjectName("seatMapFrame")
@@ -235,6 +252,7 @@ class CounterWindow(QMainWindow):
             "Choose a show on the left.\n\nCtrl+L searches; Down and Enter open a show.", self
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
         self.placeholder.setStyleSheet("color: #5F646B; font-size: 12pt;")
         self.loading_label = QLabel("Loading the seat map…", self)
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -251,16 +269,13 @@ class CounterWindow(QMainWindow):
         map_panel_layout.addLayout(header)
         map_panel_layout.addWidget(self.banner)
         map_panel_layout.addWidget(self.centre_stack, 1)
-        map_panel_layout.addWidget(self.map_hint)
 
         self.event_log = EventLogWidget(self, clock=self._box.now, counter=self._ctx.counter)
+        self.event_log.setMinimumHeight(110)
         self.centre_split = QSplitter(Qt.Orientation.Vertical, self)
         self.centre_split.setChildrenCollapsible(False)
         self.centre_split.addWidget(map_panel)
-        self.centre_split.addWidget(self.event_log)
         self.centre_split.setStretchFactor(0, 4)
-        self.centre_split.setStretchFactor(1, 1)
-        self.event_log.setMinimumHeight(110)
 
         # right: the basket (scrolls when the window is short)
         self.basket = BasketWidget(self, clock=self._box.now)
@@ -275,6 +290,14 @@ class CounterWindow(QMainWindow):
         basket_scroll.setWidget(basket_holder)
         basket_scroll.setMinimumWidth(300)
         self.basket_scroll = basket_scroll
+        # The event log sits under the map in a tall window and in a tab beside the basket in a
+        # short one (see _adapt_layout).
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.setTabBarAutoHide(True)
+        self.side_tabs.addTab(basket_scroll, "Basket")
+        self._log_in_tab: bool | None = None
+        self._unseen_events = 0
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_split.setChildrenCollapsible(False)
@@ -282,7 +305,7 @@ class CounterWindow(QMainWindow):
         self.centre_split.setHandleWidth(9)
         self.main_split.addWidget(self.finder)
         self.main_split.addWidget(self.centre_split)
-        self.main_split.addWidget(basket_scroll)
+        self.main_split.addWidget(self.side_tabs)
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setStretchFactor(2, 0)
@@ -293,7 +316,7 @@ class CounterWindow(QMainWindow):
         central_layout.addWidget(self.main_split)
         self.setCentralWidget(central)
 
-        # toolbar: the teaching aids, visible at all times
+        # the teaching aids: strategy and processing delay
         self.strategy_combo = QComboBox(self)
         self.strategy_combo.setAccessibleName("Strategy")
         for strategy in Strategy:
@@ -302,21 +325,29 @@ class CounterWindow(QMainWindow):
             "How this counter claims seats: pessimistic (take the lock first), optimistic "
             "(check versions, retry) or thread lock (only this program's windows)"
         )
-        self.delay_spin = QSpinBox(self)
-        self.delay_spin.setRange(0, MAX_DELAY_MS)
-        self.delay_spin.setSingleStep(100)
-        self.delay_spin.setSuffix(" ms")
-        self.delay_spin.setAccessibleName("Processing delay inside the transaction")
-        self.delay_spin.setToolTip(
+        self.delay_combo = QComboBox(self)
+        for ms in DELAY_CHOICES_MS:
+            self.delay_combo.addItem(_delay_text(ms), ms)
+        self.delay_combo.setAccessibleName("Processing delay inside the transaction")
+        self.delay_combo.setToolTip(
             "Teaching aid: this counter pauses this long inside its hold transaction, so that "
             "another counter's lock wait becomes visible"
         )
-        self.toolbar = QToolBar("Counter", self)
-        self.toolbar.setObjectName("counterToolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setFloatable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        # The teaching aids sit in the menu bar's corner: always visible, no extra row.
+        corner = QWidget(self)
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 2, 8, 2)
+        corner_layout.setSpacing(6)
+        strategy_caption = _muted("Strategy", corner)
+        strategy_caption.setBuddy(self.strategy_combo)
+        delay_caption = _muted("Delay in transaction", corner)
+        delay_caption.setBuddy(self.delay_combo)
+        corner_layout.addWidget(strategy_caption)
+        corner_layout.addWidget(self.strategy_combo)
+        corner_layout.addSpacing(10)
+        corner_layout.addWidget(delay_caption)
+        corner_layout.addWidget(self.delay_combo)
+        self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
         # status bar
         self.wait_label = QLabel(self)
@@ -409,20 +440,11 @@ class CounterWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
 
-        strategy_caption = QLabel("  Strategy ", self)
-        delay_caption = QLabel("   Processing delay inside the transaction ", self)
-        self.toolbar.addWidget(strategy_caption)
-        self.toolbar.addWidget(self.strategy_combo)
-        self.toolbar.addWidget(delay_caption)
-        self.toolbar.addWidget(self.delay_spin)
-        spacer = QWidget(self)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
-        self.toolbar.addAction(self.find_booking_action)
-        self.toolbar.addAction(self.new_counter_action)
-
     def _connect(self) -> None:
         self.finder.show_chosen.connect(self._on_finder_show_chosen)
+        self.shows_button.clicked.connect(self._on_shows_button_clicked)
+        self.event_log.entry_added.connect(self._on_event_log_entry_added)
+        self.side_tabs.currentChanged.connect(self._on_side_tabs_current_changed)
         self.seat_map.selection_changed.connect(self._on_seat_map_selection_changed)
         self.seat_map.best_requested.connect(self._on_seat_map_best_requested)
         self.seat_map.activated.connect(self._on_seat_map_activated)
@@ -444,7 +466,7 @@ class CounterWindow(QMainWindow):
             self._on_strategy_combo_current_index_changed
         )
         self.strategy_group.triggered.connect(self._on_strategy_group_triggered)
-        self.delay_spin.valueChanged.connect(self._on_delay_spin_value_changed)
+        self.delay_combo.currentIndexChanged.connect(self._on_delay_combo_current_index_changed)
         self.new_counter_action.triggered.connect(self.new_counter_requested)
         self.close_action.triggered.connect(self.close)
         self.delay_action.triggered.connect(self._on_delay_action_triggered)
@@ -590,14 +612,23 @@ class CounterWindow(QMainWindow):
         self.setWindowTitle(window_title(ctx))
         with QSignalBlocker(self.strategy_combo):
             self.strategy_combo.setCurrentIndex(self.strategy_combo.findData(ctx.strategy.value))
-        with QSignalBlocker(self.delay_spin):
-            self.delay_spin.setValue(ctx.delay_ms)
+        with QSignalBlocker(self.delay_combo):
+            index = self.delay_combo.findData(ctx.delay_ms)
+            if index < 0:  # a value from the command line that is not one of the choices
+                choices = [self.delay_combo.itemData(i) for i in range(self.delay_combo.count())]
+                index = sum(1 for ms in choices if ms < ctx.delay_ms)
+                self.delay_combo.insertItem(index, _delay_text(ctx.delay_ms), ctx.delay_ms)
+            self.delay_combo.setCurrentIndex(index)
         self.strategy_actions[ctx.strategy].setChecked(True)
         self.db_status.setText(f"Database: {self._db_label}")
         self.counter_status.setText(ctx.counter)
         self.clerk_status.setText(f"{ctx.username} ({ctx.role.value.lower()})")
-        delay = f" · delay {ctx.delay_ms} ms" if ctx.delay_ms else ""
-        self.strategy_status.setText(f"{ctx.strategy.label}{delay}")
+        delay = f" · {_delay_text(ctx.delay_ms)} delay" if ctx.delay_ms else ""
+        self.strategy_status.setText(f"{STRATEGY_NAMES[ctx.strategy]}{delay}")
+        self.strategy_status.setToolTip(
+            f"{ctx.strategy.label}; processing delay inside the transaction: "
+            f"{_delay_text(ctx.delay_ms)}"
+        )
         self.event_log.set_counter(ctx.counter)
         self._show_wait_state()
 
@@ -621,6 +652,8 @@ class CounterWindow(QMainWindow):
             self.seat_map.clear_lost()
         self.basket.set_show_text(self._basket_show_text(seat_map.show))
         self.finder.model.update_show(seat_map.show)
+        self._finder_pinned = False
+        self._sync_finder_visibility()
         self.seat_map.setFocus(Qt.FocusReason.OtherFocusReason)
         self.show_opened.emit(seat_map.show.show_id)
 
@@ -1233,7 +1266,7 @@ class CounterWindow(QMainWindow):
 
     def _show_wait_state(self) -> None:
         if not self._action:
-            text = "Ready"
+            text = IDLE_TEXT
             self.basket.set_busy("")
             self.wait_label.setStyleSheet("")
         else:
@@ -1294,17 +1327,19 @@ class CounterWindow(QMainWindow):
         self.set_strategy(Strategy(action.data()))
 
     @Slot(int)
-    def _on_delay_spin_value_changed(self, value: int) -> None:
-        self.set_delay_ms(value)
+    def _on_delay_combo_current_index_changed(self, index: int) -> None:
+        value = self.delay_combo.itemData(index)
+        if isinstance(value, int):
+            self.set_delay_ms(value)
 
     @Slot()
     def _on_delay_action_triggered(self) -> None:
-        self.delay_spin.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.delay_spin.selectAll()
+        self.delay_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.delay_combo.showPopup()
 
     @Slot()
     def _on_search_action_triggered(self) -> None:
-        self.finder.focus_search()
+        self.show_finder()
 
     @Slot()
     def _on_map_action_triggered(self) -> None:
@@ -1352,17 +1387,83 @@ class CounterWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
+            self._adapt_layout()
             self.fit_panels()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._sized:
+            self._adapt_layout()
+
+    def is_compact_width(self) -> bool:
+        """Narrow (e.g. two counters side by side on one screen): the show list folds away
+        while a show is open."""
+        return self.width() < COMPACT_WIDTH
+
+    def _adapt_layout(self) -> None:
+        tall = self.height() >= TALL_HEIGHT
+        log_in_tab = not tall
+        if log_in_tab != self._log_in_tab:
+            self._log_in_tab = log_in_tab
+            if log_in_tab:
+                self.side_tabs.addTab(self.event_log, "Event log")
+            else:
+                index = self.side_tabs.indexOf(self.event_log)
+                if index >= 0:
+                    self.side_tabs.removeTab(index)
+                self.centre_split.addWidget(self.event_log)
+                self.centre_split.setStretchFactor(1, 1)
+                self.event_log.show()
+                height = max(self.centre_split.height(), self.height() - 120)
+                log_height = max(140, min(260, int(height * 0.22)))
+                self.centre_split.setSizes([height - log_height, log_height])
+            self._update_log_tab()
+        self._sync_finder_visibility()
+
+    def _sync_finder_visibility(self) -> None:
+        fold = self.is_compact_width() and self._show is not None and not self._finder_pinned
+        self.finder.setVisible(not fold)
+        self.shows_button.setVisible(fold)
+
+    def show_finder(self) -> None:
+        """Bring the show list back (it folds away in a narrow window while a show is open)."""
+        self._finder_pinned = True
+        self._sync_finder_visibility()
+        self.finder.focus_search()
 
     def fit_panels(self) -> None:
         """Give the finder and the basket their share of the width; the map takes the rest."""
         width = max(self.main_split.width(), self.width() - 20)
-        finder = max(270, min(400, int(width * 0.24)))
-        basket = max(310, min(420, int(width * 0.25)))
+        if self.is_compact_width():
+            finder = max(260, min(320, int(width * 0.3)))
+            basket = max(300, min(340, int(width * 0.34)))
+        else:
+            finder = max(300, min(400, int(width * 0.26)))
+            basket = max(320, min(420, int(width * 0.25)))
         self.main_split.setSizes([finder, max(300, width - finder - basket), basket])
-        height = max(self.centre_split.height(), self.height() - 120)
-        log_height = max(120, min(260, int(height * 0.2)))
-        self.centre_split.setSizes([height - log_height, log_height])
+
+    def _update_log_tab(self) -> None:
+        index = self.side_tabs.indexOf(self.event_log)
+        if index < 0:
+            return
+        if self.side_tabs.currentIndex() == index:
+            self._unseen_events = 0
+        text = f"Event log ({self._unseen_events} new)" if self._unseen_events else "Event log"
+        self.side_tabs.setTabText(index, text)
+
+    @Slot(str)
+    def _on_event_log_entry_added(self, _kind: str) -> None:
+        if self.side_tabs.indexOf(self.event_log) >= 0:
+            self._unseen_events += 1
+            self._update_log_tab()
+
+    @Slot(int)
+    def _on_side_tabs_current_changed(self, _index: int) -> None:
+        self._update_log_tab()
+
+    @Slot()
+    def _on_shows_button_clicked(self) -> None:
+        self.show_finder()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

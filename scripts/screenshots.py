@@ -1,0 +1,326 @@
+"""Regenerate docs/screenshots/: the counter window as a clerk and a learner see it.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--db /tmp/demo.db]
+
+Builds (or copies) the demo box office, picks a show in a "Grand hall" (572 seats), sells and
+holds some of its seats from two other counters, then stages a real race: Counter 2 holds a seat
+with a processing delay inside its transaction while this counter asks for the same seat, waits
+for the lock and loses it, so the banner explains a real conflict with real milliseconds.
+
+Everything is rendered offscreen (``QT_QPA_PLATFORM=offscreen``) with ``QWidget.grab()``. The
+window title bar is not part of a grab; the script draws a plain title strip above each window
+with the real ``windowTitle()``, so the pictures show which counter is which.
+
+Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QRect, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from bms_desktop.app import connect  # noqa: E402
+from bms_desktop.domain.model import Role, Strategy  # noqa: E402
+from bms_desktop.persistence.changefeed import open_change_feed  # noqa: E402
+from bms_desktop.services import booking, demo, queries  # noqa: E402
+from bms_desktop.services.context import BoxOffice, CounterContext  # noqa: E402
+from bms_desktop.services.dto import SeatMap, ShowSummary  # noqa: E402
+
+TITLE_BAR = 30
+
+
+def spin(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for(what: str, condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what}")
+        spin(15)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def staff_id(box: BoxOffice, username: str) -> int | None:
+    with box.uows() as uow:
+        record = uow.staff.by_username(username)
+        return None if record is None else record.staff_id
+
+
+def grand_hall_show(box: BoxOffice) -> ShowSummary:
+    shows = queries.find_shows(box, limit=1000)
+    big = [s for s in shows if 500 <= s.seats_total <= 700 and "Grand hall" in s.screen_name]
+    if not big:
+        raise SystemExit("no Grand hall show in this database: is it the demo box office?")
+    evening = [s for s in big if s.local_starts_at.hour >= 18]
+    return (evening or big)[0]
+
+
+def labels_to_ids(seat_map: SeatMap, labels: Sequence[str]) -> list[int]:
+    by_label = {s.label: s.show_seat_id for s in seat_map.seats}
+    return [by_label[label] for label in labels]
+
+
+def row_labels(seat_map: SeatMap) -> list[str]:
+    rows: dict[int, str] = {}
+    for seat in seat_map.seats:
+        rows.setdefault(seat.row, seat.row_label)
+    return [rows[r] for r in sorted(rows)]
+
+
+def seats_of_row(seat_map: SeatMap, row_label: str) -> list[str]:
+    seats = sorted((s for s in seat_map.seats if s.row_label == row_label), key=lambda s: s.col)
+    return [s.label for s in seats]
+
+
+def lived_in(box: BoxOffice, show: ShowSummary) -> None:
+    """Groups sold at two other counters, a few seats held: a map in the middle of a day."""
+    smap = queries.get_seat_map(box, show.show_id)
+    rows = row_labels(smap)
+    counters = [
+        CounterContext("Counter 2", None, "ravi", Role.CLERK),
+        CounterContext("Counter 3", None, "meera", Role.CLERK),
+    ]
+    plan = [  # (row index, first seat index, how many, counter, sell?)
+        (0, 10, 6, 0, True),
+        (1, 4, 4, 1, True),
+        (2, 12, 8, 0, True),
+        (3, 2, 3, 1, True),
+        (5, 16, 5, 1, True),
+        (6, 9, 4, 0, True),
+        (8, 20, 6, 0, True),
+        (9, 6, 2, 1, False),
+        (10, 14, 7, 1, True),
+        (12, 3, 4, 0, True),
+        (13, 18, 4, 1, False),
+        (15, 9, 9, 0, True),
+        (16, 24, 3, 1, True),
+    ]
+    for row_i, first, count, who, sell in plan:
+        if row_i >= len(rows):
+            continue
+        labels = seats_of_row(smap, rows[row_i])[first : first + count]
+        if not labels:
+            continue
+        ctx = counters[who]
+        held = booking.hold_seats(
+            box, ctx, show_id=show.show_id, show_seat_ids=labels_to_ids(smap, labels)
+        )
+        if sell:
+            booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
+
+
+def title_strip(painter: QPainter, rect: QRect, title: str) -> None:
+    painter.fillRect(rect, QColor("#2B3036"))
+    font = QFont()
+    font.setPixelSize(13)
+    painter.setFont(font)
+    painter.setPen(QColor("#E9ECF0"))
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), title)
+
+
+def with_title(widget: QWidget) -> QImage:
+    shot = widget.grab().toImage()
+    image = QImage(shot.width(), shot.height() + TITLE_BAR, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    title_strip(painter, QRect(0, 0, shot.width(), TITLE_BAR), widget.windowTitle())
+    painter.drawImage(0, TITLE_BAR, shot)
+    painter.end()
+    return image
+
+
+def rival_hold(
+    box: BoxOffice, ctx: CounterContext, show_id: int, ids: list[int], delay_s: float
+) -> threading.Thread:
+    """Counter 2 holds ``ids`` and stays inside its transaction for ``delay_s``."""
+    inside = threading.Event()
+    rival_box = BoxOffice(uows=box.uows, clock=box.clock, locks=box.locks)
+
+    def sleep(seconds: float) -> None:
+        inside.set()
+        time.sleep(seconds)
+
+    rival_box.sleep = sleep
+    rival = CounterContext(
+        ctx.counter, ctx.staff_id, ctx.username, ctx.role, ctx.strategy, int(delay_s * 1000)
+    )
+    thread = threading.Thread(
+        target=booking.hold_seats,
+        kwargs={"box": rival_box, "ctx": rival, "show_id": show_id, "show_seat_ids": ids},
+        daemon=True,
+    )
+    thread.start()
+    if not inside.wait(10):
+        raise TimeoutError("the rival counter never entered its transaction")
+    return thread
+
+
+def stage(
+    url: str,
+    size: tuple[int, int],
+    *,
+    two_windows: bool = False,
+) -> list[QImage]:
+    from bms_desktop.gui.hub import ChangeHub
+    from bms_desktop.gui.windows.counter_window import CounterWindow
+
+    wiring = connect(url)
+    box = wiring.box
+    show = grand_hall_show(box)
+    hub = ChangeHub(open_change_feed(url))
+    asha = CounterContext("Counter 1", staff_id(box, "asha"), "asha", Role.CLERK)
+    ravi = CounterContext(
+        "Counter 2", staff_id(box, "ravi"), "ravi", Role.CLERK, Strategy.OPTIMISTIC
+    )
+    folder = Path(tempfile.mkdtemp(prefix="bms-shots-"))
+    windows: list[CounterWindow] = []
+    width, height = size
+    each = (width // 2, height - TITLE_BAR) if two_windows else (width, height - TITLE_BAR)
+    for ctx in [asha, ravi] if two_windows else [asha]:
+        win = CounterWindow(box, ctx, hub, print_folder=folder, db_label="demo.db")
+        win.resize(*each)
+        if two_windows:
+            win.move(len(windows) * each[0], 0)
+        win.show()
+        windows.append(win)
+    for win in windows:
+        wait_for("the show list", lambda w=win: not w.finder.is_loading())
+        win.finder.search_edit.setText(show.movie_title)
+        wait_for(
+            "the search",
+            lambda w=win: not w.finder.is_loading() and w.finder.model.rowCount() > 0,
+        )
+        win.finder.select_show(show.show_id)
+        win.open_show(show.show_id)
+        wait_for("the seat map", lambda w=win: w.current_show() is not None and not w.is_busy())
+
+    me = windows[0]
+    smap = queries.get_seat_map(box, show.show_id)
+    rows = row_labels(smap)
+    middle = seats_of_row(smap, rows[len(rows) // 2 + 1])
+    centre = len(middle) // 2
+    wanted = middle[centre - 1 : centre + 3]  # four seats in the sweet spot
+    ids = labels_to_ids(smap, wanted)
+    me.seat_map.set_selection(ids)
+    wait_for("the quote", lambda: not me.is_busy())
+    if two_windows:
+        # The rival is the second window: a real window with a delay inside its transaction.
+        rival_win = windows[1]
+        rival_win.set_delay_ms(450)
+        rival_win.seat_map.set_selection(ids[1:3])
+        wait_for("the rival's quote", lambda: not rival_win.is_busy())
+        inside = threading.Event()
+        real_sleep = box.sleep
+
+        def sleep(seconds: float) -> None:
+            inside.set()
+            real_sleep(seconds)
+
+        box.sleep = sleep
+        rival_win.basket.hold_button.click()
+        wait_for("the rival inside its transaction", inside.is_set)
+        me.basket.hold_button.click()
+        wait_for("the conflict", lambda: not me.banner.isHidden() and not me.is_busy())
+        box.sleep = real_sleep
+    else:
+        thread = rival_hold(box, ravi, show.show_id, ids[1:2], 0.42)
+        me.basket.hold_button.click()
+        wait_for("the conflict", lambda: not me.banner.isHidden() and not me.is_busy())
+        thread.join(10)
+    me.basket.coupon_edit.setText("WELCOME10")
+    me.basket.coupon_button.click()
+    wait_for("the coupon", lambda: not me.is_busy())
+    spin(900)  # let the change flashes fade: a screenshot shows the calm state
+    for win in windows:
+        wait_for("quiet windows", lambda w=win: not w.is_busy())
+    images = [with_title(win) for win in windows]
+    for win in windows:
+        win.set_live_updates(False)
+        win.hide()
+    hub.stop()
+    wiring.close()
+    return images
+
+
+def side_by_side(images: Sequence[QImage], size: tuple[int, int]) -> QImage:
+    width, height = size
+    canvas = QImage(width, height, QImage.Format.Format_RGB32)
+    canvas.fill(QColor("#1E2226"))
+    painter = QPainter(canvas)
+    x = 0
+    for image in images:
+        painter.drawImage(x, 0, image)
+        x += image.width()
+    painter.end()
+    return canvas
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--db", type=Path, help="an existing demo database to copy")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        from bms_desktop.gui import theme
+
+        theme.apply_theme(app)  # type: ignore[arg-type]
+    except ImportError:
+        pass
+    work = Path(tempfile.mkdtemp(prefix="bms-shots-db-"))
+    pristine = work / "pristine.db"
+    if args.db:
+        copy_database(args.db, pristine)
+    else:
+        print("Building the demo box office...", flush=True)
+        wiring = connect(f"sqlite:///{pristine}")
+        demo.seed_demo(wiring.box)
+        wiring.close()
+    wiring = connect(f"sqlite:///{pristine}")
+    show = grand_hall_show(wiring.box)
+    lived_in(wiring.box, show)
+    wiring.close()
+    print(f"Show {show.show_id}: {show.movie_title}, {show.screen_name} ({show.seats_total} seats)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    jobs = [
+        ("counter-1366x768.png", (1366, 768), False),
+        ("counter-1920x1080.png", (1920, 1080), False),
+        ("two-counters-1920x1080.png", (1920, 1080), True),
+    ]
+    for i, (name, size, two) in enumerate(jobs):
+        db = work / f"stage{i}.db"
+        copy_database(pristine, db)
+        images = stage(f"sqlite:///{db}", size, two_windows=two)
+        image = side_by_side(images, size) if two else images[0]
+        path = args.out / name
+        if not image.save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(f"wrote {path} ({image.width()}x{image.height()})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
