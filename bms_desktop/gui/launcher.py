@@ -198,7 +198,15 @@ class CounterManager(QObject):
         if signed_in is None:
             return None
         staff, name = signed_in
-        return self.open_window(staff, name)
+        return self.open_window(staff, name, strategy=self.strategy_for_next_counter())
+
+    def strategy_for_next_counter(self) -> Strategy:
+        """The options' strategy; in the demo, the next of pessimistic, optimistic, thread lock,
+        so that a third counter shows the third strategy (every window can switch)."""
+        if not self._options.demo:
+            return self._options.strategy
+        order = list(Strategy)
+        return order[len(self._windows) % len(order)]
 
     def open_demo_counters(self, area: QRect | None = None) -> list[QWidget]:
         """The demo's two counters side by side, signed in as the demo clerks. A clerk that

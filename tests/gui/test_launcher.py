@@ -252,6 +252,7 @@ def test_a_new_counter_request_signs_in_the_next_free_counter_number(
     assert (third.username, third.role, third.counter) == ("supervisor", Role.SUPERVISOR,
                                                            "Counter 3")  # fmt: skip
     assert opened[0].hub is opened[2].hub  # type: ignore[attr-defined]  # one hub per process
+    assert [w.ctx.strategy for w in opened] == [Strategy.PESSIMISTIC] * 3  # type: ignore[attr-defined]
     # Counter 1 closes: its number is free again.
     opened[0].close()
     assert manager.counter_names() == ["Counter 2", "Counter 3"]
@@ -278,6 +279,25 @@ def test_no_sign_in_means_no_window_and_launch_returns_at_once(
     assert code == 0
     assert opened == []
     assert feed.closed
+
+
+def test_a_third_demo_counter_gets_the_third_strategy(
+    qtbot: QtBot,
+    box: BoxOffice,
+    fake_factory: Any,
+    opened: list[QWidget],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_demo_like(box)
+    manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
+    manager.open_demo_counters(QRect(0, 0, 1000, 700))
+    signs_in_as(monkeypatch, box, "supervisor")
+    opened[1].new_counter_requested.emit()  # type: ignore[attr-defined]
+    assert [(w.ctx.counter, w.ctx.strategy) for w in opened] == [  # type: ignore[attr-defined]
+        ("Counter 1", Strategy.PESSIMISTIC),
+        ("Counter 2", Strategy.OPTIMISTIC),
+        ("Counter 3", Strategy.THREAD),
+    ]
 
 
 def test_the_last_counter_to_close_ends_the_program(
