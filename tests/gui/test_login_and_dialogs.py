@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from bms_desktop.domain.errors import PermissionDenied
@@ -628,3 +628,42 @@ def test_ask_returns_the_shows_it_changed(
         box, ctx_of(staff["supervisor"]), print_folder=tmp_path, text=sold.code
     )
     assert changed == {world.show_id}
+
+
+# --------------------------------------------------------------------------- waiting
+
+
+def test_waiting_work_runs_off_the_gui_thread_and_its_window_takes_no_input_meanwhile(
+    qtbot: QtBot,
+) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    button = QPushButton("Sign in", window)
+    clicks: list[bool] = []
+    button.clicked.connect(lambda: clicks.append(True))
+    window.show()
+    release = threading.Event()
+    seen: list[bool] = []
+
+    def while_waiting() -> None:  # runs on the GUI thread while the work still waits
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        seen.append(
+            any(
+                isinstance(w, QProgressDialog) and w.isVisible()
+                for w in QApplication.topLevelWidgets()
+            )
+        )
+        release.set()
+
+    def work() -> str:
+        assert release.wait(timeout=10)
+        return threading.current_thread().name
+
+    QTimer.singleShot(0, while_waiting)
+    assert common.run_in_background(window, "Waiting for the lock", work, show_after_ms=0) == (
+        "bms-background"
+    )
+    assert seen == [True]  # the GUI kept running and showed that it waits
+    assert clicks == []  # the click during the wait was swallowed
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert clicks == [True]  # and input works again afterwards

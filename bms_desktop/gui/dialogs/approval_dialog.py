@@ -26,10 +26,10 @@ from bms_desktop.domain.model import Role
 from bms_desktop.gui.dialogs.common import (
     DialogHeader,
     MessageLabel,
+    run_in_background,
     separator,
     styled_button,
     styled_label,
-    wait_cursor,
 )
 from bms_desktop.gui.formatting import money
 from bms_desktop.services import auth
@@ -157,10 +157,13 @@ class SupervisorApprovalDialog(QDialog):
             raise ValidationError("enter the supervisor's staff name", field="username")
         if not password:
             raise ValidationError("enter the supervisor's password", field="password")
-        with wait_cursor():
-            staff = auth.login(
+        staff = run_in_background(
+            self,
+            f"Checking {username}'s sign-in…",
+            lambda: auth.login(
                 self._box, username=username, password=password, counter=self._counter
-            )
+            ),
+        )
         if not staff.role.at_least(Role.SUPERVISOR):
             raise PermissionDenied(
                 f"Those are the sign-in details of {staff.username}, a "

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -157,9 +157,42 @@ class _Relay(QObject):
     finished = Signal()
 
 
-def run_in_background(parent: QWidget | None, label: str, work: Callable[[], T]) -> T:
-    """Run ``work`` in a worker thread while a modal busy indicator shows ``label``; the GUI
-    keeps painting. Returns its result or raises its exception, on the GUI thread."""
+_BLOCKED_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
+        QEvent.Type.Wheel,
+        QEvent.Type.Shortcut,
+        QEvent.Type.ShortcutOverride,
+        QEvent.Type.Close,
+    }
+)
+
+
+class _InputBlocker(QObject):
+    """Swallows the user's input to one window while its work runs (no second click on the
+    same button, no closing it half-way), without greying it out."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__()
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _BLOCKED_EVENTS and isinstance(watched, QWidget):
+            return watched.window() is self._window
+        return False
+
+
+def run_in_background(
+    parent: QWidget | None, label: str, work: Callable[[], T], *, show_after_ms: int = 300
+) -> T:
+    """Run ``work`` in a worker thread; the GUI keeps painting and the other windows keep
+    working. The parent's window takes no input meanwhile, and a modal busy indicator showing
+    ``label`` appears if the work takes longer than ``show_after_ms`` (a lock held by another
+    counter, a large import). Returns the result or raises the exception, on the GUI thread."""
     outcome: dict[str, object] = {}
     relay = _Relay()
     loop = QEventLoop()
@@ -173,21 +206,45 @@ def run_in_background(parent: QWidget | None, label: str, work: Callable[[], T])
         finally:
             relay.finished.emit()
 
-    progress = QProgressDialog(label, "", 0, 0, parent)
-    progress.setWindowTitle("Please wait")
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-    progress.setMinimumDuration(0)
-    progress.setAutoClose(False)
-    progress.setAutoReset(False)
-    progress.setMinimumWidth(360)
-    progress.show()
-    worker = threading.Thread(target=run, name="bms-background", daemon=True)
-    worker.start()
-    loop.exec()
-    worker.join()
-    progress.close()
-    progress.deleteLater()
+    progress: list[QProgressDialog] = []
+
+    def show_progress() -> None:
+        dialog = QProgressDialog(label, "", 0, 0, parent)
+        dialog.setWindowTitle("Please wait")
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumWidth(380)
+        dialog.show()
+        progress.append(dialog)
+
+    app = QCoreApplication.instance()
+    blocker = _InputBlocker(parent.window()) if parent is not None else None
+    if app is not None and blocker is not None:
+        app.installEventFilter(blocker)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(show_progress)
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    try:
+        worker = threading.Thread(target=run, name="bms-background", daemon=True)
+        worker.start()
+        if show_after_ms <= 0:
+            show_progress()
+        else:
+            timer.start(show_after_ms)
+        loop.exec()
+        worker.join()
+    finally:
+        timer.stop()
+        QGuiApplication.restoreOverrideCursor()
+        if app is not None and blocker is not None:
+            app.removeEventFilter(blocker)
+        for dialog in progress:
+            dialog.close()
+            dialog.deleteLater()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]

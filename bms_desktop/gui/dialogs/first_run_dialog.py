@@ -213,6 +213,7 @@ class FirstRunDialog(QDialog):
                 "Building the demo box office: cinemas, screens, two weeks of shows…\n"
                 "This takes a few seconds.",
                 self._seed_demo,
+                show_after_ms=0,
             )
         except DomainError as exc:
             if not demo.is_empty(self._box):

@@ -28,10 +28,10 @@ from bms_desktop.domain.errors import DomainError, ValidationError
 from bms_desktop.gui.dialogs.common import (
     DialogHeader,
     MessageLabel,
+    run_in_background,
     separator,
     styled_button,
     styled_label,
-    wait_cursor,
 )
 from bms_desktop.services import auth, demo
 from bms_desktop.services.context import BoxOffice
@@ -226,8 +226,13 @@ class LoginDialog(QDialog):
             raise ValidationError("enter your staff name", field="username")
         if not password:
             raise ValidationError("enter your password", field="password")
-        with wait_cursor():
-            staff = auth.login(self._box, username=username, password=password, counter=counter)
+        # Off the GUI thread: the check takes ~0.1 s, and its write may wait for the lock of a
+        # counter that is inside a long transaction (the teaching delay).
+        staff = run_in_background(
+            self,
+            f"Signing in {username} at {counter}…",
+            lambda: auth.login(self._box, username=username, password=password, counter=counter),
+        )
         return staff, counter
 
     # ------------------------------------------------------------------ actions

@@ -40,6 +40,7 @@ from bms_desktop.gui.dialogs.common import (
     ConfirmDialog,
     DialogHeader,
     MessageLabel,
+    run_in_background,
     separator,
     styled_button,
     styled_label,
@@ -416,14 +417,15 @@ class BookingLookupDialog(QDialog):
                     "not cancelled: no supervisor approved it; nothing was changed"
                 )
                 return False
+        box, ctx, fee, reason = self._box, self._ctx, self._fee(), self.reason_edit.text().strip()
         try:
-            result = booking_service.cancel_booking(
-                self._box,
-                self._ctx,
-                ticket_id=b.ticket_id,
-                approver=approver,
-                fee=self._fee(),
-                reason=self.reason_edit.text().strip(),
+            # A write: it may wait for another counter's lock, so off the GUI thread.
+            result = run_in_background(
+                self,
+                f"Cancelling {b.code}…",
+                lambda: booking_service.cancel_booking(
+                    box, ctx, ticket_id=b.ticket_id, approver=approver, fee=fee, reason=reason
+                ),
             )
         except DomainError as exc:
             self.refresh_current()
