@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from bms_desktop.app import connect  # noqa: E402
 from bms_desktop.domain.model import Role, Strategy  # noqa: E402
+from bms_desktop.gui.windows.counter_window import CounterWindow  # noqa: E402
 from bms_desktop.persistence.changefeed import open_change_feed  # noqa: E402
 from bms_desktop.services import booking, demo, queries  # noqa: E402
 from bms_desktop.services.context import BoxOffice, CounterContext  # noqa: E402
@@ -185,7 +186,6 @@ def stage(
     two_windows: bool = False,
 ) -> list[QImage]:
     from bms_desktop.gui.hub import ChangeHub
-    from bms_desktop.gui.windows.counter_window import CounterWindow
 
     wiring = connect(url)
     box = wiring.box
@@ -207,15 +207,7 @@ def stage(
         win.show()
         windows.append(win)
     for win in windows:
-        wait_for("the show list", lambda w=win: not w.finder.is_loading())
-        win.finder.search_edit.setText(show.movie_title)
-        wait_for(
-            "the search",
-            lambda w=win: not w.finder.is_loading() and w.finder.model.rowCount() > 0,
-        )
-        win.finder.select_show(show.show_id)
-        win.open_show(show.show_id)
-        wait_for("the seat map", lambda w=win: w.current_show() is not None and not w.is_busy())
+        open_in(win, show)
 
     me = windows[0]
     smap = queries.get_seat_map(box, show.show_id)
@@ -255,7 +247,7 @@ def stage(
     wait_for("the coupon", lambda: not me.is_busy())
     spin(900)  # let the change flashes fade: a screenshot shows the calm state
     for win in windows:
-        wait_for("quiet windows", lambda w=win: not w.is_busy())
+        wait_for("quiet windows", idle(win))
     images = [with_title(win) for win in windows]
     for win in windows:
         win.set_live_updates(False)
@@ -263,6 +255,20 @@ def stage(
     hub.stop()
     wiring.close()
     return images
+
+
+def idle(win: CounterWindow) -> Callable[[], bool]:
+    return lambda: not win.is_busy()
+
+
+def open_in(win: CounterWindow, show: ShowSummary) -> None:
+    """Find the show in the window's finder and open it, as a clerk would."""
+    wait_for("the show list", lambda: not win.finder.is_loading())
+    win.finder.search_edit.setText(show.movie_title)
+    wait_for("the search", lambda: not win.finder.is_loading() and win.finder.model.rowCount() > 0)
+    win.finder.select_show(show.show_id)
+    win.open_show(show.show_id)
+    wait_for("the seat map", lambda: win.current_show() is not None and not win.is_busy())
 
 
 def side_by_side(images: Sequence[QImage], size: tuple[int, int]) -> QImage:
