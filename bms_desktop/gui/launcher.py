@@ -163,15 +163,17 @@ class CounterManager(QObject):
         *,
         strategy: Strategy | None = None,
         geometry: QRect | None = None,
+        bounds: QRect | None = None,
     ) -> QWidget:
-        """A counter window for a signed-in staff member, shown (at ``geometry`` if given)."""
+        """A counter window for a signed-in staff member, shown (at ``geometry`` if given,
+        kept inside ``bounds``)."""
         ctx = self.context_for(staff, counter, strategy)
         window = self._factory(self._box, ctx, self._hub, self._options.db_label)
         self._windows[counter] = window
         window.new_counter_requested.connect(self._on_window_new_counter_requested)  # type: ignore[attr-defined]
         window.closed.connect(lambda name=counter: self._on_window_closed(name))  # type: ignore[attr-defined]
         if geometry is not None:
-            _place(window, geometry)
+            _place(window, geometry, bounds or geometry)
         else:
             window.show()
         window.raise_()
@@ -231,7 +233,9 @@ class CounterManager(QObject):
                 if signed_in is None:
                     continue
                 staff, counter = signed_in
-            opened.append(self.open_window(staff, counter, strategy=strategy, geometry=rect))
+            opened.append(
+                self.open_window(staff, counter, strategy=strategy, geometry=rect, bounds=area)
+            )
         return opened
 
     # ------------------------------------------------------------------ slots
@@ -266,8 +270,10 @@ def tile_rects(area: QRect, count: int) -> list[QRect]:
     return [QRect(area.x() + i * width, area.y(), width, area.height()) for i in range(count)]
 
 
-def _place(window: QWidget, frame_rect: QRect) -> None:
-    """Show ``window`` with its frame (title bar and borders included) filling ``frame_rect``."""
+def _place(window: QWidget, frame_rect: QRect, bounds: QRect) -> None:
+    """Show ``window`` with its frame (title bar and borders included) filling ``frame_rect``.
+    A window whose minimum size is larger than that is moved back inside ``bounds`` (the
+    screen): overlapping its neighbour beats hanging off the screen."""
     window.setGeometry(frame_rect)
     window.show()
     frame, inner = window.frameGeometry(), window.geometry()
@@ -275,6 +281,11 @@ def _place(window: QWidget, frame_rect: QRect) -> None:
     right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
     if left or top or right or bottom:
         window.setGeometry(frame_rect.adjusted(left, top, -right, -bottom))
+    frame = window.frameGeometry()
+    dx = min(0, bounds.right() - frame.right())
+    dy = min(0, bounds.bottom() - frame.bottom())
+    if dx or dy:
+        window.move(max(bounds.x(), window.x() + dx), max(bounds.y(), window.y() + dy))
 
 
 # --------------------------------------------------------------------------- entry points

@@ -157,6 +157,24 @@ def test_demo_mode_signs_in_two_clerks_with_different_strategies_side_by_side(
     assert audit_actions(box, "LOGIN") == [("asha", "Counter 1"), ("ravi", "Counter 2")]
 
 
+def test_demo_windows_wider_than_half_the_screen_overlap_but_stay_on_it(
+    qtbot: QtBot, box: BoxOffice, opened: list[QWidget]
+) -> None:
+    def wide(box_: BoxOffice, ctx: CounterContext, hub: Any, db_label: str) -> QWidget:
+        window = FakeCounterWindow(box_, ctx, hub, db_label)
+        window.setMinimumWidth(800)
+        qtbot.addWidget(window)
+        opened.append(window)
+        return window
+
+    make_demo_like(box)
+    manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=wide)
+    manager.open_demo_counters(QRect(0, 0, 1366, 768))
+    assert opened[0].frameGeometry().left() == 0
+    assert opened[1].frameGeometry().right() == 1365  # not hanging off the screen
+    assert opened[1].frameGeometry().width() >= 800
+
+
 def test_a_demo_clerk_who_cannot_sign_in_gets_the_login_dialog_instead(
     qtbot: QtBot,
     box: BoxOffice,
