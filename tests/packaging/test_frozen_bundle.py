@@ -36,6 +36,7 @@ START_RUNS = 3
 class Bundle:
     folder: Path
     exe: Path
+    work: Path
     build_s: float
     report_file: Path
     report: dict[str, object] = field(default_factory=dict)
@@ -121,7 +122,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundle]:
     assert exe.is_file(), f"no executable at {exe}"
     trim = work / "build" / "trim-report.txt"
     report_file = tmp_path_factory.getbasetemp() / "packaging-report.json"
-    b = Bundle(folder=folder, exe=exe, build_s=build_s, report_file=report_file)
+    b = Bundle(folder=folder, exe=exe, work=work, build_s=build_s, report_file=report_file)
     b.report.update(
         build_s=round(build_s, 1),
         bundle=str(folder),
@@ -148,6 +149,20 @@ def test_bundle_holds_resources_migrations_and_only_the_qt_parts_a_terminal_need
     assert list((migrations / "versions").glob("0001_*.py")), "Alembic versions missing"
     assert (internal / "resources" / "icons" / "app.svg").is_file()
     assert list((internal / "resources" / "styles").glob("*.qss"))
+    packed = (bundle.work / "build" / "PYZ-00.toc").read_text()
+    for form in (ROOT / "bms_desktop" / "gui" / "forms").glob("ui_*.py"):
+        assert f"'bms_desktop.gui.forms.{form.stem}'" in packed, f"{form.name} not bundled"
+    for module in (
+        "psycopg",
+        "psycopg_binary.pq",
+        "sqlalchemy.dialects.postgresql.psycopg",
+        "bms_desktop.race",
+        "bms_desktop.gui.launcher",
+        "bms_desktop.logsetup",
+    ):
+        assert f"'{module}'" in packed or list(internal.glob(f"{module.replace('.', '/')}*")), (
+            module
+        )
     qt = internal / "PySide6" / "Qt"
     assert not (qt / "translations").exists()
     plugins = {p.relative_to(qt / "plugins").as_posix() for p in (qt / "plugins").rglob("*.*")}
@@ -301,6 +316,36 @@ def test_frozen_program_reaches_psycopg_for_a_postgres_url(bundle: Bundle, tmp_p
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot reach PostgreSQL" in lines[0], _explain(done)
     assert "connection" in lines[0].lower()  # libpq's own words: the driver is bundled and ran
+
+
+@pytest.mark.postgres
+def test_frozen_race_on_postgresql_sells_no_seat_twice(
+    bundle: Bundle, pg_url: str, tmp_path: Path
+) -> None:
+    """psycopg 3 and libpq work frozen, in the clerk processes too (the throwaway cluster)."""
+    args = [
+        str(bundle.exe),
+        "race",
+        "--db",
+        pg_url,
+        "--data-dir",
+        str(tmp_path),
+        "--show",
+        "auto",
+        "--clerks",
+        "2",
+        "--mode",
+        "processes",
+        "--seats",
+        "120",
+        "--json",
+    ]
+    done = _run(args)
+    assert done.returncode == 0, _explain(done)
+    result = json.loads(done.stdout)
+    assert result["dialect"] == "postgresql"
+    assert result["double_sales"] == 0 and result["integrity_ok"] is True
+    assert result["bookings"] > 0 and result["db_sold_seats"] == result["sold_seats"]
 
 
 def test_frozen_program_keeps_its_data_in_the_users_app_data_folder(
