@@ -661,3 +661,44 @@ def test_the_processing_delay_setting_changes_the_counters_context(
     assert window.delay_combo.currentText() == "333 ms"
     window.set_delay_ms(0)
     assert window.delay_combo.currentText() == "off"
+
+
+def test_print_again_reprints_the_last_ticket(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    hold(qtbot, window, [seat_id(box, world, "B3")])
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):
+        window.basket.pay_button.click()
+    wait_idle(qtbot, window)
+    ticket_pdf, _receipt = window.last_printed_files()
+    ticket_pdf.unlink()
+    assert window.basket.print_button.isVisible()
+    window.basket.print_button.click()
+    wait_idle(qtbot, window)
+    assert ticket_pdf.exists()
+    assert "reprinted" in window.event_log.entries()[-1].message
+
+
+def test_a_printer_failure_leaves_the_sale_standing_and_says_how_to_reprint(
+    qtbot: QtBot,
+    window: CounterWindow,
+    box: BoxOffice,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bms_desktop.gui import printing
+
+    def broken(*_args: object, **_kw: object) -> tuple[Path, Path]:
+        raise OSError("the print folder is full")
+
+    monkeypatch.setattr(printing, "print_ticket_and_receipt", broken)
+    open_show(qtbot, window, world.show_id)
+    hold(qtbot, window, [seat_id(box, world, "B4")])
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000) as sold:
+        window.basket.pay_button.click()
+    wait_idle(qtbot, window)
+    assert queries.find_bookings(box, sold.args[0])[0].status is TicketStatus.CONFIRMED
+    assert "could not be printed" in window.banner.text()
+    assert "the print folder is full" in window.banner.text()
+    assert window.last_printed_files() == ()

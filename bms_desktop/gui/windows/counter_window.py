@@ -17,7 +17,7 @@ that changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -87,6 +87,8 @@ from bms_desktop.services.dto import (
 )
 
 log = logging.getLogger(__name__)
+
+_Printed = tuple[tuple[Path, ...], str | None]  # the PDF files, or why there are none
 
 APP_TITLE: Final = "BMS Box Office"
 WAIT_SHOWN_AFTER_MS: Final = 150  # below this an action is just "working"
@@ -1082,8 +1084,9 @@ class CounterWindow(QMainWindow):
                 return
         self.basket.set_payment_error("")
         box, ctx, hold = self._box, self._ctx, self._hold
+        printer = self._printer()
 
-        def pay_now() -> tuple[booking.ConfirmResult, BookingView]:
+        def pay_now() -> tuple[booking.ConfirmResult, BookingView, _Printed]:
             confirmed = booking.confirm_booking(
                 box,
                 ctx,
@@ -1094,7 +1097,9 @@ class CounterWindow(QMainWindow):
                 customer_name=pay.customer_name or None,
                 customer_phone=pay.customer_phone or None,
             )
-            return confirmed, queries.get_booking(box, hold.ticket_id)
+            view = queries.get_booking(box, hold.ticket_id)
+            # Printing a PDF takes 0.1-0.3 s: here, off the GUI thread (QPrinter allows it).
+            return confirmed, view, printer(view, False)
 
         self._start_action(f"Taking payment for {hold.ticket_code}")
         self._runner.submit(
@@ -1105,12 +1110,38 @@ class CounterWindow(QMainWindow):
             activity=ctx.counter,
         )
 
-    def _on_pay_done(self, confirmed: booking.ConfirmResult, view: BookingView) -> None:
+    def _printer(self) -> Callable[[BookingView, bool], _Printed]:
+        """A function that prints a booking's ticket and receipt and never raises (it can run on a
+        worker thread): the files, or why there are none."""
+        try:
+            from bms_desktop.gui import printing
+
+            folder = self.print_folder()
+        except (ImportError, OSError) as exc:
+            problem = str(exc)
+
+            def cannot(_view: BookingView, _reprint: bool) -> _Printed:
+                return (), problem
+
+            return cannot
+
+        def print_now(view: BookingView, reprint: bool) -> _Printed:
+            try:
+                files = printing.print_ticket_and_receipt(view, folder, reprint=reprint)
+            except Exception as exc:
+                log.exception("printing %s failed", view.code)
+                return (), str(exc)
+            return tuple(files), None
+
+        return print_now
+
+    def _on_pay_done(
+        self, confirmed: booking.ConfirmResult, view: BookingView, printed: _Printed
+    ) -> None:
         self._end_action()
         hold = self._hold
         self._hold = None
         self._last_sale = view
-        files = self._print(view, reprint=False)
         change = confirmed.change_due
         self.event_log.add(
             "SALE",
@@ -1118,19 +1149,19 @@ class CounterWindow(QMainWindow):
             f"{money(view.total)} ({confirmed.mode.label})"
             + (f", change {money(change)}" if change else ""),
         )
+        files = self._after_print(view, printed, reprint=False)
         self.basket.clear()
-        self.basket.show_sale(
-            sale_html(view.code, view.total, change, files), can_print=bool(files)
-        )
-        where = f" Ticket and receipt saved to {files[0].parent}." if files else ""
-        change_text = f" Change due: {money(change)}." if change else ""
-        self.banner.show_message(
-            ConflictMessage(
-                f"Sold {view.code}: {join_labels(view.seat_labels)} · {money(view.total)}",
-                tuple(x for x in (change_text.strip(), where.strip()) if x),
-                Tone.SUCCESS,
+        self.basket.show_sale(sale_html(view.code, view.total, change, files), can_print=True)
+        if files:
+            where = f"Ticket and receipt saved to {files[0].parent}."
+            change_text = f"Change due: {money(change)}." if change else ""
+            self.banner.show_message(
+                ConflictMessage(
+                    f"Sold {view.code}: {join_labels(view.seat_labels)} · {money(view.total)}",
+                    tuple(x for x in (change_text, where) if x),
+                    Tone.SUCCESS,
+                )
             )
-        )
         if hold is not None:
             self._hub.announce([hold.show_id])
         self.refresh_seat_map()
@@ -1155,35 +1186,49 @@ class CounterWindow(QMainWindow):
         else:
             self._report_error("Taking the payment", exc)
 
-    def _print(self, view: BookingView, *, reprint: bool) -> tuple[Path, ...]:
-        try:
-            from bms_desktop.gui import printing
-
-            files = printing.print_ticket_and_receipt(view, self.print_folder(), reprint=reprint)
-        except Exception as exc:
-            log.exception("printing %s failed", view.code)
-            self.event_log.add("ERROR", f"could not print {view.code}: {exc}")
+    def _after_print(
+        self, view: BookingView, printed: _Printed, *, reprint: bool
+    ) -> tuple[Path, ...]:
+        files, problem = printed
+        if problem is not None or not files:
+            self.event_log.add("ERROR", f"could not print {view.code}: {problem}")
             self.banner.show_message(
                 ConflictMessage(
-                    f"{view.code} is sold, but its ticket could not be printed",
-                    (f"{exc}", "Reprint it from Bookings -> Find booking (Ctrl+F)."),
+                    f"{view.code} is sold, but its ticket could not be printed"
+                    if not reprint
+                    else f"{view.code} could not be printed again",
+                    (f"{problem}", "Try Print again, or reprint it from Bookings -> Find booking."),
                 )
             )
             return ()
-        self._last_files = tuple(files)
+        self._last_files = files
         self.event_log.add(
             "PRINT", f"{'reprinted' if reprint else 'printed'} {view.code}: {files[0].parent}"
         )
-        return self._last_files
+        return files
 
     @Slot()
     def _on_basket_print_requested(self) -> None:
-        if self._last_sale is None:
+        view = self._last_sale
+        if view is None:
             self.statusBar().showMessage("Nothing sold in this window yet.", 5000)
             return
-        files = self._print(self._last_sale, reprint=True)
+        if self._action:
+            return
+        printer = self._printer()
+        self._start_action(f"Printing {view.code}")
+        self._runner.submit(
+            lambda: printer(view, True),
+            on_done=lambda printed: self._on_reprinted(view, printed),
+            on_error=lambda exc: self._on_reprinted(view, ((), str(exc))),
+            label=f"Printing {view.code}",
+        )
+
+    def _on_reprinted(self, view: BookingView, printed: _Printed) -> None:
+        self._end_action()
+        files = self._after_print(view, printed, reprint=True)
         if files:
-            self.statusBar().showMessage(f"Printed {self._last_sale.code} again: {files[0]}", 8000)
+            self.statusBar().showMessage(f"Printed {view.code} again: {files[0]}", 8000)
 
     # ------------------------------------------------------------------ release and expiry
 
