@@ -281,11 +281,14 @@ def _place(window: QWidget, frame_rect: QRect, bounds: QRect) -> None:
     right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
     if left or top or right or bottom:
         window.setGeometry(frame_rect.adjusted(left, top, -right, -bottom))
-    frame = window.frameGeometry()
-    dx = min(0, bounds.right() - frame.right())
-    dy = min(0, bounds.bottom() - frame.bottom())
-    if dx or dy:
-        window.move(max(bounds.x(), window.x() + dx), max(bounds.y(), window.y() + dy))
+    # The style sheet and the layouts settle the real minimum size only once shown.
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+    width = max(window.width(), window.minimumSizeHint().width()) + left + right
+    height = max(window.height(), window.minimumSizeHint().height()) + top + bottom
+    x = max(bounds.x(), min(frame_rect.x(), bounds.x() + bounds.width() - width))
+    y = max(bounds.y(), min(frame_rect.y(), bounds.y() + bounds.height() - height))
+    if (x, y) != (frame_rect.x(), frame_rect.y()):
+        window.move(x, y)
 
 
 # --------------------------------------------------------------------------- entry points
