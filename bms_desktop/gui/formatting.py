@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bms_desktop.domain.model import PaymentMode, Role, TicketStatus
+from bms_desktop.domain.model import PaymentMode, TicketStatus
 
 CURRENCY = "₹"
 
@@ -50,10 +50,6 @@ def status_text(status: TicketStatus | str) -> str:
         "CANCELLED": "Cancelled",
         "EXPIRED": "Expired",
     }.get(str(status), str(status).replace("_", " ").title())
-
-
-def role_text(role: Role | str) -> str:
-    return str(role).lower()
 
 
 def sentence(message: str) -> str:

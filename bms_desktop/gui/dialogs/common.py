@@ -4,15 +4,13 @@ runs off the GUI thread, and a yes/no confirmation whose ``ask()`` tests can rep
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Literal, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -143,16 +141,6 @@ def separator(parent: QWidget | None = None) -> QFrame:
     return line
 
 
-@contextmanager
-def wait_cursor() -> Iterator[None]:
-    """A busy cursor for short work on the GUI thread (a password check: about 0.1 s)."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-
-
 class _Relay(QObject):
     finished = Signal()
 
@@ -277,10 +265,3 @@ class ConfirmDialog:
         box.setEscapeButton(back)
         box.exec()
         return box.clickedButton() is ok
-
-
-def button_box(*buttons: tuple[QPushButton, QDialogButtonBox.ButtonRole]) -> QDialogButtonBox:
-    box = QDialogButtonBox()
-    for button, role in buttons:
-        box.addButton(button, role)
-    return box
