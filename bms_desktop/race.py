@@ -622,18 +622,33 @@ def _release_quietly(box: BoxOffice, ctx: CounterContext, ticket_id: int) -> Non
 # --------------------------------------------------------------------------- threads and processes
 
 
+def connect_clerk(db_url: str, *, pool_size: int = 2) -> tuple[BoxOffice, Callable[[], None]]:
+    """The services on a database that is already open, for a clerk process: its own engines and
+    unit-of-work factory from the URL, and the function that closes them.
+
+    ``app.connect`` would also check and migrate the schema, which the race's parent has just
+    done; its migration machinery (alembic, mako, pygments) alone takes about 0.5 s of CPU to
+    import, times eight clerk processes starting together on two cores."""
+    from bms_desktop.persistence.engine import create_engines
+    from bms_desktop.persistence.uow import SqlUnitOfWorkFactory
+
+    engines = create_engines(db_url, pool_size=pool_size)
+    return BoxOffice(uows=SqlUnitOfWorkFactory(engines)), engines.dispose
+
+
 def _process_clerk(
     db_url: str, spec: ClerkSpec, barrier: Any, stop: Any, results: Any
 ) -> None:  # pragma: no cover - runs in a spawned process (covered by the race tests)
     """Entry point of one clerk process (module level: the spawn start method imports it)."""
-    from bms_desktop.app import connect
-
+    close: Callable[[], None] | None = None
     try:
-        wiring = connect(db_url, create=False, pool_size=2)
-        free, _held = load_free_seats(wiring.box, spec.show_id)  # connect and warm up first
+        box, close = connect_clerk(db_url)
+        free, _held = load_free_seats(box, spec.show_id)  # connect and warm up before the start
     except BaseException as exc:  # reported to the parent as this clerk's failure
         barrier.abort()
         results.put(ClerkOutcome(spec.clerk, spec.counter, fatal=error_kind(exc, "start")))
+        if close is not None:
+            close()
         return
     try:
         try:
@@ -642,12 +657,12 @@ def _process_clerk(
             results.put(ClerkOutcome(spec.clerk, spec.counter, fatal="start: the race was aborted"))
             return
         try:
-            outcome = run_clerk(wiring.box, spec, stop, free)
+            outcome = run_clerk(box, spec, stop, free)
         except BaseException as exc:  # reported, never swallowed
             outcome = ClerkOutcome(spec.clerk, spec.counter, fatal=error_kind(exc, "clerk"))
         results.put(outcome)
     finally:
-        wiring.close()
+        close()
 
 
 def _thread_clerk(
