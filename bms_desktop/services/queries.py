@@ -334,7 +334,7 @@ def find_bookings(box: BoxOffice, text: str) -> list[BookingView]:
         ticket = uow.booking.ticket_by_code(code) if code else None
         if ticket is not None:
             return [_booking_view(uow, ticket.ticket_id, now)]
-        digits = "".join(ch for ch in query if ch.isdigit() or ch == "+")
+        digits = normalise_phone(query) or ""
         if len(digits) >= 6:
             return [
                 _booking_view(uow, t.ticket_id, now) for t in uow.booking.tickets_by_phone(digits)

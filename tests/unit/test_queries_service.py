@@ -358,6 +358,7 @@ def test_find_bookings_by_phone_lists_the_newest_first(box, clock, world):
     newer = _booked(box, world, world.seat_ids[1:2], phone="9845012345")
     _booked(box, world, world.seat_ids[2:3], phone="9000000001")
     assert [b.ticket_id for b in queries.find_bookings(box, "9845012345")] == [newer, older]
+    assert [b.ticket_id for b in queries.find_bookings(box, "+91 98450 12345")] == [newer, older]
     assert queries.find_bookings(box, "98450") == []  # too short to be a phone number
 
 
