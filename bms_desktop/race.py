@@ -127,6 +127,8 @@ class AttemptRecord:
     started_ms: float  # since this clerk's start
     latency_ms: float  # hold + confirm, as the clerk waited for them
     outcome: Outcome
+    hold_ms: float  # the hold call alone (refused or not)
+    confirm_ms: float | None  # the confirm call alone (None: no confirm was tried)
     seats: int  # seats asked for
     sold: int  # seats sold by this attempt
     attempts: int = 1  # the strategy's tries (optimistic retries + 1)
@@ -187,6 +189,8 @@ class RaceResult:
     latency_ms_max: float
     sale_latency_ms_p50: float
     sale_latency_ms_p99: float
+    call_ms_p50: float  # single service calls a counter makes: each hold, each confirm
+    call_ms_p99: float
     throughput_per_s: float  # bookings (held and paid) per second of race
     seats_per_s: float
     errors: dict[str, int]  # BUSY and ERROR outcomes and fatal clerk failures, by kind
@@ -261,6 +265,8 @@ class RaceResult:
             "latency_ms_max": self.latency_ms_max,
             "sale_latency_ms_p50": self.sale_latency_ms_p50,
             "sale_latency_ms_p99": self.sale_latency_ms_p99,
+            "call_ms_p50": self.call_ms_p50,
+            "call_ms_p99": self.call_ms_p99,
             "throughput_per_s": self.throughput_per_s,
             "seats_per_s": self.seats_per_s,
             "double_sales": self.double_sales,
@@ -567,6 +573,9 @@ def _attempt(
     def elapsed() -> float:
         return round((time.perf_counter() - started) * 1000.0, 3)
 
+    def since(t: float) -> float:
+        return round((time.perf_counter() - t) * 1000.0, 3)
+
     try:
         held = booking.hold_seats(
             box,
@@ -580,6 +589,8 @@ def _attempt(
             **base,
             latency_ms=elapsed(),
             outcome=Outcome.CONFLICT,
+            hold_ms=elapsed(),
+            confirm_ms=None,
             sold=0,
             reasons=tuple(f.reason.value for f in exc.failures),
             lost_to=tuple(f.by_counter or "?" for f in exc.failures),
@@ -587,15 +598,19 @@ def _attempt(
         )
     except (StorageBusy, LockTimeout) as exc:
         return AttemptRecord(
-            **base, latency_ms=elapsed(), outcome=Outcome.BUSY, sold=0,
-            error=error_kind(exc, "hold"), locked=is_database_locked(exc),
+            **base, latency_ms=elapsed(), outcome=Outcome.BUSY, hold_ms=elapsed(),
+            confirm_ms=None, sold=0, error=error_kind(exc, "hold"),
+            locked=is_database_locked(exc),
         )  # fmt: skip
     except Exception as exc:  # counted and reported by kind, never swallowed
         return AttemptRecord(
-            **base, latency_ms=elapsed(), outcome=Outcome.ERROR, sold=0,
-            error=error_kind(exc, "hold"), locked=is_database_locked(exc),
+            **base, latency_ms=elapsed(), outcome=Outcome.ERROR, hold_ms=elapsed(),
+            confirm_ms=None, sold=0, error=error_kind(exc, "hold"),
+            locked=is_database_locked(exc),
         )  # fmt: skip
     numbers = _report_numbers(held.report)
+    hold_ms = elapsed()
+    confirm_started = time.perf_counter()
     try:
         booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     except (StorageBusy, LockTimeout) as exc:
@@ -604,12 +619,14 @@ def _attempt(
         outcome, error, locked = Outcome.ERROR, error_kind(exc, "confirm"), is_database_locked(exc)
     else:
         return AttemptRecord(
-            **base, latency_ms=elapsed(), outcome=Outcome.SOLD, sold=len(pick), **numbers
-        )
+            **base, latency_ms=elapsed(), outcome=Outcome.SOLD, hold_ms=hold_ms,
+            confirm_ms=since(confirm_started), sold=len(pick), **numbers,
+        )  # fmt: skip
+    confirm_ms = since(confirm_started)
     _release_quietly(box, ctx, held.ticket_id)
     return AttemptRecord(
-        **base, latency_ms=elapsed(), outcome=outcome, sold=0, error=error, locked=locked,
-        **numbers,
+        **base, latency_ms=elapsed(), outcome=outcome, hold_ms=hold_ms, confirm_ms=confirm_ms,
+        sold=0, error=error, locked=locked, **numbers,
     )  # fmt: skip
 
 
@@ -896,6 +913,9 @@ def summarise(
             errors[o.fatal] += 1
     sold = [r for r in records if r.outcome == Outcome.SOLD]
     latencies = [r.latency_ms for r in records]
+    calls = [r.hold_ms for r in records] + [
+        r.confirm_ms for r in records if r.confirm_ms is not None
+    ]
     waits = [r.lock_wait_ms for r in records if r.outcome in (Outcome.SOLD, Outcome.CONFLICT)]
     per_clerk = tuple(
         ClerkSummary(
@@ -940,6 +960,8 @@ def summarise(
         latency_ms_max=round(max(latencies, default=0.0), 3),
         sale_latency_ms_p50=percentile([r.latency_ms for r in sold], 50),
         sale_latency_ms_p99=percentile([r.latency_ms for r in sold], 99),
+        call_ms_p50=percentile(calls, 50),
+        call_ms_p99=percentile(calls, 99),
         throughput_per_s=round(len(sold) / wall, 2),
         seats_per_s=round(sum(r.sold for r in sold) / wall, 2),
         errors=dict(errors.most_common()),
@@ -977,7 +999,9 @@ def format_summary(result: RaceResult) -> str:
         f"  {'lock wait p50 / p99 ms':<28}{result.lock_wait_ms_p50:>10.1f} / "
         f"{result.lock_wait_ms_p99:.1f}",
         f"  {'latency p50 / p99 ms':<28}{result.latency_ms_p50:>10.1f} / "
-        f"{result.latency_ms_p99:.1f}  (max {result.latency_ms_max:.1f})",
+        f"{result.latency_ms_p99:.1f}  (max {result.latency_ms_max:.1f}; hold + confirm)",
+        f"  {'one call p50 / p99 ms':<28}{result.call_ms_p50:>10.1f} / "
+        f"{result.call_ms_p99:.1f}  (each hold, each confirm)",
         f"  {'throughput bookings/s':<28}{result.throughput_per_s:>10.1f}   "
         f"({result.seats_per_s:.1f} seats/s)",
         f"  {'busy (lock timeouts)':<28}{result.busy_errors:>10}",

@@ -1,0 +1,188 @@
+"""Eight processes sell one 600-seat show until it is sold out: per strategy and engine.
+
+Run: .venv/bin/python bench/bench_race.py [--clerks 8] [--seats 600] [--repeat 3]
+                                          [--engines sqlite,postgresql] [--strategies ...]
+
+For every engine (SQLite in a temporary folder; PostgreSQL in a throwaway cluster started here with
+tests/support/pgcluster.PgCluster: initdb on 127.0.0.1, fsync/synchronous_commit off) and every
+strategy it runs, through ``bms_desktop.race`` (the engine behind ``bms-desktop race``):
+
+* the baseline: ONE robot clerk (one process) selling a fresh 600-seat scratch show alone;
+* the race: ``--clerks`` robot clerks, each in its own ``spawn``-started process, selling another
+  fresh 600-seat show, 2 seats per booking, no think time, until it is sold out.
+
+Each configuration runs ``--repeat`` times; the table shows the run with the median throughput
+(and the range of throughputs). Latency is one sale as the clerk waits for it: hold + confirm,
+lock waits included; ``call p99`` is the p99 of the single service calls a counter window makes
+(each hold, each confirm), for comparison. The double-sale count and the integrity verdict come from
+SQL after each race on a fresh connection. Budgets (DESIGN.md section 7): 0 double sales; at
+least 50% of the one-counter throughput; p99 <= 50 ms for pessimistic and optimistic on SQLite.
+
+Not a test: it asserts nothing. The machine's load average is printed before and after, since
+other work on a 2-core machine moves these numbers a lot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bms_desktop.domain.model import Strategy
+from bms_desktop.race import RaceConfig, RaceMode, RaceResult, run_race
+
+P99_BUDGET_MS = 50.0
+THROUGHPUT_SHARE = 0.5
+
+
+@dataclass
+class Row:
+    engine: str
+    strategy: Strategy
+    baseline: RaceResult
+    race: RaceResult
+    throughputs: list[float]
+    baseline_throughputs: list[float]
+
+
+def _median_run(results: list[RaceResult]) -> RaceResult:
+    ordered = sorted(results, key=lambda r: r.throughput_per_s)
+    return ordered[len(ordered) // 2]
+
+
+def _run(url: str, strategy: Strategy, clerks: int, seats: int, k: int, seed: int) -> RaceResult:
+    return run_race(
+        RaceConfig(
+            db_url=url, strategy=strategy, clerks=clerks, mode=RaceMode.PROCESSES,
+            seats_per_booking=k, seats=seats, duration_s=300, seed=seed,
+        )
+    )  # fmt: skip
+
+
+def _engine_rows(
+    engine: str, url: str, strategies: list[Strategy], args: argparse.Namespace
+) -> list[Row]:
+    rows = []
+    for strategy in strategies:
+        base_runs, race_runs = [], []
+        for i in range(args.repeat):
+            base_runs.append(_run(url, strategy, 1, args.seats, args.seats_per_booking, 100 + i))
+            race_runs.append(
+                _run(url, strategy, args.clerks, args.seats, args.seats_per_booking, 200 + i)
+            )
+            print(
+                f"  {engine:<10} {strategy.value:<12} run {i + 1}: one counter "
+                f"{base_runs[-1].throughput_per_s:7.1f}/s, {args.clerks} processes "
+                f"{race_runs[-1].throughput_per_s:7.1f}/s, "
+                f"p99 {race_runs[-1].latency_ms_p99:.1f} ms",
+                flush=True,
+            )
+        rows.append(
+            Row(
+                engine, strategy, _median_run(base_runs), _median_run(race_runs),
+                [r.throughput_per_s for r in race_runs], [r.throughput_per_s for r in base_runs],
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _print_table(rows: list[Row], args: argparse.Namespace) -> None:
+    print()
+    print(
+        f"{args.clerks} processes selling one {args.seats}-seat show until sold out, "
+        f"{args.seats_per_booking} seats per booking (median of {args.repeat} run(s)); "
+        "latency = hold + confirm in ms"
+    )
+    head = (
+        f"{'engine':<11}{'strategy':<13}{'1-counter/s':>12}{'race/s':>9}{'share':>7}"
+        f"{'range/s':>15}{'p50':>7}{'p99':>8}{'call p99':>10}{'wait p99':>9}{'conflicts':>10}"
+        f"{'retries':>8}{'net':>5}{'double':>7}{'integ':>6}{'locked':>7}{'cpu ms/bk':>10}  verdict"
+    )
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        race, base = row.race, row.baseline
+        share = race.throughput_per_s / base.throughput_per_s if base.throughput_per_s else 0.0
+        problems = []
+        if race.double_sales or base.double_sales:
+            problems.append("DOUBLE SALE")
+        if not (race.integrity_ok and base.integrity_ok):
+            problems.append("INTEGRITY")
+        if race.database_locked_errors or race.unexpected_errors:
+            problems.append("ERRORS")
+        if share < THROUGHPUT_SHARE:
+            problems.append(f"share<{THROUGHPUT_SHARE:.0%}")
+        p99_budget = row.engine == "sqlite" and row.strategy != Strategy.THREAD
+        if p99_budget and race.latency_ms_p99 > P99_BUDGET_MS:
+            problems.append(f"p99>{P99_BUDGET_MS:.0f}ms")
+        verdict = "ok" if not problems else ", ".join(problems)
+        rng = f"{min(row.throughputs):.0f}-{max(row.throughputs):.0f}"
+        print(
+            f"{row.engine:<11}{row.strategy.value:<13}{base.throughput_per_s:>12.1f}"
+            f"{race.throughput_per_s:>9.1f}{share:>7.0%}{rng:>15}{race.latency_ms_p50:>7.1f}"
+            f"{race.latency_ms_p99:>8.1f}{race.call_ms_p99:>10.1f}{race.lock_wait_ms_p99:>9.1f}"
+            f"{race.conflicts:>10}{race.retries:>8}{race.safety_net_catches:>5}"
+            f"{race.double_sales:>7}{'ok' if race.integrity_ok else 'NO':>6}"
+            f"{race.database_locked_errors:>7}"
+            f"{race.clerk_cpu_s * 1000 / max(1, race.bookings):>10.2f}  {verdict}"
+        )
+    print(
+        "share = race throughput / one-counter throughput (budget >= 50%); p99 budget <= 50 ms "
+        "applies to SQLite pessimistic/optimistic; net = safety-net catches; locked = 'database "
+        "is locked' errors; cpu ms/bk = clerks' CPU per booking; call p99 = p99 of the single "
+        "service calls (each hold, each confirm)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clerks", type=int, default=8)
+    parser.add_argument("--seats", type=int, default=600)
+    parser.add_argument("--seats-per-booking", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--strategies", default=",".join(s.value for s in Strategy))
+    args = parser.parse_args()
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    strategies = [Strategy(s.strip()) for s in args.strategies.split(",") if s.strip()]
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
+    t0 = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="bms-bench-race-") as folder:
+        if "sqlite" in engines:
+            rows += _engine_rows(
+                "sqlite", f"sqlite:///{Path(folder) / 'race.db'}", strategies, args
+            )
+        if "postgresql" in engines:
+            from tests.support.pgcluster import PgCluster, pg_available
+
+            reason = pg_available()
+            if reason is not None:
+                print(f"PostgreSQL skipped: {reason}")
+            else:
+                with PgCluster() as cluster:
+                    url = cluster.create_database("bench_race")
+                    rows += _engine_rows("postgresql", url, strategies, args)
+    _print_table(rows, args)
+    loads = os.getloadavg()
+    print(
+        f"load average after: {loads[0]:.2f} (5 min {loads[1]:.2f}); "
+        f"took {time.perf_counter() - t0:.0f} s; one-counter p99s: "
+        + ", ".join(
+            f"{r.engine}/{r.strategy.value} {r.baseline.latency_ms_p99:.1f} ms" for r in rows
+        )
+    )
+    medians = statistics.median([r.race.throughput_per_s for r in rows]) if rows else 0.0
+    print(f"median race throughput over all rows: {medians:.1f} bookings/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
