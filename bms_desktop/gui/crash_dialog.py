@@ -113,7 +113,7 @@ def _message(log_path: Path | None, count: int) -> str:
     more = f" ({count} errors)" if count > 1 else ""
     return (
         f"Something went wrong{more}. {where}\n\n"
-        "Your sales up to this point are saved. If it happens again, close the program, start it "
+        "Sales completed before this are saved. If it happens again, close the program, start it "
         "again and give the details to your supervisor."
     )
 
