@@ -286,7 +286,10 @@ _STALE_ALL = (
     .limit(bindparam("limit"))
 )
 _INSERT_TICKET = insert(TK).returning(TK.c.id)
-_INSERT_CLAIMS = insert(TS)
+# RETURNING makes SQLAlchemy send the claims as ONE multi-row INSERT ("insertmanyvalues") instead
+# of a DBAPI executemany: psycopg runs executemany in pipeline mode, and every claim the safety
+# net refused then logged "error ignored terminating <psycopg.Pipeline [INERROR]>" on PostgreSQL.
+_INSERT_CLAIMS = insert(TS).returning(TS.c.id)
 _INSERT_PAYMENT = insert(PM).returning(PM.c.id)
 _TICKET_BY_ID = select(*_TICKET_COLS).where(TK.c.id == bindparam("tid"))
 _TICKET_BY_CODE = select(*_TICKET_COLS).where(TK.c.code == bindparam("code"))
