@@ -170,11 +170,18 @@ def run_gui(cfg: RunConfig) -> int:
     logsetup.install_excepthook(show_crash)  # logged, then "Something went wrong" with the log path
     from bms_desktop.gui.launcher import LaunchOptions, launch
 
-    if cfg.demo and not _has_demo(cfg):
-        # `--demo` opens the demo box office: build it the first time.
-        print("Building the demo box office (first run only)...", flush=True)
-        run_seed(cfg)
-    wiring = connect(cfg.db_url)
+    try:
+        if cfg.demo and not _has_demo(cfg):
+            # `--demo` opens the demo box office: build it the first time.
+            print("Building the demo box office (first run only)...", flush=True)
+            run_seed(cfg)
+        wiring = connect(cfg.db_url)
+    except StartupError as exc:
+        if not logsetup.has_console():  # windowed build: say it on screen, not only in the log
+            from bms_desktop.gui.crash_dialog import show_startup_error
+
+            show_startup_error(str(exc))
+        raise
     try:
         options = LaunchOptions(
             counter=cfg.counter,

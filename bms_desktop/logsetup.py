@@ -117,6 +117,11 @@ def _has_console_stderr() -> bool:
     return sys.stderr is not None and not isinstance(sys.stderr, _LogStream)
 
 
+def has_console() -> bool:
+    """Whether a one-line refusal on stderr reaches a person (not so in a windowed build)."""
+    return _has_console_stderr()
+
+
 # ---------------------------------------------------------------- the log file
 
 

@@ -183,3 +183,12 @@ def show_crash(details: str, log_path: Path | None) -> None:
         reporter.report(details, log_path)
     except Exception:
         log.exception("could not show the crash dialog")
+
+
+def show_startup_error(message: str) -> None:
+    """A refusal before any window exists, for a windowed build where stderr reaches nobody."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication([])
+    assert app is not None
+    QMessageBox.critical(None, "BMS Box Office cannot start", message)

@@ -17,8 +17,6 @@ import sqlite3
 import threading
 from typing import Any
 
-import psycopg
-
 from bms_desktop.persistence.engine import parse_db_url, sqlite_path
 from bms_desktop.services.ports import ChangeFeed
 
@@ -81,6 +79,8 @@ class PostgresChangeFeed(ChangeFeed):
         self._ready.wait(timeout=5.0)
 
     def _run(self) -> None:
+        import psycopg  # here, not at module level: SQLite terminals never pay for it
+
         first = True
         while not self._stop.is_set():
             try:

@@ -98,3 +98,9 @@ def test_database_checks_refuse_nonsense(box, wiring, statement, constraint):
             conn.execute(text(statement))
         assert constraint in str(err.value).lower()
         conn.rollback()
+
+
+def test_the_head_revision_constant_matches_the_migration_scripts():
+    from bms_desktop.persistence.migrate import HEAD_REVISION, alembic_head_revision
+
+    assert alembic_head_revision() == HEAD_REVISION
