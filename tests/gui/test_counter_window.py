@@ -312,6 +312,7 @@ def test_escape_releases_the_hold_when_nothing_else_wants_it(
     open_show(qtbot, window, world.show_id)
     hold(qtbot, window, [seat_id(box, world, "A1")])
     window.banner.dismiss()
+    window.seat_map.setFocus()  # keys go to the focus widget; after a hold it is the payment
     press(window.seat_map, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.current_hold() is None, timeout=10_000)
     wait_idle(qtbot, window)
@@ -702,3 +703,19 @@ def test_a_printer_failure_leaves_the_sale_standing_and_says_how_to_reprint(
     assert "could not be printed" in window.banner.text()
     assert "the print folder is full" in window.banner.text()
     assert window.last_printed_files() == ()
+
+
+def test_escape_in_a_payment_field_does_not_give_the_seats_away(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    open_show(qtbot, window, world.show_id)
+    hold(qtbot, window, [seat_id(box, world, "B5")])
+    window.banner.dismiss()
+    window.basket.set_payment_mode(PaymentMode.CASH)
+    window.basket.tendered_edit.setFocus()
+    press(window.basket.tendered_edit, Qt.Key.Key_Escape)
+    assert window.current_hold() is not None
+    assert window.focusWidget() is window.seat_map
+    press(window.seat_map, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.current_hold() is None, timeout=10_000)
+    wait_idle(qtbot, window)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -1512,6 +1512,12 @@ class CounterWindow(QMainWindow):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
+            if isinstance(self.focusWidget(), QLineEdit | QComboBox):
+                # Esc in a field never gives seats away: it leaves the field for the map; a
+                # second Esc there releases.
+                self.seat_map.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                event.accept()
+                return
             if not self.banner.isHidden():
                 self.banner.dismiss()
                 event.accept()
@@ -1574,10 +1580,6 @@ class CounterWindow(QMainWindow):
         self._quote_timer.stop()
         self.set_live_updates(False)
         self.closed.emit()
-
-    @staticmethod
-    def now_text(at: datetime) -> str:
-        return f"{at.astimezone():%H:%M:%S}"
 
 
 __all__ = ["SHORTCUTS", "CounterWindow", "window_title"]
