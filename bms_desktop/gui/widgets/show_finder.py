@@ -111,7 +111,7 @@ class ShowRowDelegate(QStyledItemDelegate):
         if column == COL_SEATS:
             if show.seats_available <= 0:
                 return "Sold out", f"of {show.seats_total:,}"
-            return f"{show.seats_available:,} left", f"of {show.seats_total:,}"
+            return f"{show.seats_available:,}", f"of {show.seats_total:,}"
         return "", ""
 
     def paint(
@@ -283,8 +283,23 @@ class ShowFinderWidget(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         fm_bold = QFontMetrics(bold)
-        self.table.setColumnWidth(COL_TIME, fm.horizontalAdvance("Wed 28 Nov") + 18)
-        self.table.setColumnWidth(COL_SEATS, fm_bold.horizontalAdvance("1,000 left") + 18)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1.0))
+        fm_small = QFontMetrics(small)
+        header_fm = QFontMetrics(self.table.horizontalHeader().font())
+        self.table.setColumnWidth(
+            COL_TIME,
+            max(fm_small.horizontalAdvance("Wed 28 Nov"), header_fm.horizontalAdvance("Time")) + 18,
+        )
+        self.table.setColumnWidth(
+            COL_SEATS,
+            max(
+                fm_bold.horizontalAdvance("10,000"),
+                fm_small.horizontalAdvance("of 10,000"),
+                header_fm.horizontalAdvance("Seats left") + 6,
+            )
+            + 18,
+        )
         self.table.verticalHeader().setDefaultSectionSize(fm.height() * 2 + 14)
 
         self.status_label = QLabel(self)
