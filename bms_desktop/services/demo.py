@@ -27,7 +27,7 @@ from bms_desktop.domain.model import (
 from bms_desktop.domain.pricing import WEEKEND_MASK
 from bms_desktop.services import auth, booking, catalog
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
-from bms_desktop.services.ports import NewCoupon, NewPricingRule
+from bms_desktop.services.ports import NewCoupon, NewPricingRule, ShowFilter
 
 DEMO_TZ = "Asia/Kolkata"
 DEMO_STAFF: tuple[tuple[str, str, Role, str], ...] = (
@@ -104,9 +104,15 @@ def is_demo(box: BoxOffice) -> bool:
 
 
 def is_empty(box: BoxOffice) -> bool:
+    """No staff and no real shows. Scratch shows of the race lab (``race --show auto``) do not
+    count: they live on their own city and cinema, and the demo can be built beside them."""
     with box.uows() as uow:
-        counts = uow.catalog.counts()
-    return counts["staff"] == 0 and counts["shows"] == 0 and counts["cinemas"] == 0
+        if uow.staff.count() > 0:
+            return False
+        real = uow.queries.find_shows(
+            ShowFilter(include_past=True, include_scratch=False, limit=1), box.now()
+        )
+    return not real
 
 
 def seed_demo(
@@ -130,7 +136,11 @@ def seed_demo(
             json.dumps([[u, r.value, p] for u, _n, r, p in DEMO_STAFF]),
         )
         uow.commit()
+    with box.uows() as uow:
+        existing = {t.code for t in uow.queries.seat_types()}
     for code, name, _price in DEFAULT_SEAT_TYPES:
+        if code in existing:  # made by the race lab's scratch show
+            continue
         base = {
             "GOLD": Decimal("150.00"),
             "PLATINUM": Decimal("150.00"),

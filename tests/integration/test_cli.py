@@ -134,3 +134,15 @@ def test_seed_refuses_a_database_that_is_not_a_demo(tmp_path, sqlite_url):
     wiring.close()
     result = run_cli("seed", "--db", sqlite_url, data_dir=tmp_path)
     assert_refused(result, "not a demo database", "--force")
+
+
+def test_seed_builds_the_demo_beside_a_race_labs_scratch_show(tmp_path):
+    db = f"sqlite:///{tmp_path / 'lab.db'}"
+    race = run_cli(
+        "race", "--db", db, "--show", "auto", "--strategy", "pessimistic", "--clerks", "2",
+        "--mode", "threads", "--seats", "20", "--json", data_dir=tmp_path,
+    )  # fmt: skip
+    assert race.returncode == 0, race.stderr
+    seeded = run_cli("seed", "--db", db, "--days", "1", data_dir=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "Demo box office created" in seeded.stdout
