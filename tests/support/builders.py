@@ -4,6 +4,7 @@ services (so every rule applies)."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from bms_desktop.domain.model import DEFAULT_SEAT_TYPES, Role, Strategy
 from bms_desktop.services import catalog
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
 
+_CITY_NUMBERS = itertools.count(1)
 SMALL_LAYOUT = "\n".join(["GGGGGG.GGGGGG"] * 3 + ["PPPPPP.PPPPPP"] * 2 + ["DDDD..DDDD"])
 
 
@@ -32,7 +34,7 @@ def build_world(
     for code, name, price in DEFAULT_SEAT_TYPES:
         with contextlib.suppress(DomainError, Exception):  # already there (second world)
             catalog.add_seat_type(box, ctx, code=code, name=name, base_price=Decimal(price), rank=1)
-    city = catalog.add_city(box, ctx, name=f"Testpur {box.now().timestamp()}")
+    city = catalog.add_city(box, ctx, name=f"Testpur {next(_CITY_NUMBERS)}")
     theater = catalog.add_theater(box, ctx, city_id=city, name="Test Cinema")
     screen = catalog.add_screen(box, ctx, theater_id=theater, name="Screen 1", layout_text=layout)
     movie = catalog.add_movie(
