@@ -44,7 +44,7 @@ class AccountLocked(AuthenticationFailed):
 
 
 class InvalidState(DomainError):
-    """The object is not in a state that allows this (confirm twice, cancel an expired ticket...)."""
+    """Not in a state that allows this (confirm twice, cancel an expired ticket...)."""
 
 
 class SalesClosed(DomainError):

@@ -142,8 +142,10 @@ def open_database(
     engines = create_engines(raw_url, pool_size=pool_size)
     try:
         status = schema_status(engines)
-        if status.current is not None and not status.up_to_date and (
-            status.current not in known_revisions()
+        if (
+            status.current is not None
+            and not status.up_to_date
+            and (status.current not in known_revisions())
         ):
             raise DatabaseOpenError(
                 f"this database was made by a newer version of bms-desktop (schema "

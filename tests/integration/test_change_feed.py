@@ -43,7 +43,7 @@ def test_a_hold_elsewhere_names_its_show(box, db_url):
         seen = poll_until(feed, lambda s: s is not None and world.show_id in s)
         assert seen is not None and world.show_id in seen
         assert other.show_id not in seen
-        assert poll_until(feed, lambda s: bool(s), timeout=0.3) == set()  # nothing new since
+        assert poll_until(feed, bool, timeout=0.3) == set()  # nothing new since
     finally:
         feed.close()
 

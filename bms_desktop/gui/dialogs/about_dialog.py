@@ -24,7 +24,7 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_AboutDialog()
-        self.ui.setupUi(self)
+        self.ui.setupUi(self)  # type: ignore[no-untyped-call]  # generated code
         self.setWindowTitle(f"About {APP_TITLE}")
         self.ui.titleLabel.setText(APP_TITLE)
 
