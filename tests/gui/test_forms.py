@@ -40,3 +40,26 @@ def test_about_dialog_shows_version_database_and_counter(qtbot):
     assert dialog.ui.databaseValue.text() == "/srv/boxoffice.db"
     assert dialog.ui.counterValue.text() == "Counter 2"
     assert "Python" in dialog.ui.runtimeValue.text()
+
+
+def test_help_about_in_the_counter_window_opens_the_about_dialog(qtbot, monkeypatch, box):
+    from bms_desktop.gui.hub import ChangeHub
+    from bms_desktop.gui.windows.counter_window import CounterWindow
+    from tests.support.builders import clerk
+
+    class SilentFeed:
+        def poll(self):
+            return set()
+
+        def close(self):
+            pass
+
+    shown: list[AboutInfo] = []
+    monkeypatch.setattr(
+        AboutDialog, "ask", classmethod(lambda cls, info, parent=None: shown.append(info))
+    )
+    hub = ChangeHub(SilentFeed(), start=False)
+    window = CounterWindow(box, clerk("Counter 7"), hub, db_label="demo.db")
+    qtbot.addWidget(window)
+    window.about_action.trigger()
+    assert [(i.database, i.counter.split(" · ")[0]) for i in shown] == [("demo.db", "Counter 7")]

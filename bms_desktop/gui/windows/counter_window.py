@@ -425,6 +425,8 @@ class CounterWindow(QMainWindow):
         self.shortcuts_action = QAction("&Keyboard shortcuts", self)
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
         help_menu.addAction(self.shortcuts_action)
+        self.about_action = QAction("&About BMS Box Office", self)
+        help_menu.addAction(self.about_action)
 
         for action in (
             self.new_counter_action,
@@ -481,6 +483,7 @@ class CounterWindow(QMainWindow):
         self.print_action.triggered.connect(self._on_basket_print_requested)
         self.find_booking_action.triggered.connect(self._on_find_booking_action_triggered)
         self.shortcuts_action.triggered.connect(self._on_shortcuts_action_triggered)
+        self.about_action.triggered.connect(self._on_about_action_triggered)
 
     # ------------------------------------------------------------------ public
 
@@ -1410,6 +1413,20 @@ class CounterWindow(QMainWindow):
             ids = [int(i) for i in changed if isinstance(i, int)]
         if ids:
             self._hub.announce(ids)
+
+    @Slot()
+    def _on_about_action_triggered(self) -> None:
+        from bms_desktop.gui.dialogs.about_dialog import AboutDialog, AboutInfo
+        from bms_desktop.paths import default_data_dir
+
+        AboutDialog.ask(
+            AboutInfo(
+                database=self._db_label,
+                data_dir=str(default_data_dir()),
+                counter=f"{self._ctx.counter} · {self._ctx.username} · {self._ctx.strategy.label}",
+            ),
+            parent=self,
+        )
 
     @Slot()
     def _on_shortcuts_action_triggered(self) -> None:
