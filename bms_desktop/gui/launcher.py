@@ -6,7 +6,8 @@
 2. on an empty database, ``FirstRunDialog``: the demo box office or a new cinema's administrator;
 3. the first counter: ``LoginDialog`` then a ``CounterWindow``; with ``--demo``, two counter
    windows side by side, signed in (through ``auth.login``, so audited) as the demo clerks asha
-   (pessimistic, Counter 1) and ravi (optimistic, Counter 2);
+   (pessimistic, Counter 1) and ravi (optimistic, Counter 2), both on the same show
+   (``demo.demo_show``: the next lived-in show on the biggest screen), ready to compete;
 4. Window -> New counter window in any window: ``LoginDialog`` for the next free "Counter N", then
    another window sharing the change hub and the box office, with its own counter context;
 5. the process ends when the last counter window has closed (after any hold it had was released),
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,9 +44,10 @@ from bms_desktop.domain.model import Role, Strategy
 from bms_desktop.gui.dialogs.first_run_dialog import FirstRunDialog
 from bms_desktop.gui.dialogs.login_dialog import LoginDialog
 from bms_desktop.gui.theme import apply_theme, ensure_application
+from bms_desktop.gui.workers import TaskRunner
 from bms_desktop.services import auth, demo
 from bms_desktop.services.context import BoxOffice, CounterContext
-from bms_desktop.services.dto import StaffView
+from bms_desktop.services.dto import ShowSummary, StaffView
 from bms_desktop.services.ports import ChangeFeed
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ class CounterWindowLike(Protocol):
 
     def show(self) -> None: ...
     def close(self) -> bool: ...
+    def open_show(self, show_id: int) -> None: ...
 
 
 WindowFactory = Callable[[BoxOffice, CounterContext, Any, str], QWidget]
@@ -94,10 +97,12 @@ class CounterManager(QObject):
 
     Signals:
         counter_opened(str): a counter window is on screen (its counter name).
+        demo_show_chosen(int): the demo's counters were told to open this show.
         all_closed(): the last counter window has closed.
     """
 
     counter_opened = Signal(str)
+    demo_show_chosen = Signal(int)
     all_closed = Signal()
 
     def __init__(
@@ -116,6 +121,7 @@ class CounterManager(QObject):
         self._factory = window_factory or counter_window_factory
         self._windows: dict[str, QWidget] = {}  # open counters by name, in opening order
         self._closed: list[QWidget] = []  # kept alive until the process ends
+        self._runner = TaskRunner(self, max_threads=1)
 
     # ------------------------------------------------------------------ queries
 
@@ -124,6 +130,10 @@ class CounterManager(QObject):
 
     def windows(self) -> list[QWidget]:
         return list(self._windows.values())
+
+    def is_busy(self) -> bool:
+        """Still looking up something in the background (the demo's show)."""
+        return self._runner.is_busy()
 
     def next_counter_name(self) -> str:
         """The first "Counter N" that no open window of this process uses."""
@@ -236,7 +246,35 @@ class CounterManager(QObject):
             opened.append(
                 self.open_window(staff, counter, strategy=strategy, geometry=rect, bounds=area)
             )
+        if opened:
+            self.open_demo_show(opened)
         return opened
+
+    def open_demo_show(self, windows: Sequence[QWidget]) -> None:
+        """Find the demo's show (``demo.demo_show``) off the GUI thread, then open it in
+        ``windows``: the learner starts on two live maps of the same show."""
+        box = self._box
+        targets = list(windows)
+        self._runner.submit(
+            lambda: demo.demo_show(box),
+            on_done=lambda show: self._open_demo_show_in(targets, show),
+            on_error=lambda exc: log.warning("no show for the demo counters: %s", exc),
+            label="Finding the demo's show",
+        )
+
+    def _open_demo_show_in(self, windows: Sequence[QWidget], show: ShowSummary | None) -> None:
+        if show is None:
+            log.info("no show on sale: the demo counters start on the show list")
+            return
+        open_now = [w for w in windows if any(w is open_ for open_ in self._windows.values())]
+        for window in open_now:
+            opener = getattr(window, "open_show", None)
+            if callable(opener):
+                opener(show.show_id)
+        log.info(
+            "demo counters open show %s (%s, %s)", show.show_id, show.movie_title, show.screen_name
+        )
+        self.demo_show_chosen.emit(show.show_id)
 
     # ------------------------------------------------------------------ slots
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bms_desktop.domain import rules
 from bms_desktop.domain.errors import DomainError, InvalidState
 from bms_desktop.domain.layouts import demo_layouts
 from bms_desktop.domain.model import (
@@ -26,7 +27,8 @@ from bms_desktop.domain.model import (
 )
 from bms_desktop.domain.pricing import WEEKEND_MASK
 from bms_desktop.services import auth, booking, catalog
-from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
+from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, load_settings
+from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import NewCoupon, NewPricingRule, ShowFilter
 
 DEMO_TZ = "Asia/Kolkata"
@@ -79,6 +81,7 @@ SLOTS = (time(9, 30), time(13, 0), time(16, 30), time(20, 0))  # 3h30 apart; run
 
 DEMO_SETTING = "demo"
 DEMO_PASSWORDS_SETTING = "demo_passwords"
+DEMO_SHOW_SALE_MARGIN = timedelta(minutes=20)  # demo_show: time left to sell, if possible
 
 
 @dataclass(frozen=True)
@@ -201,8 +204,9 @@ def seed_demo(
     now = box.now()
     today = now.astimezone(tz).date()
     movie_langs = {mid: MOVIES[i][1].split(",") for i, mid in enumerate(movie_ids)}
-    first_today: list[int] = []
+    first_today: list[int] = []  # the first upcoming show of each screen
     for si, (screen_id, _theater_id, _city) in enumerate(screens):
+        first_of_screen: int | None = None
         for d in range(days):
             day = today + timedelta(days=d)
             for k, slot in enumerate(SLOTS):
@@ -221,11 +225,12 @@ def seed_demo(
                     language=lang,
                     format=fmt,
                 )
-                if d == 0 or (d == 1 and len(first_today) < len(screens)):
+                if first_of_screen is None:
+                    first_of_screen = show_id
                     first_today.append(show_id)
     sold, held = (0, 0)
     if sell_today:
-        sold, held = _sell_some(box, first_today[: len(screens)], rng)
+        sold, held = _sell_some(box, first_today, rng)
     with box.uows() as uow:
         counts = uow.catalog.counts()
     return SeedSummary(
@@ -387,3 +392,28 @@ def _sell_some(box: BoxOffice, show_ids: list[int], rng: random.Random) -> tuple
 
 def demo_today(box: BoxOffice) -> date:
     return box.now().astimezone(ZoneInfo(DEMO_TZ)).date()
+
+
+def demo_show(box: BoxOffice) -> ShowSummary | None:
+    """The show the demo's counters open at start: the next show on the biggest screen whose
+    counter sales are open (for at least ``DEMO_SHOW_SALE_MARGIN`` more, if any is), preferring
+    one that already has seats sold or held, so that the learner lands on a lived-in seat map.
+    None when no show is on sale."""
+    from bms_desktop.services import queries
+
+    now = box.now()
+    with box.uows() as uow:
+        close_offset = load_settings(uow).sales_close_offset_minutes
+    shows = queries.find_shows(box)
+    for until in (now + DEMO_SHOW_SALE_MARGIN, now):
+        on_sale = [
+            s
+            for s in shows
+            if rules.sales_open(show_start=s.starts_at, now=until, close_offset_min=close_offset)
+        ]
+        if on_sale:
+            biggest = max(s.seats_total for s in on_sale)
+            largest = [s for s in on_sale if s.seats_total == biggest]
+            lived_in = [s for s in largest if s.seats_available < s.seats_total]
+            return (lived_in or largest)[0]
+    return None

@@ -4,6 +4,8 @@ first run, and quitting when the last counter has closed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,12 +20,12 @@ from bms_desktop.gui.dialogs.first_run_dialog import FirstRunDialog
 from bms_desktop.gui.dialogs.login_dialog import LoginDialog
 from bms_desktop.gui.launcher import CounterManager, LaunchOptions, launch, smoke_windows
 from bms_desktop.gui.windows.counter_window import CounterWindow
-from bms_desktop.services import auth
-from bms_desktop.services.context import BoxOffice, CounterContext
+from bms_desktop.services import auth, catalog, demo
+from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
 from bms_desktop.services.dto import StaffView
 from tests.gui.counter_support import QuietFeed
-from tests.gui.dialog_support import audit_actions, make_demo_like
-from tests.support.builders import build_world
+from tests.gui.dialog_support import audit_actions, ctx_of, make_demo_like, sell
+from tests.support.builders import SMALL_LAYOUT, World, build_world
 
 
 class FakeCounterWindow(QMainWindow):
@@ -39,6 +41,10 @@ class FakeCounterWindow(QMainWindow):
         self.db_label = db_label
         self.setCentralWidget(QLabel(f"{ctx.counter}: {ctx.username}", self))
         self.setMinimumSize(120, 80)
+        self.shows_opened: list[int] = []
+
+    def open_show(self, show_id: int) -> None:
+        self.shows_opened.append(show_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
@@ -150,6 +156,8 @@ def test_demo_mode_signs_in_two_clerks_with_different_strategies_side_by_side(
         ("ravi", "Counter 2", Strategy.OPTIMISTIC),
     ]
     assert all(c.role == Role.CLERK and c.delay_ms == 250 and c.staff_id for c in ctxs)
+    qtbot.waitUntil(lambda: not manager.is_busy())  # no show to open in this database
+    assert [w.shows_opened for w in opened] == [[], []]  # type: ignore[attr-defined]
     assert opened[0].frameGeometry() == QRect(0, 20, 800, 900)
     assert opened[1].frameGeometry() == QRect(800, 20, 800, 900)
     assert all(w.isVisible() for w in opened)
@@ -170,6 +178,7 @@ def test_demo_windows_wider_than_half_the_screen_overlap_but_stay_on_it(
     make_demo_like(box)
     manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=wide)
     manager.open_demo_counters(QRect(0, 0, 1366, 768))
+    qtbot.waitUntil(lambda: not manager.is_busy())
     assert opened[0].frameGeometry().left() == 0
     assert opened[1].frameGeometry().right() == 1365  # not hanging off the screen
     assert opened[1].frameGeometry().width() >= 800
@@ -189,6 +198,7 @@ def test_a_demo_clerk_who_cannot_sign_in_gets_the_login_dialog_instead(
     asked = signs_in_as(monkeypatch, box, "supervisor")
     manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
     manager.open_demo_counters(QRect(0, 0, 1000, 700))
+    qtbot.waitUntil(lambda: not manager.is_busy())
     assert [kw["counter"] for kw in asked] == ["Counter 2"]
     assert asked[0]["default_user"] == "ravi"
     assert [(w.ctx.username, w.ctx.counter) for w in opened] == [  # type: ignore[attr-defined]
@@ -203,7 +213,7 @@ def test_launch_in_demo_mode_opens_two_real_counter_windows_and_runs_the_event_l
     restore_app: QApplication,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    build_world(box)
+    world = build_world(box)
     make_demo_like(box)
     feeds: list[QuietFeed] = []
     windows: list[CounterWindow] = []
@@ -216,6 +226,11 @@ def test_launch_in_demo_mode_opens_two_real_counter_windows_and_runs_the_event_l
         )
         for w in windows:
             qtbot.addWidget(w)
+        # Both demo counters land on the same live seat map, ready to compete.
+        qtbot.waitUntil(
+            lambda: all(w.current_show() is not None and not w.is_busy() for w in windows),
+            timeout=10_000,
+        )
         return 7
 
     monkeypatch.setattr(QApplication, "exec", run_loop)
@@ -233,6 +248,8 @@ def test_launch_in_demo_mode_opens_two_real_counter_windows_and_runs_the_event_l
         ("Counter 2", "ravi"),
     ]
     assert {w.context().strategy for w in windows} == {Strategy.PESSIMISTIC, Strategy.OPTIMISTIC}
+    assert [w.current_show().show_id for w in windows] == [world.show_id] * 2  # type: ignore[union-attr]
+    assert all(w.finder.current_show_id() == world.show_id for w in windows)
     screen = QGuiApplication.primaryScreen().availableGeometry()
     left = min(windows, key=lambda w: w.frameGeometry().x())
     assert left.frameGeometry().x() == screen.x()
@@ -309,6 +326,7 @@ def test_a_third_demo_counter_gets_the_third_strategy(
     make_demo_like(box)
     manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
     manager.open_demo_counters(QRect(0, 0, 1000, 700))
+    qtbot.waitUntil(lambda: not manager.is_busy())
     signs_in_as(monkeypatch, box, "supervisor")
     opened[1].new_counter_requested.emit()  # type: ignore[attr-defined]
     assert [(w.ctx.counter, w.ctx.strategy) for w in opened] == [  # type: ignore[attr-defined]
@@ -318,12 +336,80 @@ def test_a_third_demo_counter_gets_the_third_strategy(
     ]
 
 
+def test_both_demo_counters_are_told_to_open_the_demo_show(
+    qtbot: QtBot, box: BoxOffice, fake_factory: Any, opened: list[QWidget]
+) -> None:
+    world = build_world(box)
+    make_demo_like(box)
+    manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
+    with qtbot.waitSignal(manager.demo_show_chosen, timeout=10_000) as chosen:
+        manager.open_demo_counters(QRect(0, 0, 1600, 900))
+    assert chosen.args == [world.show_id]
+    assert [w.shows_opened for w in opened] == [[world.show_id]] * 2  # type: ignore[attr-defined]
+
+
+def test_a_demo_counter_closed_before_the_show_is_found_is_left_alone(
+    qtbot: QtBot, box: BoxOffice, fake_factory: Any, opened: list[QWidget]
+) -> None:
+    world = build_world(box)
+    make_demo_like(box)
+    manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
+    with qtbot.waitSignal(manager.demo_show_chosen, timeout=10_000):
+        manager.open_demo_counters(QRect(0, 0, 1600, 900))
+        opened[0].close()
+    assert [w.shows_opened for w in opened] == [[], [world.show_id]]  # type: ignore[attr-defined]
+
+
+def _another_show(box: BoxOffice, world: World, starts_in: timedelta) -> int:
+    return catalog.schedule_show(
+        box,
+        SYSTEM,
+        movie_id=world.movie_id,
+        screen_id=world.screen_id,
+        starts_at=box.now() + starts_in,
+        language="Hindi",
+    )
+
+
+def test_the_demo_show_is_the_next_show_on_sale_on_the_biggest_screen_with_seats_sold(
+    box: BoxOffice,
+) -> None:
+    assert demo.demo_show(box) is None  # nothing on sale
+    small = build_world(box, starts_in=timedelta(hours=1))
+    big_layout = "\n".join([SMALL_LAYOUT] * 3)
+    big = build_world(box, layout=big_layout, starts_in=timedelta(hours=5))
+    later = _another_show(box, big, timedelta(hours=9))
+    # No seats sold anywhere: the first show of the biggest screen.
+    chosen = demo.demo_show(box)
+    assert chosen is not None and chosen.show_id == big.show_id
+    # A later show of the big screen that has sold seats is the livelier start.
+    staff = make_demo_like(box)
+    sell(box, replace(big, show_id=later), ctx_of(staff["asha"]), ["A1", "A2"])
+    chosen = demo.demo_show(box)
+    assert chosen is not None and chosen.show_id == later
+    assert chosen.seats_available == chosen.seats_total - 2
+    # A show whose sales are about to close is passed over while another is on sale for longer;
+    # one whose sales have closed (it started) is never chosen.
+    soon = _another_show(box, big, timedelta(hours=2))
+    sell(box, replace(big, show_id=soon), ctx_of(staff["ravi"], "Counter 2"), ["B1"])
+    box.clock.advance(hours=1, minutes=50)  # type: ignore[attr-defined]  # 10 min to go
+    chosen = demo.demo_show(box)
+    assert chosen is not None and chosen.show_id == later
+    box.clock.advance(hours=7, minutes=5)  # type: ignore[attr-defined]  # only ``later``, 5 min to go
+    chosen = demo.demo_show(box)
+    assert chosen is not None and chosen.show_id == later
+    box.clock.advance(minutes=6)  # type: ignore[attr-defined]  # ``later`` has started
+    assert demo.demo_show(box) is None
+    assert small.show_id  # the small screen's show never competed: it is smaller
+
+
 def test_the_last_counter_to_close_ends_the_program(
     qtbot: QtBot, box: BoxOffice, fake_factory: Any, opened: list[QWidget]
 ) -> None:
     make_demo_like(box)
     manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=fake_factory)
     manager.open_demo_counters(QRect(0, 0, 1000, 700))
+    qtbot.waitUntil(lambda: not manager.is_busy())
     emitted: list[bool] = []
     manager.all_closed.connect(lambda: emitted.append(True))
     opened[1].close()

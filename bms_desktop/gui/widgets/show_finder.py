@@ -429,6 +429,13 @@ class ShowFinderWidget(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def set_current_show(self, show_id: int) -> None:
+        """Highlight the show the window has open; if it is not listed yet (the first answer
+        is still on its way), the answer that lists it highlights it."""
+        self._selected_show = show_id
+        if self.model.row_of(show_id) is not None and self.current_show_id() != show_id:
+            self.select_show(show_id)
+
     def error_text(self) -> str:
         return self._error
 

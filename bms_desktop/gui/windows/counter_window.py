@@ -657,6 +657,7 @@ class CounterWindow(QMainWindow):
             self.seat_map.clear_lost()
         self.basket.set_show_text(self._basket_show_text(seat_map.show))
         self.finder.model.update_show(seat_map.show)
+        self.finder.set_current_show(seat_map.show.show_id)
         self._finder_pinned = False
         self._sync_finder_visibility()
         self.seat_map.setFocus(Qt.FocusReason.OtherFocusReason)
