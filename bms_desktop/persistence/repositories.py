@@ -24,7 +24,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql as pg_dialect
@@ -35,13 +34,14 @@ from bms_desktop.domain.coupons import CouponSpec
 from bms_desktop.domain.model import CouponKind, PricingRuleKind
 from bms_desktop.domain.pricing import PricingRuleSpec
 from bms_desktop.persistence import tables as t
+from bms_desktop.persistence.errors import translate_error
+from bms_desktop.persistence.hotpath import HotPath
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import (
     AuditRecord,
     AuditRepository,
     BookingRepository,
     CatalogRepository,
-    ClaimConflict,
     ClaimSpec,
     NamedRef,
     NewCoupon,
@@ -60,8 +60,6 @@ from bms_desktop.services.ports import (
     ShowInfo,
     StaffRecord,
     StaffRepository,
-    StorageBusy,
-    StorageUnavailable,
     TicketRecord,
     TicketSeatRecord,
 )
@@ -84,36 +82,13 @@ AM = t.metadata.tables["app_meta"]
 STY = t.metadata.tables["seat_types"]
 PR = t.metadata.tables["pricing_rules"]
 
-BUSY_MESSAGE = (
-    "The database is busy with another counter and did not answer in time; nothing was "
-    "changed. Try again."
-)
-
-
-def translate_error(exc: DBAPIError) -> Exception:
-    """Map driver errors that a clerk may meet to domain errors with a readable message."""
-    orig = exc.orig
-    sqlstate = getattr(orig, "sqlstate", None)
-    message = str(orig).lower() if orig is not None else str(exc).lower()
-    if "database is locked" in message or "database is busy" in message:
-        return StorageBusy(BUSY_MESSAGE)
-    if sqlstate in ("55P03", "40P01", "40001", "57014"):
-        return StorageBusy(BUSY_MESSAGE)
-    if exc.connection_invalidated or sqlstate in ("08000", "08003", "08006", "08001", "57P01"):
-        return StorageUnavailable(
-            "The database cannot be reached; nothing was changed. Check the connection."
-        )
-    if "connection" in message and ("refused" in message or "failed" in message):
-        return StorageUnavailable(
-            "The database cannot be reached; nothing was changed. Check the connection."
-        )
-    return exc
-
 
 class _Repo:
-    def __init__(self, conn: Connection, dialect: str) -> None:
+    def __init__(self, conn: Connection, dialect: str, hot: HotPath | None = None) -> None:
         self.conn = conn
         self.dialect = dialect
+        # The hot statements of a sale, on the DBAPI cursor of this same connection (hotpath.py).
+        self.hot = hot if hot is not None else HotPath(conn, dialect)
 
     def _exec(self, stmt: Any, params: Any = None) -> Any:
         try:
@@ -144,10 +119,6 @@ _SEAT_COLS = (
     SS.c.hold_expires_at,
 )
 _SEATS_BASE = select(*_SEAT_COLS).select_from(SS.join(SE, SE.c.id == SS.c.seat_id))
-_SEATS_SEL = _SEATS_BASE.where(
-    SS.c.show_id == bindparam("show_id"), SS.c.id.in_(bindparam("ids", expanding=True))
-).order_by(SS.c.id)
-_SEATS_SEL_LOCK = _SEATS_SEL.with_for_update(of=SS)
 _SEATS_OF_TICKET = _SEATS_BASE.where(SS.c.ticket_id == bindparam("ticket_id")).order_by(SS.c.id)
 
 _EXPIRE_TICKET = (
@@ -172,51 +143,6 @@ _FREE_SEATS_OF_TICKET = (
 )
 _KILL_CLAIMS = (
     update(TS).where(TS.c.ticket_id == bindparam("tid"), TS.c.live == true()).values(live=False)
-)
-_HOLD_SET = {
-    "status": "HELD",
-    "ticket_id": bindparam("tid"),
-    "counter": bindparam("counter"),
-    "hold_expires_at": bindparam("expires"),
-    "version": SS.c.version + 1,
-}
-_MARK_HELD_ANY = (
-    update(SS)
-    .where(SS.c.id.in_(bindparam("ids", expanding=True)), SS.c.status == "AVAILABLE")
-    .values(**_HOLD_SET)
-    .returning(SS.c.id)
-)
-_MARK_HELD_VERSIONED = (
-    update(SS)
-    .where(
-        # "id IN" first lets SQLite use the primary key; a row-value IN alone scans
-        SS.c.id.in_(bindparam("ids", expanding=True)),
-        tuple_(SS.c.id, SS.c.version).in_(bindparam("pairs", expanding=True)),
-        SS.c.status == "AVAILABLE",
-    )
-    .values(**_HOLD_SET)
-    .returning(SS.c.id)
-)
-_FORCE_HELD = update(SS).where(SS.c.id.in_(bindparam("ids", expanding=True))).values(**_HOLD_SET)
-_CONFIRM_TICKET = (
-    update(TK)
-    .where(
-        TK.c.id == bindparam("tid"),
-        TK.c.status == "PENDING_PAYMENT",
-        TK.c.hold_expires_at > bindparam("now"),
-    )
-    .values(status="CONFIRMED", confirmed_at=bindparam("now"))
-    .returning(TK.c.seat_count)
-)
-_SELL_SEATS = (
-    update(SS)
-    .where(
-        SS.c.ticket_id == bindparam("tid"),
-        SS.c.status == "HELD",
-        SS.c.hold_expires_at > bindparam("now"),
-    )
-    .values(status="SOLD", hold_expires_at=None, version=SS.c.version + 1)
-    .returning(SS.c.id)
 )
 _TICKET_COLS = (
     TK.c.id,
@@ -253,47 +179,17 @@ _COUPON_COLS = (
     CP.c.used_count,
 )
 
-# The hot path of a sale (hold + confirm) runs these on every button press: built once here, so
-# that SQLAlchemy neither rebuilds them nor recomputes their cache keys per call (an inline
-# select(...).where(...) cost 100-200 us a call here, a prebuilt one 20-40 us; bench_booking.py).
-_SHOW_INFO = (
-    select(
-        SH.c.id,
-        SH.c.movie_id,
-        SH.c.screen_id,
-        SC.c.theater_id,
-        SH.c.starts_at,
-        SH.c.ends_at,
-        TH.c.timezone,
-        SH.c.scratch,
-    )
-    .select_from(SH.join(SC, SC.c.id == SH.c.screen_id).join(TH, TH.c.id == SC.c.theater_id))
-    .where(SH.c.id == bindparam("show_id"))
-)
-_STALE_OF_SEATS = (
-    select(SS.c.ticket_id)
-    .where(
-        SS.c.id.in_(bindparam("ids", expanding=True)),
-        SS.c.status == "HELD",
-        SS.c.hold_expires_at <= bindparam("now"),
-    )
-    .distinct()
-)
+# Built once here, so that SQLAlchemy neither rebuilds them nor recomputes their cache keys per
+# call (an inline select(...).where(...) cost 100-200 us a call here, a prebuilt one 20-40 us).
+# The dozen statements of a sale itself (hold + confirm) do not go through SQLAlchemy's execution
+# machinery at all: see hotpath.py.
 _STALE_ALL = (
     select(TK.c.id)
     .where(TK.c.status == "PENDING_PAYMENT", TK.c.hold_expires_at <= bindparam("now"))
     .order_by(TK.c.id)
     .limit(bindparam("limit"))
 )
-_INSERT_TICKET = insert(TK).returning(TK.c.id)
-# RETURNING makes SQLAlchemy send the claims as ONE multi-row INSERT ("insertmanyvalues") instead
-# of a DBAPI executemany: psycopg runs executemany in pipeline mode, and every claim the safety
-# net refused then logged "error ignored terminating <psycopg.Pipeline [INERROR]>" on PostgreSQL.
-_INSERT_CLAIMS = insert(TS).returning(TS.c.id)
-_INSERT_PAYMENT = insert(PM).returning(PM.c.id)
-_TICKET_BY_ID = select(*_TICKET_COLS).where(TK.c.id == bindparam("tid"))
 _TICKET_BY_CODE = select(*_TICKET_COLS).where(TK.c.code == bindparam("code"))
-_SETTINGS_ALL = select(AM.c.key, AM.c.value)
 
 
 def _seat_state(r: Any) -> SeatState:
@@ -334,24 +230,10 @@ def _coupon(r: Any) -> CouponSpec:
 
 class SqlBookingRepository(_Repo, BookingRepository):
     def show_info(self, show_id: int) -> ShowInfo | None:
-        row = self._exec(_SHOW_INFO, {"show_id": show_id}).first()
-        if row is None:
-            return None
-        return ShowInfo(
-            show_id=row[0],
-            movie_id=row[1],
-            screen_id=row[2],
-            theater_id=row[3],
-            starts_at=row[4],
-            ends_at=row[5],
-            timezone=row[6],
-            scratch=bool(row[7]),
-        )
+        return self.hot.show_info(show_id)
 
     def seats(self, show_id: int, show_seat_ids: Sequence[int], *, lock: bool) -> list[SeatState]:
-        stmt = _SEATS_SEL_LOCK if lock and self.dialect == "postgresql" else _SEATS_SEL
-        rows = self._exec(stmt, {"show_id": show_id, "ids": list(show_seat_ids)})
-        return [_seat_state(r) for r in rows]
+        return self.hot.seats(show_id, show_seat_ids, lock)
 
     def seats_of_ticket(self, ticket_id: int) -> list[SeatState]:
         return [_seat_state(r) for r in self._exec(_SEATS_OF_TICKET, {"ticket_id": ticket_id})]
@@ -360,9 +242,8 @@ class SqlBookingRepository(_Repo, BookingRepository):
         self, now: datetime, *, show_seat_ids: Sequence[int] = (), limit: int = 500
     ) -> list[int]:
         if show_seat_ids:
-            rows = self._exec(_STALE_OF_SEATS, {"ids": list(show_seat_ids), "now": now})
-        else:
-            rows = self._exec(_STALE_ALL, {"now": now, "limit": limit})
+            return self.hot.stale_of_seats(show_seat_ids, now)
+        rows = self._exec(_STALE_ALL, {"now": now, "limit": limit})
         return [r[0] for r in rows if r[0] is not None]
 
     def expire_ticket(self, ticket_id: int, now: datetime) -> bool:
@@ -373,47 +254,12 @@ class SqlBookingRepository(_Repo, BookingRepository):
         return True
 
     def create_ticket(self, ticket: NewTicket) -> int:
-        values = {
-            "code": ticket.code,
-            "show_id": ticket.show_id,
-            "status": "PENDING_PAYMENT",
-            "counter": ticket.counter,
-            "staff_id": ticket.staff_id,
-            "strategy": ticket.strategy,
-            "customer_name": ticket.customer_name,
-            "customer_phone": ticket.customer_phone,
-            "seat_count": ticket.seat_count,
-            "subtotal": ticket.subtotal,
-            "discount": ticket.discount,
-            "total": ticket.total,
-            "coupon_id": ticket.coupon_id,
-            "hold_expires_at": ticket.hold_expires_at,
-            "created_at": ticket.created_at,
-        }
-        result = self._exec(_INSERT_TICKET, values)
-        return int(result.scalar_one())
+        return self.hot.create_ticket(ticket)
 
     def claim(self, ticket_id: int, seats: Sequence[ClaimSpec]) -> None:
-        rows = [
-            {
-                "ticket_id": ticket_id,
-                "show_seat_id": s.show_seat_id,
-                "label": s.label,
-                "seat_type": s.seat_type,
-                "price": s.price,
-                "live": True,
-            }
-            for s in seats
-        ]
-        try:
-            self.conn.execute(_INSERT_CLAIMS, rows)
-        except IntegrityError as exc:
-            raise ClaimConflict([s.show_seat_id for s in seats]) from exc
-        except DBAPIError as exc:
-            translated = translate_error(exc)
-            if translated is exc:
-                raise
-            raise translated from exc
+        # ONE multi-row INSERT (never a DBAPI executemany: psycopg runs that in pipeline mode, and
+        # every claim the safety net refused then logged "error ignored terminating Pipeline").
+        self.hot.claim(ticket_id, seats)
 
     def mark_held(
         self,
@@ -423,20 +269,7 @@ class SqlBookingRepository(_Repo, BookingRepository):
         now: datetime,
         expected: Mapping[int, int | None],
     ) -> set[int]:
-        params = {"tid": ticket_id, "counter": counter, "expires": expires_at}
-        unversioned = [sid for sid, v in expected.items() if v is None]
-        versioned = [(sid, v) for sid, v in expected.items() if v is not None]
-        changed: set[int] = set()
-        if unversioned:
-            rows = self._exec(_MARK_HELD_ANY, {**params, "ids": unversioned}).all()
-            changed.update(r[0] for r in rows)
-        if versioned:
-            rows = self._exec(
-                _MARK_HELD_VERSIONED,
-                {**params, "ids": [sid for sid, _v in versioned], "pairs": versioned},
-            ).all()
-            changed.update(r[0] for r in rows)
-        return changed
+        return self.hot.mark_held(ticket_id, counter, expires_at, expected)
 
     def live_claim_owners(self, show_seat_ids: Sequence[int]) -> dict[int, str]:
         rows = self._exec(
@@ -449,22 +282,10 @@ class SqlBookingRepository(_Repo, BookingRepository):
     def force_held(
         self, ticket_id: int, counter: str, expires_at: datetime, show_seat_ids: Sequence[int]
     ) -> None:
-        self._exec(
-            _FORCE_HELD,
-            {
-                "tid": ticket_id,
-                "counter": counter,
-                "expires": expires_at,
-                "ids": list(show_seat_ids),
-            },
-        )
+        self.hot.force_held(ticket_id, counter, expires_at, show_seat_ids)
 
     def confirm(self, ticket_id: int, now: datetime) -> bool:
-        row = self._exec(_CONFIRM_TICKET, {"tid": ticket_id, "now": now}).first()
-        if row is None:
-            return False
-        sold = self._exec(_SELL_SEATS, {"tid": ticket_id, "now": now}).all()
-        return len(sold) == int(row[0])
+        return self.hot.confirm(ticket_id, now)
 
     def release(self, ticket_id: int, new_status: str, now: datetime, *, from_status: str) -> bool:
         values: dict[str, Any] = {"status": new_status}
@@ -480,8 +301,7 @@ class SqlBookingRepository(_Repo, BookingRepository):
         return True
 
     def ticket(self, ticket_id: int) -> TicketRecord | None:
-        row = self._exec(_TICKET_BY_ID, {"tid": ticket_id}).first()
-        return None if row is None else _ticket(row)
+        return self.hot.ticket(ticket_id)
 
     def ticket_by_code(self, code: str) -> TicketRecord | None:
         row = self._exec(_TICKET_BY_CODE, {"code": code}).first()
@@ -519,22 +339,7 @@ class SqlBookingRepository(_Repo, BookingRepository):
         )
 
     def add_payment(self, payment: NewPayment) -> int:
-        values = {
-            "ticket_id": payment.ticket_id,
-            "kind": payment.kind,
-            "mode": payment.mode,
-            "status": payment.status,
-            "amount": payment.amount,
-            "reference": payment.reference,
-            "tendered": payment.tendered,
-            "change_due": payment.change_due,
-            "refund_of_id": payment.refund_of_id,
-            "staff_id": payment.staff_id,
-            "approved_by_id": payment.approved_by_id,
-            "counter": payment.counter,
-            "created_at": payment.created_at,
-        }
-        return int(self._exec(_INSERT_PAYMENT, values).scalar_one())
+        return self.hot.add_payment(payment)
 
     def payments(self, ticket_id: int) -> list[PaymentRecord]:
         rows = self._exec(
@@ -557,8 +362,7 @@ class SqlBookingRepository(_Repo, BookingRepository):
         return [PaymentRecord(*r) for r in rows]
 
     def last_writer(self, show_id: int | None = None) -> str | None:
-        row = self._exec(select(AU.c.counter).order_by(AU.c.id.desc()).limit(1)).first()
-        return None if row is None or not row[0] else str(row[0])
+        return self.hot.last_writer()
 
     def coupon_by_code(self, code: str) -> CouponSpec | None:
         row = self._exec(select(*_COUPON_COLS).where(CP.c.code == code)).first()
@@ -1100,25 +904,9 @@ class SqlStaffRepository(_Repo, StaffRepository):
 # --------------------------------------------------------------------------- audit, settings
 
 
-_AUDIT_INSERT = insert(AU)
-
-
 class SqlAuditRepository(_Repo, AuditRepository):
     def add(self, record: AuditRecord) -> None:
-        self._exec(
-            _AUDIT_INSERT,
-            {
-                "at": record.at,
-                "staff_id": record.staff_id,
-                "username": record.username,
-                "counter": record.counter,
-                "action": record.action,
-                "entity": record.entity,
-                "entity_id": record.entity_id,
-                "show_id": record.show_id,
-                "details": json.dumps(dict(record.details), default=str, sort_keys=True),
-            },
-        )
+        self.hot.add_audit(record)
 
     def recent(self, limit: int = 100) -> list[AuditRecord]:
         rows = self._exec(select(AU).order_by(AU.c.id.desc()).limit(limit))
@@ -1157,7 +945,7 @@ class SqlSettingsRepository(_Repo, SettingsRepository):
         return self._exec(stmt).first() is not None
 
     def all(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self._exec(_SETTINGS_ALL)}
+        return self.hot.settings_all()
 
 
 __all__ = [

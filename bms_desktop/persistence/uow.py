@@ -11,10 +11,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bms_desktop.persistence.engine import Engines
+from bms_desktop.persistence.hotpath import HotPath
 from bms_desktop.persistence.repositories import (
     SqlAuditRepository,
     SqlBookingRepository,
@@ -44,21 +45,29 @@ class SqlUnitOfWork(UnitOfWork):
             raise translate_error(exc) from exc
         try:
             conn.begin()
-            if self.dialect == "postgresql" and write:
-                timeout = lock_timeout_ms or DEFAULT_LOCK_TIMEOUT_MS
-                conn.execute(text(f"SET LOCAL lock_timeout = '{int(timeout)}ms'"))
         except OperationalError as exc:
             conn.close()
             raise translate_error(exc) from exc
+        # One hot path per unit of work: the sale's statements on this connection's DBAPI cursor,
+        # inside the transaction that ``conn`` owns (hotpath.py).
+        hot = HotPath(conn, self.dialect)
+        if self.dialect == "postgresql" and write:
+            try:
+                hot.set_local_lock_timeout(lock_timeout_ms or DEFAULT_LOCK_TIMEOUT_MS)
+            except BaseException:
+                hot.close()
+                conn.close()
+                raise
         # On SQLite this is the wait for the database write lock (BEGIN IMMEDIATE).
         self.lock_wait_ms = (time.perf_counter() - t0) * 1000.0
         self._conn = conn
-        self.booking = SqlBookingRepository(conn, self.dialect)
-        self.queries = SqlQueryRepository(conn, self.dialect)
-        self.catalog = SqlCatalogRepository(conn, self.dialect)
-        self.staff = SqlStaffRepository(conn, self.dialect)
-        self.audit = SqlAuditRepository(conn, self.dialect)
-        self.settings = SqlSettingsRepository(conn, self.dialect)
+        self._hot = hot
+        self.booking = SqlBookingRepository(conn, self.dialect, hot)
+        self.queries = SqlQueryRepository(conn, self.dialect, hot)
+        self.catalog = SqlCatalogRepository(conn, self.dialect, hot)
+        self.staff = SqlStaffRepository(conn, self.dialect, hot)
+        self.audit = SqlAuditRepository(conn, self.dialect, hot)
+        self.settings = SqlSettingsRepository(conn, self.dialect, hot)
 
     @property
     def connection(self) -> Connection:
@@ -78,6 +87,7 @@ class SqlUnitOfWork(UnitOfWork):
 
     def close(self) -> None:
         if self._conn is not None:
+            self._hot.close()
             self._conn.close()
             self._conn = None
 
