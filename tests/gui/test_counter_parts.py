@@ -17,6 +17,9 @@ from bms_desktop.domain.model import PaymentMode, Strategy
 from bms_desktop.gui.conflict_text import ConflictMessage, Tone
 from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.models.show_list_model import (
+    COL_MOVIE,
+    COL_SEATS,
+    COL_TIME,
     SeatsLeftRole,
     ShowIdRole,
     ShowListModel,
@@ -26,7 +29,7 @@ from bms_desktop.gui.models.show_list_model import (
 from bms_desktop.gui.widgets.basket import BasketWidget, format_countdown, money, parse_amount
 from bms_desktop.gui.widgets.conflict_banner import ConflictBannerWidget
 from bms_desktop.gui.widgets.event_log import EventLogModel, EventLogWidget, LogEntry
-from bms_desktop.gui.widgets.show_finder import ShowFinderWidget
+from bms_desktop.gui.widgets.show_finder import ShowFinderWidget, split_title
 from bms_desktop.gui.workers import ACTIVITY, TaskRunner
 from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.dto import (
@@ -319,6 +322,46 @@ def test_the_event_log_lists_a_reports_events_with_milliseconds(qtbot: QtBot) ->
     assert log.kinds() == []
 
 
+def test_what_happened_is_the_column_that_stretches_and_a_narrow_log_goes_compact(
+    qtbot: QtBot, qtmodeltester: object
+) -> None:
+    log = EventLogWidget(clock=lambda: NOW, counter="Counter 1")
+    qtbot.addWidget(log)
+    log.add("LOCK_WAIT", "waited 420 ms for the lock held by Counter 2", elapsed_ms=420.0)
+    log.resize(900, 200)
+    log.show()
+    qtbot.waitExposed(log)
+    view, model = log.view, log.model
+    widths = [view.columnWidth(c) for c in range(4)]
+    assert not log.is_compact() and not view.isColumnHidden(1)
+    assert widths[2] > max(widths[0], widths[1], widths[3])  # "What happened" takes the rest
+    assert widths[2] >= view.viewport().width() - sum(widths) + widths[2] - 2
+    time_wide = widths[0]
+    assert model.data(model.index(0, 0)).endswith(".000")
+    tooltip = model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    assert "Lock wait" in tooltip and "took 420 ms" in tooltip
+    assert "waited 420 ms for the lock held by Counter 2" in tooltip
+    # Two counters side by side on a small screen: no squeezed "What happened" column.
+    for width in (460, 320, 250):
+        log.resize(width, 200)
+        qtbot.waitUntil(lambda w=width: log.width() == w)  # type: ignore[misc]
+        assert log.is_compact() and view.isColumnHidden(1)
+        message = view.columnWidth(2)
+        assert message >= view.viewport().width() - view.columnWidth(0) - view.columnWidth(3) - 2
+        assert message > view.columnWidth(0) and message > view.columnWidth(3)
+        assert view.columnWidth(0) < time_wide
+        assert view.horizontalScrollBar().isHidden() or view.horizontalScrollBar().maximum() == 0
+    assert (
+        model.data(model.index(0, 2)) == "Lock wait: waited 420 ms for the lock held by Counter 2"
+    )
+    assert len(model.data(model.index(0, 0))) == len("10:00:00")
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    log.resize(900, 200)
+    qtbot.waitUntil(lambda: not log.is_compact())
+    assert not view.isColumnHidden(1)
+    assert model.data(model.index(0, 2)) == "waited 420 ms for the lock held by Counter 2"
+
+
 # --------------------------------------------------------------------------- basket
 
 
@@ -477,6 +520,30 @@ def test_the_finder_lists_upcoming_shows_and_filters_by_text(
     qtbot.waitUntil(lambda: not finder.is_loading() and finder.model.rowCount() == 1)
     assert finder.date_combo.itemText(1) == "Today"
     assert finder.city_combo.count() == 2  # all cities + the test city
+
+
+def test_a_long_movie_title_breaks_between_words_onto_the_second_line() -> None:
+    def advance(text: str) -> int:
+        return 10 * len(text)
+
+    assert split_title("Little Tiger", 150, advance) == ("Little Tiger", "")
+    assert split_title("Pirates of the Konkan", 150, advance) == ("Pirates of the", "Konkan")
+    assert split_title("Pirates of the Konkan", 100, advance) == ("Pirates of", "the Konkan")
+    assert split_title("Supercalifragilistic Nights", 100, advance) == (
+        "Supercalifragilistic Nights",  # no break fits: the painter elides the line
+        "",
+    )
+
+
+def test_the_movie_column_gets_most_of_a_narrow_show_list(
+    qtbot: QtBot, finder: ShowFinderWidget
+) -> None:
+    finder.resize(300, 500)
+    qtbot.waitUntil(lambda: finder.width() == 300)
+    table = finder.table
+    assert table.columnWidth(COL_MOVIE) >= table.viewport().width() * 0.5
+    assert table.columnWidth(COL_TIME) + table.columnWidth(COL_SEATS) <= 150
+    assert finder.model.headerData(COL_SEATS, Qt.Orientation.Horizontal) == "Left"
 
 
 def test_the_finder_is_usable_from_the_keyboard(qtbot: QtBot, finder: ShowFinderWidget) -> None:

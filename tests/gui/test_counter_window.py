@@ -658,11 +658,94 @@ def test_the_processing_delay_setting_changes_the_counters_context(
         window.delay_combo.setCurrentIndex(window.delay_combo.findData(500))
     assert changed.args[0].delay_ms == 500
     assert window.context().delay_ms == 500
-    assert "500 ms delay" in window.strategy_status.text()
+    assert "500 ms delay" in window.context_status.text()
     window.set_delay_ms(333)  # a value from the command line that is not one of the choices
     assert window.delay_combo.currentText() == "333 ms"
     window.set_delay_ms(0)
     assert window.delay_combo.currentText() == "off"
+
+
+# --------------------------------------------------------------------------- narrow windows
+
+
+def resize_to(qtbot: QtBot, win: CounterWindow, width: int, height: int) -> None:
+    win.resize(width, height)
+    qtbot.waitUntil(lambda: (win.width(), win.height()) == (width, height))
+
+
+def test_the_status_bar_says_who_and_where_in_one_line_that_steps_aside_for_a_message(
+    qtbot: QtBot, window: CounterWindow
+) -> None:
+    line = window.context_status.text()
+    assert line == "counter1 · Counter 1 · Pessimistic · test.db"
+    assert "Database: test.db" in window.context_status.toolTip()
+    resize_to(qtbot, window, 683, 738)  # two counters side by side on a 1366 x 768 screen
+    bar = window.statusBar()
+    message = "These seats are already held: take the payment (F9) or release them (F8)."
+    window.show_status(message, 60_000)
+    assert bar.currentMessage() == message  # whole: the who-and-where line stepped aside
+    assert window.context_status.isHidden()
+    assert window.status_text() == message
+    bar.clearMessage()
+    assert not window.context_status.isHidden()
+    window.show_status("Ready.", 60_000)  # a short message leaves the line where it is
+    assert not window.context_status.isHidden()
+    longer = "Printed BMS-7WED-96H7 again: " + "/very/long/folder" * 12 + "/ticket.pdf"
+    window.show_status(longer, 60_000)
+    assert bar.currentMessage().endswith("…")  # ends in an ellipsis, not cut mid-letter
+    assert window.status_text() == longer == bar.toolTip()
+    bar.clearMessage()
+    assert bar.toolTip() == ""
+    # The idle hint is short enough for the narrow bar, the whole hint is in its tooltip.
+    assert window.wait_label.displayed_text() == "Ready · F1 lists the keys"
+    assert "F9 takes payment" in window.wait_label.toolTip()
+
+
+def test_a_narrow_window_shows_the_list_until_a_show_is_open_then_the_map(
+    qtbot: QtBot, window: CounterWindow, world: World
+) -> None:
+    resize_to(qtbot, window, 683, 738)  # in one step, as a window manager snaps a window
+    assert window.minimumWidth() <= 683  # two fit side by side on a 1366 screen
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() <= 683)  # what they show fits
+    assert window.finder.isVisible() and not window.map_panel.isVisible()
+    assert window.finder.width() >= 300  # the list has the room the map does not need yet
+    open_show(qtbot, window, world.show_id)
+    assert window.map_panel.isVisible() and not window.finder.isVisible()
+    assert window.shows_button.isVisible()
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() <= 683)
+    # The list brought back takes the map's place (no room for both), with a way back.
+    window.shows_button.click()
+    assert window.finder.isVisible() and not window.map_panel.isVisible()
+    assert window.map_button.isVisible()
+    assert window.finder.current_show_id() == world.show_id  # the open show is highlighted
+    window.map_action.trigger()
+    assert window.map_panel.isVisible() and not window.finder.isVisible()
+    assert window.seat_map.hasFocus() or not window.isActiveWindow()
+    # A window with the room shows the list beside the map.
+    resize_to(qtbot, window, 1200, 738)
+    window.show_finder()
+    assert window.finder.isVisible() and window.map_panel.isVisible()
+    assert not window.map_button.isVisible()
+    # Opening a show folds the list away again in a compact window.
+    open_show(qtbot, window, world.show_id)
+    assert not window.finder.isVisible() and window.map_panel.isVisible()
+    # A wide window always shows both.
+    resize_to(qtbot, window, 1366, 738)
+    assert window.finder.isVisible() and window.map_panel.isVisible()
+    assert not window.shows_button.isVisible()
+
+
+def test_the_menu_bar_corner_drops_its_captions_in_a_narrow_window(
+    qtbot: QtBot, window: CounterWindow
+) -> None:
+    assert window.delay_combo.currentText() == "off"
+    resize_to(qtbot, window, 683, 738)
+    assert window.delay_combo.currentText() == "Delay off"  # named without its caption
+    window.set_delay_ms(333)
+    assert window.delay_combo.currentText() == "Delay 333 ms"
+    resize_to(qtbot, window, 1366, 738)
+    assert window.delay_combo.currentText() == "333 ms"
+    assert window.context().delay_ms == 333
 
 
 def test_print_again_reprints_the_last_ticket(

@@ -25,7 +25,7 @@ COL_CERT: Final = 2
 COL_LANGUAGE: Final = 3
 COL_SCREEN: Final = 4
 COL_SEATS: Final = 5
-HEADERS: Final = ("Time", "Movie", "Cert", "Language", "Cinema · screen", "Seats left")
+HEADERS: Final = ("Time", "Movie", "Cert", "Language", "Cinema · screen", "Left")
 
 FEW_SEATS_SHARE: Final = 0.1  # fewer than 10 % left: shown in the warning colour
 FEW_COLOUR: Final = QColor("#A34700")
@@ -78,6 +78,8 @@ class ShowListModel(QAbstractTableModel):
                 return HEADERS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section == COL_SEATS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole and section == COL_SEATS:
+                return "Seats left, of all the seats of the show"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -204,10 +204,10 @@ class BasketWidget(QWidget):
 
         # --- customer
         self.name_edit = QLineEdit(self)
-        self.name_edit.setPlaceholderText("Customer name (optional)")
+        self.name_edit.setPlaceholderText("Name")
         self.name_edit.setAccessibleName("Customer name")
         self.phone_edit = QLineEdit(self)
-        self.phone_edit.setPlaceholderText("Phone (optional)")
+        self.phone_edit.setPlaceholderText("Phone")
         self.phone_edit.setAccessibleName("Customer phone")
         self.phone_edit.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"\+?[0-9 \-]{0,20}"), self)
@@ -343,7 +343,9 @@ class BasketWidget(QWidget):
         layout.addWidget(_section_label("Coupon", self))
         layout.addLayout(coupon_row)
         layout.addWidget(self.coupon_message)
-        layout.addWidget(_section_label("Customer", self))
+        layout.addWidget(
+            _section_label("Customer <span style='font-weight: normal'>(optional)</span>", self)
+        )
         layout.addLayout(customer_row)
         layout.addWidget(_section_label("Payment", self))
         layout.addLayout(modes_row)

@@ -4,6 +4,11 @@ with the time (to the millisecond) and how long it took.
 Entries come from the services' ``ConcurrencyReport.events`` and from the window itself (what it
 saw other counters do, what the clerk did). ``EventLogModel`` is a plain table model (checked with
 qtmodeltester); ``EventLogWidget`` shows it newest-at-the-bottom and follows new rows.
+
+"What happened" is the column that stretches. When the log is too narrow for all four columns
+(two counters side by side on a small screen), it goes compact: the time loses its milliseconds
+and the kind of event moves in front of the message (its colour stays); the tooltip of a row
+always has everything.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,9 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bms_desktop.gui.widgets.elided_label import ElidedLabel
 from bms_desktop.services.dto import ConcurrencyEvent, ConcurrencyReport
 
 MAX_ENTRIES: Final = 5000
+MIN_MESSAGE_PX: Final = 220  # narrower than this with all columns: the log goes compact
+CELL_PAD_PX: Final = 24  # the style sheet's item padding, the style's text margins, some air
 
 EventKindRole: Final = Qt.ItemDataRole.UserRole + 1
 EventAtRole: Final = Qt.ItemDataRole.UserRole + 2
@@ -100,6 +108,16 @@ class LogEntry:
         return f"{local:%H:%M:%S}.{local.microsecond // 1000:03d}"
 
     @property
+    def short_time_text(self) -> str:
+        local = self.at.astimezone() if self.at.tzinfo is not None else self.at
+        return f"{local:%H:%M:%S}"
+
+    @property
+    def tooltip(self) -> str:
+        took = f" · took {self.elapsed_text} ms" if self.elapsed_ms else ""
+        return f"{self.time_text} · {self.kind_label}{took}\n{self.message}"
+
+    @property
     def elapsed_text(self) -> str:
         if not self.elapsed_ms:
             return ""
@@ -113,6 +131,7 @@ class EventLogModel(QAbstractTableModel):
         super().__init__(parent)
         self._entries: list[LogEntry] = []
         self._max = max_entries
+        self._compact = False
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -138,9 +157,16 @@ class EventLogModel(QAbstractTableModel):
         entry = self._entries[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            if self._compact:
+                return (
+                    entry.short_time_text,
+                    entry.kind_label,
+                    f"{entry.kind_label}: {entry.message}",
+                    entry.elapsed_text,
+                )[col]
             return (entry.time_text, entry.kind_label, entry.message, entry.elapsed_text)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.time_text}  {entry.kind_label}\n{entry.message}"
+            return entry.tooltip
         if role == Qt.ItemDataRole.ForegroundRole and col in (COL_KIND, COL_MESSAGE):
             return KIND_COLOURS.get(entry.kind)
         if role == Qt.ItemDataRole.FontRole and col == COL_KIND:
@@ -165,6 +191,22 @@ class EventLogModel(QAbstractTableModel):
         )
 
     # ------------------------------------------------------------------ ours
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: the time without milliseconds, the kind in front of the message (for a view
+        that hides the kind column)."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        if self._entries:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._entries) - 1, len(HEADERS) - 1),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def is_compact(self) -> bool:
+        return self._compact
 
     def append(self, entries: Iterable[LogEntry]) -> int:
         new = list(entries)
@@ -223,26 +265,37 @@ class EventLogWidget(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.setAccessibleName("Event log")
-        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.view.horizontalHeader()
         for col in (COL_TIME, COL_KIND, COL_MS):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
+        header.setMinimumSectionSize(24)
         fm = self.fontMetrics()
         bold = QFont(self.font())
         bold.setBold(True)
         fm_bold = QFontMetrics(bold)
-        pad = 22
-        self.view.setColumnWidth(COL_TIME, fm.horizontalAdvance("00:00:00.000") + pad)
-        self.view.setColumnWidth(
-            COL_KIND, max(fm_bold.horizontalAdvance(k) for k in KIND_LABELS.values()) + pad
+        header_bold = QFont(header.font())
+        header_bold.setBold(True)  # the style sheet sets section titles in bold
+        header_fm = QFontMetrics(header_bold)
+        pad = CELL_PAD_PX
+        self._time_widths = (
+            fm.horizontalAdvance("00:00:00.000") + pad,  # full
+            fm.horizontalAdvance("00:00:00") + pad,  # compact
         )
-        self.view.setColumnWidth(COL_MS, fm.horizontalAdvance("10,000") + pad)
+        self._kind_width = max(fm_bold.horizontalAdvance(k) for k in KIND_LABELS.values()) + pad
+        self._ms_width = (
+            max(fm.horizontalAdvance("10,000"), header_fm.horizontalAdvance("ms")) + pad
+        )
+        self.view.setColumnWidth(COL_TIME, self._time_widths[0])
+        self.view.setColumnWidth(COL_KIND, self._kind_width)
+        self.view.setColumnWidth(COL_MS, self._ms_width)
         fm_height = fm.height()
         self.view.verticalHeader().setDefaultSectionSize(fm_height + 8)
 
-        self.title_label = QLabel(self)
+        self.title_label = ElidedLabel("", self)
         self.title_label.setObjectName("panelSubtitle")
         self.count_label = QLabel(self)
         self.count_label.setStyleSheet("color: #5F646B;")
@@ -252,8 +305,7 @@ class EventLogWidget(QWidget):
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.title_label)
-        top.addStretch(1)
+        top.addWidget(self.title_label, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
@@ -294,7 +346,25 @@ class EventLogWidget(QWidget):
         self.model.clear()
         self._update_count()
 
+    def is_compact(self) -> bool:
+        """Too narrow for all four columns: the kind column is hidden (see the module doc)."""
+        return self.model.is_compact()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
     # ------------------------------------------------------------------ internals
+
+    def _fit_columns(self) -> None:
+        """Fixed, compact time, kind and ms columns; "What happened" takes the rest. Decided on
+        the widget's width (not the viewport's, which a scroll bar changes) so it never flips."""
+        room = self.width() - self.view.verticalScrollBar().sizeHint().width() - 4
+        full = self._time_widths[0] + self._kind_width + self._ms_width
+        compact = room - full < MIN_MESSAGE_PX
+        self.model.set_compact(compact)
+        self.view.setColumnHidden(COL_KIND, compact)
+        self.view.setColumnWidth(COL_TIME, self._time_widths[1 if compact else 0])
 
     def _append(self, entries: Iterable[LogEntry]) -> int:
         bar = self.view.verticalScrollBar()

@@ -11,6 +11,7 @@ update in place (selection and scroll position stay).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -55,6 +57,7 @@ from bms_desktop.gui.models.show_list_model import (
     COL_TIME,
     FEW_COLOUR,
     FEW_SEATS_SHARE,
+    HEADERS,
     NONE_COLOUR,
     ShowIdRole,
     ShowListModel,
@@ -71,6 +74,7 @@ REFRESH_DEBOUNCE_MS: Final = 250
 RESULT_LIMIT: Final = 300
 DATE_CHOICES: Final = 14  # today and the next 13 days
 SECONDARY: Final = QColor("#5F646B")
+CELL_PAD_PX: Final = 7  # left and right inside a cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +88,23 @@ class ShowQuery:
     min_rating: Decimal | None = None
 
 
+def split_title(title: str, width: int, advance: Callable[[str], int]) -> tuple[str, str]:
+    """A movie title for two lines of ``width`` pixels: (first line, the rest). The break is
+    between words; a title that fits has no rest; a first word too long for the line is left
+    whole (the painter elides it)."""
+    if advance(title) <= width:
+        return title, ""
+    words = title.split(" ")
+    for cut in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:cut])
+        if advance(head) <= width:
+            return head, " ".join(words[cut:])
+    return title, ""
+
+
 class ShowRowDelegate(QStyledItemDelegate):
-    """Two lines per show: the time over the day, the movie over its details, seats over total."""
+    """Two lines per show: the time over the day, the movie over its details, seats over total.
+    A title too long for its line goes on over the second, before the details."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -110,7 +129,7 @@ class ShowRowDelegate(QStyledItemDelegate):
             )
         if column == COL_SEATS:
             if show.seats_available <= 0:
-                return "Sold out", f"of {show.seats_total:,}"
+                return "0", "sold out"
             return f"{show.seats_available:,}", f"of {show.seats_total:,}"
         return "", ""
 
@@ -146,7 +165,7 @@ class ShowRowDelegate(QStyledItemDelegate):
                 main_colour = NONE_COLOUR
             elif show.seats_available < show.seats_total * FEW_SEATS_SHARE:
                 main_colour = FEW_COLOUR
-        rect = opt.rect.adjusted(8, 5, -8, -5)
+        rect = opt.rect.adjusted(CELL_PAD_PX, 5, -CELL_PAD_PX, -5)
         align = (
             Qt.AlignmentFlag.AlignRight
             if index.column() == COL_SEATS
@@ -155,25 +174,38 @@ class ShowRowDelegate(QStyledItemDelegate):
         main_font = QFont(opt.font)
         main_font.setBold(index.column() != COL_SEATS or show.seats_available > 0)
         minor_font = QFont(opt.font)
+        minor_font.setBold(False)
         minor_font.setPointSizeF(max(7.0, opt.font.pointSizeF() - 1.0))
         fm_main = QFontMetrics(main_font)
         fm_minor = QFontMetrics(minor_font)
+        rest = ""
+        if index.column() == COL_MOVIE:
+            first, rest = split_title(first, rect.width(), fm_main.horizontalAdvance)
+        v_centre = Qt.AlignmentFlag.AlignVCenter
         painter.save()
         painter.setFont(main_font)
         painter.setPen(main_colour)
         top = QRect(rect.left(), rect.top(), rect.width(), fm_main.height())
         painter.drawText(
             top,
-            int(align | Qt.AlignmentFlag.AlignVCenter),
+            int(align | v_centre),
             fm_main.elidedText(first, Qt.TextElideMode.ElideRight, rect.width()),
         )
+        bottom = QRect(
+            rect.left(), top.bottom() + 2, rect.width(), max(fm_main.height(), fm_minor.height())
+        )
+        if rest:  # the end of the title, then as much of the details as fits
+            rest = fm_main.elidedText(rest, Qt.TextElideMode.ElideRight, rect.width())
+            painter.drawText(bottom, int(align | v_centre), rest)
+            used = fm_main.horizontalAdvance(rest) + fm_minor.horizontalAdvance("  ")
+            bottom.setLeft(bottom.left() + used)
+            second = f"· {second}" if bottom.width() >= fm_minor.horizontalAdvance("· UA ·") else ""
         painter.setFont(minor_font)
         painter.setPen(minor_colour)
-        bottom = QRect(rect.left(), top.bottom() + 2, rect.width(), fm_minor.height())
         painter.drawText(
             bottom,
-            int(align | Qt.AlignmentFlag.AlignVCenter),
-            fm_minor.elidedText(second, Qt.TextElideMode.ElideRight, rect.width()),
+            int(align | v_centre),
+            fm_minor.elidedText(second, Qt.TextElideMode.ElideRight, max(0, bottom.width())),
         )
         painter.restore()
 
@@ -286,19 +318,29 @@ class ShowFinderWidget(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1.0))
         fm_small = QFontMetrics(small)
-        header_fm = QFontMetrics(self.table.horizontalHeader().font())
+        # Time and seats as narrow as their contents: the movie column gets the rest.
+        header_bold = QFont(header.font())
+        header_bold.setBold(True)  # the style sheet sets section titles in bold
+        header_fm = QFontMetrics(header_bold)
+        pad = 2 * CELL_PAD_PX
         self.table.setColumnWidth(
             COL_TIME,
-            max(fm_small.horizontalAdvance("Wed 28 Nov"), header_fm.horizontalAdvance("Time")) + 18,
+            max(
+                fm_bold.horizontalAdvance("00:00"),
+                fm_small.horizontalAdvance("Wed 28 Nov"),
+                header_fm.horizontalAdvance(HEADERS[COL_TIME]) + 4,
+            )
+            + pad,
         )
         self.table.setColumnWidth(
             COL_SEATS,
             max(
-                fm_bold.horizontalAdvance("10,000"),
-                fm_small.horizontalAdvance("of 10,000"),
-                header_fm.horizontalAdvance("Seats left") + 6,
+                fm_bold.horizontalAdvance("8,888"),
+                fm_small.horizontalAdvance("of 8,888"),
+                fm_small.horizontalAdvance("sold out"),
+                header_fm.horizontalAdvance(HEADERS[COL_SEATS]) + 4,
             )
-            + 18,
+            + pad,
         )
         self.table.verticalHeader().setDefaultSectionSize(fm.height() * 2 + 14)
 
@@ -323,10 +365,13 @@ class ShowFinderWidget(QWidget):
         filters.addWidget(self.language_combo, 2, 0)
         filters.addWidget(self.genre_combo, 2, 1)
 
+        self._title_row = QHBoxLayout()
+        self._title_row.setContentsMargins(0, 0, 0, 0)
+        self._title_row.addWidget(title, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        layout.addWidget(title)
+        layout.addLayout(self._title_row)
         layout.addWidget(self.search_edit)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
@@ -428,6 +473,10 @@ class ShowFinderWidget(QWidget):
         )
         self.table.scrollTo(index)
         return True
+
+    def add_title_widget(self, widget: QWidget) -> None:
+        """A widget on the right of the "Shows" title (the window's "Back to the map")."""
+        self._title_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
     def set_current_show(self, show_id: int) -> None:
         """Highlight the show the window has open; if it is not listed yet (the first answer

@@ -70,6 +70,7 @@ from bms_desktop.gui.conflict_text import (
 from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.widgets.basket import BasketWidget, money, parse_amount, sale_html
 from bms_desktop.gui.widgets.conflict_banner import ConflictBannerWidget
+from bms_desktop.gui.widgets.elided_label import ElidedLabel
 from bms_desktop.gui.widgets.event_log import EventLogWidget
 from bms_desktop.gui.widgets.seat_legend import SeatLegendWidget
 from bms_desktop.gui.widgets.seat_map import SeatMapWidget
@@ -98,10 +99,13 @@ MAX_DELAY_MS: Final = 10_000
 DELAY_CHOICES_MS: Final = (0, 100, 250, 500, 1000, 2000, 5000)
 COMPACT_WIDTH: Final = 1280  # narrower: the show list folds away while a show is open
 TALL_HEIGHT: Final = 900  # taller: the event log sits under the map, else in a tab
+FINDER_MIN_WIDTH: Final = 260
+MAP_USABLE_WIDTH: Final = 420  # narrower, the show list takes the map's place, not a share
 IDLE_TEXT: Final = (
     "Ready · click or drag to pick seats, 1-9 picks the best seats together, Enter holds, "
     "F9 takes payment, F1 lists the keys"
 )
+IDLE_SHORT_TEXT: Final = "Ready · F1 lists the keys"
 
 SHORTCUTS: Final[tuple[tuple[str, str], ...]] = (
     ("Ctrl+L  or  F3", "Search shows (type, then Down to the list, Enter opens)"),
@@ -124,10 +128,22 @@ def window_title(ctx: CounterContext) -> str:
     return f"{APP_TITLE} — {ctx.counter} — {ctx.username} — {ctx.strategy.label}"
 
 
+def short_db_label(label: str) -> str:
+    """``/home/asha/.local/share/bms-desktop/boxoffice.db`` -> ``boxoffice.db``;
+    ``db.example.com:5432/boxoffice`` -> ``boxoffice`` (the whole label goes in a tooltip)."""
+    name = label.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name or label
+
+
 def _delay_text(ms: int) -> str:
     if ms <= 0:
         return "off"
     return f"{ms / 1000:g} s" if ms >= 1000 and ms % 1000 == 0 else f"{ms} ms"
+
+
+def _min_width(widget: QWidget) -> int:
+    """The width a layout grants ``widget`` at least."""
+    return max(widget.minimumWidth(), widget.minimumSizeHint().width())
 
 
 def _muted(text: str, parent: QWidget) -> QLabel:
@@ -188,6 +204,7 @@ class CounterWindow(QMainWindow):
         self._wait_text = ""
         self._sized = False
         self._finder_pinned = False
+        self._panels: tuple[bool, bool] | None = None  # (show list shown, map shown)
 
         self._build_ui()
         self._build_actions()
@@ -199,10 +216,10 @@ class CounterWindow(QMainWindow):
 
     def _build_ui(self) -> None:
         self.finder = ShowFinderWidget(self._box, self)
-        self.finder.setMinimumWidth(240)
+        self.finder.setMinimumWidth(FINDER_MIN_WIDTH)
 
         # centre: header, banner, map + legend, event log
-        self.show_title = QLabel(self)
+        self.show_title = ElidedLabel("", self)
         title_font = QFont(self.font())
         title_font.setPointSizeF(title_font.pointSizeF() + 4)
         title_font.setBold(True)
@@ -217,22 +234,35 @@ class CounterWindow(QMainWindow):
         left_font = QFont(self.font())
         left_font.setBold(True)
         self.seats_left_label.setFont(left_font)
-        header_text = QVBoxLayout()
-        header_text.setSpacing(2)
-        header_text.addWidget(self.show_title)
-        header_text.addWidget(self.show_details)
         self.shows_button = QToolButton(self)
         self.shows_button.setText("☰  Shows")
         self.shows_button.setToolTip("Show the list of shows (Ctrl+L)")
         self.shows_button.setAccessibleName("Show the list of shows")
         self.shows_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.shows_button.hide()
-        header = QHBoxLayout()
+        self.map_button = QToolButton(self)
+        self.map_button.setText("Back to the map  F4")
+        self.map_button.setToolTip("Back to the seat map of the open show (F4)")
+        self.map_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.map_button.hide()
+        self.finder.add_title_widget(self.map_button)
+        # [☰ Shows] Title (elided when narrow)
+        # details, word-wrapped ...................... 324 of 572 seats left
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.setSpacing(10)
+        title_row.addWidget(self.shows_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        title_row.addWidget(self.show_title, 1)
+        details_row = QHBoxLayout()
+        details_row.setContentsMargins(0, 0, 0, 0)
+        details_row.setSpacing(10)
+        details_row.addWidget(self.show_details, 1)
+        details_row.addWidget(self.seats_left_label, 0, Qt.AlignmentFlag.AlignBottom)
+        header = QVBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
-        header.setSpacing(10)
-        header.addWidget(self.shows_button, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(header_text, 1)
-        header.addWidget(self.seats_left_label, 0, Qt.AlignmentFlag.AlignBottom)
+        header.setSpacing(2)
+        header.addLayout(title_row)
+        header.addLayout(details_row)
 
         self.banner = ConflictBannerWidget(self)
         self.seat_map = SeatMapWidget(self, clock=self._box.now)
@@ -265,6 +295,7 @@ class CounterWindow(QMainWindow):
         self.centre_stack.addWidget(self.loading_label)
 
         map_panel = QWidget(self)
+        self.map_panel = map_panel
         map_panel_layout = QVBoxLayout(map_panel)
         map_panel_layout.setContentsMargins(0, 0, 0, 0)
         map_panel_layout.setSpacing(8)
@@ -315,6 +346,7 @@ class CounterWindow(QMainWindow):
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(10, 8, 10, 6)
+        self._central_margins = 20
         central_layout.addWidget(self.main_split)
         self.setCentralWidget(central)
 
@@ -323,6 +355,7 @@ class CounterWindow(QMainWindow):
         self.strategy_combo.setAccessibleName("Strategy")
         for strategy in Strategy:
             self.strategy_combo.addItem(strategy.label, strategy.value)
+        self.strategy_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.strategy_combo.setToolTip(
             "How this counter claims seats: pessimistic (take the lock first), optimistic "
             "(check versions, retry) or thread lock (only this program's windows)"
@@ -344,6 +377,8 @@ class CounterWindow(QMainWindow):
         strategy_caption.setBuddy(self.strategy_combo)
         delay_caption = _muted("Delay in transaction", corner)
         delay_caption.setBuddy(self.delay_combo)
+        self._corner_captions = (strategy_caption, delay_caption)
+        self._corner = corner
         corner_layout.addWidget(strategy_caption)
         corner_layout.addWidget(self.strategy_combo)
         corner_layout.addSpacing(10)
@@ -351,18 +386,16 @@ class CounterWindow(QMainWindow):
         corner_layout.addWidget(self.delay_combo)
         self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
-        # status bar
-        self.wait_label = QLabel(self)
+        # status bar: what the window does (or a hint), then one short line of who and where;
+        # a message that needs the room hides that line while it shows (see show_status)
+        self.wait_label = ElidedLabel("", self)
         self.wait_label.setObjectName("waitState")
-        self.db_status = QLabel(self)
-        self.counter_status = QLabel(self)
-        self.clerk_status = QLabel(self)
-        self.strategy_status = QLabel(self)
+        self.context_status = QLabel(self)
+        self.context_status.setObjectName("contextStatus")
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.wait_label, 1)
-        for label in (self.db_status, self.counter_status, self.clerk_status, self.strategy_status):
-            bar.addPermanentWidget(label)
+        bar.addPermanentWidget(self.context_status)
 
         self._wait_timer = QTimer(self)
         self._wait_timer.setInterval(WAIT_TICK_MS)
@@ -447,6 +480,7 @@ class CounterWindow(QMainWindow):
     def _connect(self) -> None:
         self.finder.show_chosen.connect(self._on_finder_show_chosen)
         self.shows_button.clicked.connect(self._on_shows_button_clicked)
+        self.map_button.clicked.connect(self._on_map_button_clicked)
         self.event_log.entry_added.connect(self._on_event_log_entry_added)
         self.side_tabs.currentChanged.connect(self._on_side_tabs_current_changed)
         self.seat_map.selection_changed.connect(self._on_seat_map_selection_changed)
@@ -465,6 +499,7 @@ class CounterWindow(QMainWindow):
         self.set_live_updates(True)
         self._runner.busy_changed.connect(self._on_runner_busy_changed)
         self._wait_timer.timeout.connect(self._on_wait_timer_timeout)
+        self.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
         self._quote_timer.timeout.connect(self._on_quote_timer_timeout)
         self.strategy_combo.currentIndexChanged.connect(
             self._on_strategy_combo_current_index_changed
@@ -595,10 +630,31 @@ class CounterWindow(QMainWindow):
             self._box, self._map.show.show_id, count, seat_map=self._current_map()
         )
         if not best:
-            self.statusBar().showMessage(f"No {count} seats together are free.", 6000)
+            self.show_status(f"No {count} seats together are free.", 6000)
             return ()
         self.seat_map.set_selection(best)
         return best
+
+    def show_status(self, text: str, timeout_ms: int = 0) -> None:
+        """A message in the status bar for ``timeout_ms`` (0: until the next one). It never
+        disappears under the permanent "who and where" line: that line steps aside while a
+        message needs its room, and a message longer than the whole bar ends in "…" (the bar's
+        tooltip has all of it)."""
+        bar = self.statusBar()
+        fm = bar.fontMetrics()
+        room = bar.width() - 24
+        permanent = self.context_status.sizeHint().width() + 12
+        need = fm.horizontalAdvance(text)
+        self.context_status.setVisible(not text or need <= room - permanent)
+        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(room, 40))
+        bar.setToolTip(text if shown != text else "")
+        bar.showMessage(shown, timeout_ms)
+
+    def status_text(self) -> str:
+        """The status bar's message as it was given (empty when there is none)."""
+        if not self.statusBar().currentMessage():
+            return ""
+        return self.statusBar().toolTip() or self.statusBar().currentMessage()
 
     def print_folder(self) -> Path:
         if self._print_folder is None:
@@ -622,17 +678,21 @@ class CounterWindow(QMainWindow):
             if index < 0:  # a value from the command line that is not one of the choices
                 choices = [self.delay_combo.itemData(i) for i in range(self.delay_combo.count())]
                 index = sum(1 for ms in choices if ms < ctx.delay_ms)
-                self.delay_combo.insertItem(index, _delay_text(ctx.delay_ms), ctx.delay_ms)
+                text = self._delay_item_text(ctx.delay_ms)
+                self.delay_combo.insertItem(index, text, ctx.delay_ms)
             self.delay_combo.setCurrentIndex(index)
         self.strategy_actions[ctx.strategy].setChecked(True)
-        self.db_status.setText(f"Database: {self._db_label}")
-        self.counter_status.setText(ctx.counter)
-        self.clerk_status.setText(f"{ctx.username} ({ctx.role.value.lower()})")
         delay = f" · {_delay_text(ctx.delay_ms)} delay" if ctx.delay_ms else ""
-        self.strategy_status.setText(f"{STRATEGY_NAMES[ctx.strategy]}{delay}")
-        self.strategy_status.setToolTip(
-            f"{ctx.strategy.label}; processing delay inside the transaction: "
-            f"{_delay_text(ctx.delay_ms)}"
+        self.context_status.setText(
+            f"{ctx.username} · {ctx.counter} · {STRATEGY_NAMES[ctx.strategy]}{delay} · "
+            f"{short_db_label(self._db_label)}"
+        )
+        self.context_status.setToolTip(
+            f"Clerk: {ctx.username} ({ctx.role.value.lower()})\n"
+            f"Counter: {ctx.counter}\n"
+            f"Strategy: {ctx.strategy.label}; processing delay inside the transaction: "
+            f"{_delay_text(ctx.delay_ms)}\n"
+            f"Database: {self._db_label}"
         )
         self.event_log.set_counter(ctx.counter)
         self._show_wait_state()
@@ -834,7 +894,7 @@ class CounterWindow(QMainWindow):
 
     def _on_quote_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._quote_generation:
-            self.statusBar().showMessage(f"Could not price the seats: {exc}", 8000)
+            self.show_status(f"Could not price the seats: {exc}", 8000)
 
     @Slot(int)
     def _on_seat_map_best_requested(self, count: int) -> None:
@@ -849,7 +909,7 @@ class CounterWindow(QMainWindow):
 
     @Slot(str)
     def _on_seat_map_selection_refused(self, message: str) -> None:
-        self.statusBar().showMessage(message, 6000)
+        self.show_status(message, 6000)
 
     @Slot(list)
     def _on_seat_map_selected_seats_taken(self, ids: list[int]) -> None:
@@ -879,15 +939,13 @@ class CounterWindow(QMainWindow):
         if self._action or self._show is None:
             return
         if self._hold is not None:
-            self.statusBar().showMessage(
+            self.show_status(
                 "These seats are already held: take the payment (F9) or release them (F8).", 6000
             )
             return
         ids = list(self.seat_map.selected_ids())
         if not ids:
-            self.statusBar().showMessage(
-                "Pick seats first: click them, or press a digit on the map.", 6000
-            )
+            self.show_status("Pick seats first: click them, or press a digit on the map.", 6000)
             return
         labels = [self._label(sid) for sid in ids]
         seen = {sid: seat.version for sid in ids if (seat := self.seat_map.seat(sid)) is not None}
@@ -955,7 +1013,7 @@ class CounterWindow(QMainWindow):
             self.banner.show_message(success)
         self._hub.announce([result.show_id])
         self._focus_payment()
-        self.statusBar().showMessage(
+        self.show_status(
             f"Held {join_labels(result.seat_labels)} as {result.ticket_code}. "
             "Take the payment with F9.",
             8000,
@@ -995,7 +1053,7 @@ class CounterWindow(QMainWindow):
                 kept=kept,
                 my_counter=self._ctx.counter,
             )
-            self.statusBar().showMessage(
+            self.show_status(
                 f"Could not hold {join_labels(lost_labels)}: see the message above the map.", 8000
             )
             self.refresh_seat_map()
@@ -1070,7 +1128,7 @@ class CounterWindow(QMainWindow):
         if self._action:
             return
         if self._hold is None:
-            self.statusBar().showMessage("Hold seats first (Enter or F5), then take payment.", 6000)
+            self.show_status("Hold seats first (Enter or F5), then take payment.", 6000)
             return
         pay = self.basket.payment()
         total = self.basket.total()
@@ -1215,7 +1273,7 @@ class CounterWindow(QMainWindow):
     def _on_basket_print_requested(self) -> None:
         view = self._last_sale
         if view is None:
-            self.statusBar().showMessage("Nothing sold in this window yet.", 5000)
+            self.show_status("Nothing sold in this window yet.", 5000)
             return
         if self._action:
             return
@@ -1232,7 +1290,7 @@ class CounterWindow(QMainWindow):
         self._end_action()
         files = self._after_print(view, printed, reprint=True)
         if files:
-            self.statusBar().showMessage(f"Printed {view.code} again: {files[0]}", 8000)
+            self.show_status(f"Printed {view.code} again: {files[0]}", 8000)
 
     # ------------------------------------------------------------------ release and expiry
 
@@ -1340,7 +1398,14 @@ class CounterWindow(QMainWindow):
             self.basket.set_busy(text)
             self.wait_label.setStyleSheet("color: #8A5A00; font-weight: 600;")
         self._wait_text = text if self._action else ""
+        self.wait_label.set_short_text("" if self._action else IDLE_SHORT_TEXT)
         self.wait_label.setText(text)
+
+    @Slot(str)
+    def _on_status_bar_message_changed(self, message: str) -> None:
+        if not message:  # the message timed out or was cleared: the permanent line comes back
+            self.context_status.show()
+            self.statusBar().setToolTip("")
 
     @Slot()
     def _on_wait_timer_timeout(self) -> None:
@@ -1392,7 +1457,7 @@ class CounterWindow(QMainWindow):
 
     @Slot()
     def _on_map_action_triggered(self) -> None:
-        self.seat_map.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.go_to_map()
 
     @Slot()
     def _on_reload_action_triggered(self) -> None:
@@ -1446,6 +1511,13 @@ class CounterWindow(QMainWindow):
 
     # ------------------------------------------------------------------ keys and closing
 
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self.isVisible():
+            # Panels as the size asks before Qt settles the window's minimum size: a narrow
+            # window must not first grow to fit panels that it is about to fold away.
+            self._adapt_layout()
+        super().setVisible(visible)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:
@@ -1459,9 +1531,21 @@ class CounterWindow(QMainWindow):
             self._adapt_layout()
 
     def is_compact_width(self) -> bool:
-        """Narrow (e.g. two counters side by side on one screen): the show list folds away
-        while a show is open."""
+        """Narrow (e.g. two counters side by side on one screen): the show list and the map
+        take turns (see ``_panel_state``)."""
         return self.width() < COMPACT_WIDTH
+
+    def compact_minimum_width(self) -> int:
+        """The narrowest a counter window gets: the basket beside the map or the show list."""
+        centre = _min_width(self.map_panel)
+        if not self._log_in_tab:
+            centre = max(centre, _min_width(self.event_log))
+        return (
+            self._central_margins
+            + self.main_split.handleWidth()
+            + _min_width(self.side_tabs)
+            + max(centre, _min_width(self.finder))
+        )
 
     def _adapt_layout(self) -> None:
         tall = self.height() >= TALL_HEIGHT
@@ -1481,12 +1565,46 @@ class CounterWindow(QMainWindow):
                 log_height = max(140, min(260, int(height * 0.22)))
                 self.centre_split.setSizes([height - log_height, log_height])
             self._update_log_tab()
+            self._panels = None  # the centre's content changed: fit the panels again
+        self._fit_corner()
         self._sync_finder_visibility()
+        # Explicit, so that a wide window can be made narrow in one step (a window manager
+        # snapping it to half the screen): the compact layout that then applies fits.
+        self.setMinimumWidth(self.compact_minimum_width())
+
+    def _panel_state(self) -> tuple[bool, bool]:
+        """(show list shown, map shown). A wide window shows both. A compact one shows the
+        list until a show is open, then the map; the list brought back (☰ Shows, Ctrl+L)
+        sits beside the map when the window has the room for both, else in its place."""
+        if not self.is_compact_width():
+            return True, True
+        if self._show is None and self._loading_show is None:
+            return True, False
+        if not self._finder_pinned:
+            return False, True
+        need = (
+            self._central_margins
+            + _min_width(self.finder)
+            + max(_min_width(self.map_panel), MAP_USABLE_WIDTH)
+            + _min_width(self.side_tabs)
+            + 2 * self.main_split.handleWidth()
+        )
+        return True, self.width() >= need
 
     def _sync_finder_visibility(self) -> None:
-        fold = self.is_compact_width() and self._show is not None and not self._finder_pinned
-        self.finder.setVisible(not fold)
-        self.shows_button.setVisible(fold)
+        finder_on, map_on = self._panel_state()
+        self.finder.setVisible(finder_on)
+        self.map_panel.setVisible(map_on)
+        # Where the list takes the map's place it takes the whole centre column (the event log
+        # under the map too), so a compact window never needs more than its minimum width.
+        self.centre_split.setVisible(
+            map_on or (not self.is_compact_width() and not self._log_in_tab)
+        )
+        self.shows_button.setVisible(not finder_on)
+        self.map_button.setVisible(not map_on and self._show is not None)
+        if (finder_on, map_on) != self._panels and self._sized:
+            self._panels = (finder_on, map_on)
+            self.fit_panels()
 
     def show_finder(self) -> None:
         """Bring the show list back (it folds away in a narrow window while a show is open)."""
@@ -1494,16 +1612,54 @@ class CounterWindow(QMainWindow):
         self._sync_finder_visibility()
         self.finder.focus_search()
 
+    def go_to_map(self) -> None:
+        """Focus the seat map; in a narrow window where the show list took the map's place,
+        the map comes back first."""
+        if self._show is not None and not self.map_panel.isVisibleTo(self):
+            self._finder_pinned = False
+            self._sync_finder_visibility()
+        self.seat_map.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def fit_panels(self) -> None:
         """Give the finder and the basket their share of the width; the map takes the rest."""
         width = max(self.main_split.width(), self.width() - 20)
+        finder_on, map_on = self._panel_state()
         if self.is_compact_width():
-            finder = max(260, min(320, int(width * 0.3)))
             basket = max(300, min(340, int(width * 0.34)))
+            if not finder_on:
+                finder = 0
+            elif not map_on and self._log_in_tab:
+                finder = width - basket  # the list in the map's place
+            elif not map_on:
+                finder = max(260, int((width - basket) * 0.55))  # beside the event log
+            else:
+                finder = max(260, min(320, int(width * 0.3)))
         else:
             finder = max(300, min(400, int(width * 0.26)))
             basket = max(320, min(420, int(width * 0.25)))
-        self.main_split.setSizes([finder, max(300, width - finder - basket), basket])
+        self.main_split.setSizes([finder, max(0, width - finder - basket), basket])
+
+    def _fit_corner(self) -> None:
+        """The strategy and delay captions in the menu bar's corner go when the window is too
+        narrow for them and the menus (the combo boxes keep their tooltips)."""
+        bar = self.menuBar()
+        menus = sum(bar.actionGeometry(a).width() for a in bar.actions())
+        captions = sum(c.sizeHint().width() + 6 for c in self._corner_captions)
+        shown = not self._corner_captions[0].isHidden()
+        corner = self._corner.sizeHint().width() - (captions if shown else 0)
+        fits = menus + corner + captions + 24 <= self.width()
+        if fits == shown:
+            return
+        for caption in self._corner_captions:
+            caption.setVisible(fits)
+        for i in range(self.delay_combo.count()):  # "off" alone would say nothing
+            self.delay_combo.setItemText(i, self._delay_item_text(self.delay_combo.itemData(i)))
+
+    def _delay_item_text(self, ms: int) -> str:
+        """A choice of the delay combo box: with its caption beside it or, without, named."""
+        if self._corner_captions[1].isHidden():
+            return f"Delay {_delay_text(ms)}"
+        return _delay_text(ms)
 
     def _update_log_tab(self) -> None:
         index = self.side_tabs.indexOf(self.event_log)
@@ -1528,12 +1684,16 @@ class CounterWindow(QMainWindow):
     def _on_shows_button_clicked(self) -> None:
         self.show_finder()
 
+    @Slot()
+    def _on_map_button_clicked(self) -> None:
+        self.go_to_map()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             if isinstance(self.focusWidget(), QLineEdit | QComboBox):
                 # Esc in a field never gives seats away: it leaves the field for the map; a
                 # second Esc there releases.
-                self.seat_map.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                self.go_to_map()
                 event.accept()
                 return
             if not self.banner.isHidden():
