@@ -34,8 +34,17 @@ def icons_dir() -> Path:
     return resources_dir() / "icons"
 
 
+def _add_search_paths() -> None:
+    """``icons:name.svg`` and ``styles:arrows/chevron-down.svg`` (what the style sheets use)."""
+    for prefix, folder in (("icons", icons_dir()), ("styles", styles_dir())):
+        if str(folder) not in QDir.searchPaths(prefix):
+            QDir.addSearchPath(prefix, str(folder))
+
+
 def load_style_sheet() -> str:
-    """Every ``resources/styles/*.qss``, concatenated in file-name order."""
+    """Every ``resources/styles/*.qss``, concatenated in file-name order. Images in them are
+    named ``styles:...`` (found in ``resources/styles``, in a frozen bundle too)."""
+    _add_search_paths()
     folder = styles_dir()
     parts = [
         f"/* ---- {path.name} ---- */\n{path.read_text(encoding='utf-8')}"
@@ -58,7 +67,7 @@ def ui_font() -> QFont:
 
 def apply_theme(app: QApplication) -> None:
     """Style, font, icon and style sheets for the whole application."""
-    QDir.addSearchPath("icons", str(icons_dir()))
+    _add_search_paths()
     fusion = QStyleFactory.create("Fusion")
     if fusion is not None:
         app.setStyle(fusion)

@@ -3,15 +3,24 @@ first run, and quitting when the last counter has closed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Signal
+from PySide6.QtCore import QFile, QRect, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QMainWindow,
+    QSpinBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from bms_desktop.domain.model import Role, Strategy
@@ -120,6 +129,42 @@ def test_the_style_sheets_load_in_numbered_order_and_parse_cleanly(qtbot: QtBot)
     widget.show()
     assert label.palette().color(label.foregroundRole()).name() == "#5f6670"
     assert not theme.app_icon().isNull()
+
+
+def test_every_image_the_style_sheets_name_is_there(qtbot: QtBot) -> None:
+    sheet = theme.load_style_sheet()
+    names = re.findall(r"url\((styles:[^)]+)\)", sheet)
+    assert "styles:arrows/chevron-down.svg" in names
+    assert all(QFile.exists(name) for name in names), names
+
+
+@pytest.mark.parametrize("kind", [QSpinBox, QDoubleSpinBox, QComboBox])
+def test_spin_boxes_and_combo_boxes_draw_their_arrows(qtbot: QtBot, kind: type[QWidget]) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    holder.setStyleSheet(theme.load_style_sheet())
+    box = kind(holder)
+    if isinstance(box, QComboBox):
+        box.addItems(["Pessimistic lock", "Optimistic version check"])
+    else:
+        box.setValue(5)  # both arrows enabled (at the minimum the down arrow is greyed)
+    box.resize(160, box.sizeHint().height())
+    holder.resize(200, 60)
+    holder.show()
+    qtbot.waitExposed(holder)
+    image = box.grab().toImage()
+    # The arrows are dark strokes in the middle of the 20 px buttons on the right (an empty
+    # button, what Qt draws when a style sheet gives it no arrow, is light there).
+    dark = [
+        (x, y)
+        for x in range(image.width() - 15, image.width() - 6)
+        for y in range(4, image.height() - 4)
+        if image.pixelColor(x, y).lightness() < 140
+    ]
+    assert len(dark) >= 6
+    if isinstance(box, QSpinBox | QDoubleSpinBox):
+        middle = image.height() / 2
+        assert any(y < middle for _x, y in dark) and any(y > middle for _x, y in dark)
 
 
 # --------------------------------------------------------------------------- smoke
