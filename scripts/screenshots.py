@@ -2,16 +2,19 @@
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--db /tmp/demo.db]
 
-Builds (or copies) the demo box office, picks a show in a "Grand hall" (572 seats), sells and
-holds some of its seats from two other counters, then stages a real race: Counter 2 holds a seat
-with a processing delay inside its transaction while this counter asks for the same seat, waits
-for the lock and loses it, so the banner explains a real conflict with real milliseconds.
+Builds (or copies) the demo box office, picks the show the demo opens at start
+(``demo.demo_show``: the next show on sale in a "Grand hall", 572 seats), sells and holds some
+more of its seats from two other counters, then stages a real race: Counter 2 holds a seat with
+a processing delay inside its transaction while this counter asks for the same seat, waits for
+the lock and loses it, so the banner explains a real conflict with real milliseconds.
 
 Everything is rendered offscreen (``QT_QPA_PLATFORM=offscreen``) with ``QWidget.grab()``. The
 window title bar is not part of a grab; the script draws a plain title strip above each window
 with the real ``windowTitle()``, so the pictures show which counter is which.
 
-Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png.
+Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png and
+two-counters-1366x768.png (the demo's two windows on a small screen: each shows its map and its
+basket).
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ def staff_id(box: BoxOffice, username: str) -> int | None:
 
 
 def grand_hall_show(box: BoxOffice) -> ShowSummary:
+    """The demo's show (what ``bms-desktop --demo`` opens), else an evening Grand hall show."""
+    chosen = demo.demo_show(box)
+    if chosen is not None and "Grand hall" in chosen.screen_name:
+        return chosen
     shows = queries.find_shows(box, limit=1000)
     big = [s for s in shows if 500 <= s.seats_total <= 700 and "Grand hall" in s.screen_name]
     if not big:
@@ -120,10 +127,12 @@ def lived_in(box: BoxOffice, show: ShowSummary) -> None:
         (15, 9, 9, 0, True),
         (16, 24, 3, 1, True),
     ]
+    free = {s.label for s in smap.seats if s.status == "AVAILABLE"}
     for row_i, first, count, who, sell in plan:
         if row_i >= len(rows):
             continue
         labels = seats_of_row(smap, rows[row_i])[first : first + count]
+        labels = [label for label in labels if label in free]  # the seed sold some already
         if not labels:
             continue
         ctx = counters[who]
@@ -210,12 +219,9 @@ def stage(
         open_in(win, show)
 
     me = windows[0]
-    smap = queries.get_seat_map(box, show.show_id)
-    rows = row_labels(smap)
-    middle = seats_of_row(smap, rows[len(rows) // 2 + 1])
-    centre = len(middle) // 2
-    wanted = middle[centre - 1 : centre + 3]  # four seats in the sweet spot
-    ids = labels_to_ids(smap, wanted)
+    ids = list(queries.best_available_seats(box, show.show_id, 4))  # four in the sweet spot
+    if len(ids) != 4:
+        raise SystemExit("no four seats together are free in the demo show")
     me.seat_map.set_selection(ids)
     wait_for("the quote", lambda: not me.is_busy())
     if two_windows:
@@ -315,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("counter-1366x768.png", (1366, 768), False),
         ("counter-1920x1080.png", (1920, 1080), False),
         ("two-counters-1920x1080.png", (1920, 1080), True),
+        ("two-counters-1366x768.png", (1366, 768), True),
     ]
     for i, (name, size, two) in enumerate(jobs):
         db = work / f"stage{i}.db"

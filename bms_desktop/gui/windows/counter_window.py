@@ -1628,10 +1628,8 @@ class CounterWindow(QMainWindow):
             basket = max(300, min(340, int(width * 0.34)))
             if not finder_on:
                 finder = 0
-            elif not map_on and self._log_in_tab:
-                finder = width - basket  # the list in the map's place
             elif not map_on:
-                finder = max(260, int((width - basket) * 0.55))  # beside the event log
+                finder = width - basket  # the list in the centre column's place
             else:
                 finder = max(260, min(320, int(width * 0.3)))
         else:
