@@ -1500,10 +1500,14 @@ class CounterWindow(QMainWindow):
         box.setWindowTitle("Keyboard shortcuts")
         box.setIcon(QMessageBox.Icon.NoIcon)
         rows = "".join(
-            f"<tr><td style='padding:3px 16px 3px 0'><b>{keys}</b></td><td>{what}</td></tr>"
+            f"<tr><td valign='top' style='padding:3px 18px 3px 0; white-space:pre'><b>{keys}</b>"
+            f"</td><td valign='top' style='padding:3px 0'>{what}</td></tr>"
             for keys, what in SHORTCUTS
         )
-        box.setText(f"<table>{rows}</table>")
+        box.setText(f"<table cellspacing='0'>{rows}</table>")
+        # Wide enough that no description wraps (a message box is narrow by default).
+        width = max(self.fontMetrics().horizontalAdvance(k + "    " + w) for k, w in SHORTCUTS)
+        box.setStyleSheet(f"QMessageBox QLabel#qt_msgbox_label {{ min-width: {width + 40}px; }}")
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
