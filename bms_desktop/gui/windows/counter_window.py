@@ -2,7 +2,9 @@
 
 Left, the show finder; in the centre, the show's header, the conflict banner, the painted seat map
 with its legend, and the counter's event log; right, the basket. The status bar says which database,
-counter, clerk and strategy, and what the window is waiting for.
+counter, clerk and strategy, and what the window is waiting for. In a compact window (two counters
+side by side on one screen) the show list and the map take turns beside the basket, and the event
+log moves into a tab beside the basket when the window is short.
 
 Every service call that touches the database runs through a ``TaskRunner`` (a worker thread): a
 hold may wait for another counter's lock, and the GUI thread never waits on the database. While an
