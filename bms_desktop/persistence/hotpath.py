@@ -49,6 +49,7 @@ from bms_desktop.services.ports import (
     ClaimSpec,
     NewPayment,
     NewTicket,
+    SeatMapRow,
     SeatState,
     ShowInfo,
     TicketRecord,
@@ -181,6 +182,14 @@ class HotSql:
         self.settings_all = q('SELECT app_meta."key", app_meta.value FROM app_meta')
         self.ticket_by_id = q(f"SELECT {_TICKET_COLS} FROM tickets WHERE id = ?")
         self.last_writer = q("SELECT counter FROM audit_events ORDER BY id DESC LIMIT 1")
+        self.seat_map = q(
+            "SELECT show_seats.id, show_seats.seat_id, seats.label, seats.row_label, "
+            "seats.number, seats.col_idx, seats.row_idx, seats.seat_type, show_seats.price, "
+            "show_seats.status, show_seats.version, seats.accessible, seats.companion, "
+            "show_seats.ticket_id, show_seats.counter, show_seats.hold_expires_at "
+            "FROM show_seats JOIN seats ON seats.id = show_seats.seat_id "
+            "WHERE show_seats.show_id = ? ORDER BY seats.row_idx, seats.col_idx"
+        )
         self._cache: dict[tuple[str, int], str] = {}
 
     def q(self, sql: str) -> str:
@@ -407,6 +416,34 @@ class HotPath:
             confirmed_at=time_out(r[16]),
             cancelled_at=time_out(r[17]),
         )
+
+    def seat_map_rows(self, show_id: int) -> list[SeatMapRow]:
+        """Every seat of a show, in map order. Not a statement of the sale itself, but every
+        counter reloads a map after every sale another counter makes (600 seats: about 7 ms
+        through SQLAlchemy's result processing here, about 1 ms this way)."""
+        rows = self._run(self.sql.seat_map, (show_id,)).fetchall()
+        time_out = self._time_out
+        return [
+            SeatMapRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                Decimal(int(r[8])).scaleb(-2),
+                r[9],
+                r[10],
+                bool(r[11]),
+                bool(r[12]),
+                r[13],
+                r[14],
+                None if r[15] is None else time_out(r[15]),
+            )
+            for r in rows
+        ]
 
     def settings_all(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self._run(self.sql.settings_all, ()).fetchall()}

@@ -479,31 +479,6 @@ def _summary(r: Any) -> ShowSummary:
     return ShowSummary(*r)
 
 
-_SEAT_MAP = (
-    select(
-        SS.c.id,
-        SS.c.seat_id,
-        SE.c.label,
-        SE.c.row_label,
-        SE.c.number,
-        SE.c.col_idx,
-        SE.c.row_idx,
-        SE.c.seat_type,
-        SS.c.price,
-        SS.c.status,
-        SS.c.version,
-        SE.c.accessible,
-        SE.c.companion,
-        SS.c.ticket_id,
-        SS.c.counter,
-        SS.c.hold_expires_at,
-    )
-    .select_from(SS.join(SE, SE.c.id == SS.c.seat_id))
-    .where(SS.c.show_id == bindparam("show_id"))
-    .order_by(SE.c.row_idx, SE.c.col_idx)
-)
-
-
 class SqlQueryRepository(_Repo, QueryRepository):
     def find_shows(self, flt: ShowFilter, now: datetime) -> list[ShowSummary]:
         stmt = _show_summary_stmt(now)
@@ -535,27 +510,7 @@ class SqlQueryRepository(_Repo, QueryRepository):
         return None if row is None else _summary(row)
 
     def seat_map_rows(self, show_id: int) -> list[SeatMapRow]:
-        return [
-            SeatMapRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                bool(r[11]),
-                bool(r[12]),
-                r[13],
-                r[14],
-                r[15],
-            )
-            for r in self._exec(_SEAT_MAP, {"show_id": show_id})
-        ]
+        return self.hot.seat_map_rows(show_id)
 
     def seat_types(self) -> list[SeatTypeRecord]:
         rows = self._exec(

@@ -286,6 +286,23 @@ def test_the_hot_path_reads_what_sqlalchemy_reads(box, wiring):
         assert [s.hold_expires_at for s in seats[:3]] == [new.hold_expires_at] * 3
         assert uow.booking.seats(world.show_id, [], lock=False) == []
 
+        se = t.metadata.tables["seats"]
+        expected_map = conn.execute(
+            select(SS.c.id, SS.c.seat_id, se.c.label, se.c.row_label, se.c.number, se.c.col_idx,
+                   se.c.row_idx, se.c.seat_type, SS.c.price, SS.c.status, SS.c.version,
+                   se.c.accessible, se.c.companion, SS.c.ticket_id, SS.c.counter,
+                   SS.c.hold_expires_at)
+            .select_from(SS.join(se, se.c.id == SS.c.seat_id))
+            .where(SS.c.show_id == world.show_id)
+            .order_by(se.c.row_idx, se.c.col_idx)
+        ).all()  # fmt: skip
+        got_map = uow.queries.seat_map_rows(world.show_id)
+        assert [tuple(getattr(r, f) for f in r.__slots__) for r in got_map] == [
+            tuple(r) for r in expected_map
+        ]
+        assert len(got_map) == len(world.seat_ids) and got_map[0].accessible is False
+        assert sum(r.hold_expires_at == new.hold_expires_at for r in got_map) == 3
+
         info = uow.booking.show_info(world.show_id)
         assert info is not None and info.show_id == world.show_id
         starts = conn.execute(
