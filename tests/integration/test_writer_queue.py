@@ -1,0 +1,144 @@
+"""The line in front of SQLite's write lock (``persistence/writer_queue.py``): only the first in
+line polls; a place can be waited for with a deadline; giving up never leaves the line blocked."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bms_desktop.persistence import engine as engine_module
+from bms_desktop.persistence.writer_queue import WriterQueue
+from bms_desktop.services.ports import StorageBusy
+
+fcntl = pytest.importorskip("fcntl")
+
+
+def _free(queue: WriterQueue) -> bool:
+    """Nobody holds a place: an exclusive non-blocking lock on the file succeeds at once."""
+    fd = queue.wait_first(0.001)
+    if fd is None:
+        return False
+    WriterQueue.leave(fd)
+    return True
+
+
+def _until(condition, timeout_s: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.005)
+
+
+def test_the_first_in_line_gets_its_place_at_once_and_the_next_waits_for_it(tmp_path):
+    queue = WriterQueue(str(tmp_path / "box.db"))
+    first = queue.wait_first(1.0)
+    assert first is not None
+    assert (tmp_path / "box.db-writers").exists()
+    got: list[int | None] = []
+    waiter = threading.Thread(target=lambda: got.append(queue.wait_first(5.0)))
+    waiter.start()
+    time.sleep(0.05)
+    assert got == []  # still waiting, in the kernel
+    WriterQueue.leave(first)
+    waiter.join(5.0)
+    assert got and got[0] is not None
+    assert not _free(queue)
+    WriterQueue.leave(got[0])
+    assert _free(queue)
+
+
+def test_a_wait_that_runs_out_gives_nothing_and_leaves_the_line_once_its_turn_comes(tmp_path):
+    queue = WriterQueue(str(tmp_path / "box.db"))
+    first = queue.wait_first(1.0)
+    assert first is not None
+    t0 = time.monotonic()
+    assert queue.wait_first(0.1) is None
+    assert queue.wait_first(0.1) is None
+    assert 0.15 <= time.monotonic() - t0 < 2.0
+    WriterQueue.leave(first)
+    # the two abandoned helpers take their turn and leave at once: the line is free again
+    _until(lambda: _free(queue))
+    _until(lambda: not any(t.name == "bms-writer-queue" for t in threading.enumerate()))
+
+
+def test_without_a_usable_file_there_is_no_line_and_waiters_poll(tmp_path):
+    queue = WriterQueue(str(tmp_path / "missing-folder" / "box.db"))
+    assert queue.wait_first(0.5) is None
+    assert queue.usable is False
+
+
+def test_write_units_of_work_waiting_behind_a_long_transaction_give_up_at_the_deadline(
+    sqlite_url, monkeypatch
+):
+    """Two counters wait for a third that holds the write lock too long: the first in line
+    polls, the second waits in line; both get StorageBusy at the deadline, nobody is left in
+    line, and the next write begins at once."""
+    from bms_desktop.app import connect
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 300)
+    wiring = connect(sqlite_url, pool_size=4)
+    box = wiring.box
+    try:
+        holder = box.uows(write=True, label="holder")
+        outcomes: list[object] = []
+
+        def wait() -> None:
+            try:
+                with box.uows(write=True, label="waiter") as uow:
+                    outcomes.append(uow.lock_wait_ms)
+            except StorageBusy as exc:
+                outcomes.append(exc)
+
+        waiters = [threading.Thread(target=wait) for _ in range(2)]
+        t0 = time.monotonic()
+        for w in waiters:
+            w.start()
+        for w in waiters:
+            w.join(10.0)
+        assert len(outcomes) == 2 and all(isinstance(o, StorageBusy) for o in outcomes)
+        assert 0.25 <= time.monotonic() - t0 < 3.0
+        holder.commit()
+        holder.close()
+        queue = WriterQueue(str(Path(sqlite_url.removeprefix("sqlite:///")).resolve()))
+        _until(lambda: _free(queue))
+        with box.uows(write=True) as uow:
+            assert uow.lock_wait_ms < 250
+    finally:
+        wiring.close()
+
+
+def test_write_units_of_work_queued_behind_each_other_all_get_the_lock(sqlite_url):
+    from bms_desktop.app import connect
+
+    wiring = connect(sqlite_url, pool_size=8)
+    box = wiring.box
+    try:
+        with box.uows(write=True) as uow:
+            uow.settings.put("counter", "0")
+            uow.commit()
+        errors: list[BaseException] = []
+
+        def bump() -> None:
+            try:
+                for _ in range(25):
+                    with box.uows(write=True) as uow:
+                        value = int(uow.settings.get("counter") or "0")
+                        time.sleep(0.0005)  # inside the lock: the others queue
+                        uow.settings.put("counter", str(value + 1))
+                        uow.commit()
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=bump) for _ in range(6)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60.0)
+        assert errors == []
+        with box.uows() as uow:
+            assert uow.settings.get("counter") == str(6 * 25)  # no lost update
+    finally:
+        wiring.close()
