@@ -274,9 +274,12 @@ class HotPath:
     Every method is one statement (``confirm``: two), with the same meaning as the
     ``BookingRepository`` method of the same name; see ``repositories.py`` for the contract."""
 
-    def __init__(self, conn: Connection, dialect: str) -> None:
+    def __init__(
+        self, conn: Connection, dialect: str, *, lock_timeout_ms: int | None = None
+    ) -> None:
         self._conn = conn
         self.postgresql = dialect == "postgresql"
+        self._lock_timeout_ms = lock_timeout_ms if self.postgresql else None
         self.sql = POSTGRESQL_SQL if self.postgresql else SQLITE_SQL
         self._time_in: Callable[[datetime], Any] = pg_time_in if self.postgresql else sqlite_time_in
         self._time_in_opt: Callable[[datetime | None], Any] = (
@@ -295,10 +298,38 @@ class HotPath:
             with contextlib.suppress(Exception):  # the connection is going away anyway
                 cur.close()
 
-    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+    def begin(self) -> None:
+        """Begin a transaction of the unit of work's connection: through ``Connection.begin()``,
+        so the engine's begin event applies (BEGIN IMMEDIATE for a write unit of work on SQLite),
+        and, on PostgreSQL, with this unit of work's ``lock_timeout``."""
+        try:
+            self._conn.begin()
+        except DBAPIError as exc:
+            translated = translate_error(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+        if self._lock_timeout_ms is not None:
+            self._run(f"SET LOCAL lock_timeout = '{int(self._lock_timeout_ms)}ms'", ())
+
+    def ensure_transaction(self) -> None:
+        """A unit of work used again after commit or rollback begins a new transaction (the
+        port's contract, SQLAlchemy's autobegin). Statements on the DBAPI cursor would otherwise
+        run outside any transaction SQLAlchemy knows of (SQLite: autocommit; psycopg: one that
+        ``Connection.commit()`` never commits), and autobegin alone would drop the lock timeout."""
+        if not self._conn.in_transaction():
+            self.begin()
+
+    def _cursor_in_transaction(self) -> Any:
+        if not self._conn.in_transaction():
+            self.begin()
         cur = self._cursor
         if cur is None:
             cur = self._cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        return cur
+
+    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+        cur = self._cursor_in_transaction()
         try:
             cur.execute(sql, params)
         except Exception as exc:
@@ -342,10 +373,6 @@ class HotPath:
 
     def _is_integrity_error(self, exc: BaseException) -> bool:
         return isinstance(exc, self._conn.dialect.loaded_dbapi.IntegrityError)
-
-    def set_local_lock_timeout(self, timeout_ms: int) -> None:
-        """PostgreSQL: bound this transaction's lock waits (``SET LOCAL lock_timeout``)."""
-        self._run(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'", ())
 
     # ---------------------------------------------------------------- reads
 
@@ -524,9 +551,7 @@ class HotPath:
         for s in seats:
             params += (ticket_id, s.show_seat_id, s.label, s.seat_type, money_in(s.price))
         sql = self.sql.claims(len(seats))
-        cur = self._cursor
-        if cur is None:
-            cur = self._cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cur = self._cursor_in_transaction()
         try:
             cur.execute(sql, params)
         except Exception as exc:

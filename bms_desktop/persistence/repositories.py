@@ -91,6 +91,7 @@ class _Repo:
         self.hot = hot if hot is not None else HotPath(conn, dialect)
 
     def _exec(self, stmt: Any, params: Any = None) -> Any:
+        self.hot.ensure_transaction()  # autobegin, with the unit of work's lock timeout
         try:
             return (
                 self.conn.execute(stmt, params) if params is not None else self.conn.execute(stmt)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bms_desktop.persistence.engine import Engines
 from bms_desktop.persistence.hotpath import HotPath
@@ -43,21 +43,20 @@ class SqlUnitOfWork(UnitOfWork):
             conn = engine.connect()
         except DBAPIError as exc:
             raise translate_error(exc) from exc
-        try:
-            conn.begin()
-        except OperationalError as exc:
-            conn.close()
-            raise translate_error(exc) from exc
         # One hot path per unit of work: the sale's statements on this connection's DBAPI cursor,
-        # inside the transaction that ``conn`` owns (hotpath.py).
-        hot = HotPath(conn, self.dialect)
-        if self.dialect == "postgresql" and write:
-            try:
-                hot.set_local_lock_timeout(lock_timeout_ms or DEFAULT_LOCK_TIMEOUT_MS)
-            except BaseException:
-                hot.close()
-                conn.close()
-                raise
+        # inside the transaction that ``conn`` owns (hotpath.py). It also begins the transactions:
+        # this first one, and a new one when the unit of work is used after commit or rollback.
+        hot = HotPath(
+            conn,
+            self.dialect,
+            lock_timeout_ms=(lock_timeout_ms or DEFAULT_LOCK_TIMEOUT_MS) if write else None,
+        )
+        try:
+            hot.begin()
+        except BaseException:
+            hot.close()
+            conn.close()
+            raise
         # On SQLite this is the wait for the database write lock (BEGIN IMMEDIATE).
         self.lock_wait_ms = (time.perf_counter() - t0) * 1000.0
         self._conn = conn
@@ -93,6 +92,7 @@ class SqlUnitOfWork(UnitOfWork):
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
+        self._hot.ensure_transaction()
         nested = self.connection.begin_nested()
         try:
             yield

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import Table, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bms_desktop.domain.rules import generate_ticket_code
 from bms_desktop.persistence import tables as t
@@ -369,6 +370,42 @@ def test_postgresql_lock_timeout_on_a_locked_seat_is_storage_busy(pg_url, clock)
         # both connections went back to the pool in a usable state
         with box.uows(write=True) as uow:
             assert len(uow.booking.seats(world.show_id, ids, lock=True)) == 2
+    finally:
+        wiring.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_lock_timeout_holds_in_every_transaction_of_a_unit_of_work(pg_url, clock):
+    """Used again after commit, a write unit of work begins a new transaction with its lock
+    timeout again (SET LOCAL lasts one transaction)."""
+    from bms_desktop.app import connect
+
+    wiring = connect(pg_url)
+    box = wiring.box
+    box.clock = clock
+    try:
+        world = build_world(box)
+        ids = world.seat_ids[:2]
+        with box.uows(write=True) as holder:
+            holder.booking.seats(world.show_id, ids, lock=True)
+            with box.uows(write=True, lock_timeout_ms=150) as waiter:
+                waiter.settings.put("first", "1")
+                waiter.commit()
+                started = time.monotonic()
+                with pytest.raises(StorageBusy):  # hot path, in the second transaction
+                    waiter.booking.seats(world.show_id, ids, lock=True)
+                assert time.monotonic() - started < 3.0
+                waiter.rollback()
+                waiter.settings.get("first")  # SQLAlchemy path: begins the third transaction
+                started = time.monotonic()
+                with pytest.raises(OperationalError, match="lock timeout"):
+                    waiter.connection.exec_driver_sql(
+                        f"SELECT 1 FROM show_seats WHERE id = {int(ids[0])} FOR UPDATE"
+                    )
+                assert time.monotonic() - started < 3.0
+                waiter.rollback()
+        with box.uows() as uow:
+            assert uow.settings.get("first") == "1"
     finally:
         wiring.close()
 

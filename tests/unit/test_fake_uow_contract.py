@@ -7,6 +7,8 @@ services do, so that a unit test on the fake means the same as an integration te
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,6 +19,7 @@ from bms_desktop.domain.model import CouponKind
 from bms_desktop.domain.rules import generate_ticket_code
 from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.ports import (
+    AuditRecord,
     ClaimConflict,
     ClaimSpec,
     NewCoupon,
@@ -76,6 +79,12 @@ def _claim(uow: UnitOfWork, ticket_id: int, seats: list[SeatState]) -> None:
     uow.booking.claim(
         ticket_id, [ClaimSpec(s.show_seat_id, s.label, s.seat_type, s.price) for s in seats]
     )
+
+
+def _code(uow: UnitOfWork, ticket_id: int) -> str:
+    ticket = uow.booking.ticket(ticket_id)
+    assert ticket is not None
+    return ticket.code
 
 
 def _seats(box: BoxOffice, world: World, ids: tuple[int, ...]) -> dict[int, SeatState]:
@@ -348,3 +357,64 @@ def test_a_read_unit_of_work_cannot_write_over_a_newer_commit(box):
             reader.settings.put("hold_minutes", "9")
     with box.uows() as uow:
         assert uow.settings.get("hold_minutes") == "7"
+
+
+def test_a_unit_of_work_used_after_commit_or_rollback_begins_a_new_transaction(box, world):
+    """The thread strategy commits its steps one by one on one unit of work: each step after the
+    first begins a new transaction (autobegin), which a rollback undoes on its own."""
+    a, b, c = world.seat_ids[:3]
+    now = box.now()
+    with box.uows(write=True) as uow:
+        first = _ticket(uow, world, now)
+        uow.commit()
+        undone = _ticket(uow, world, now)
+        undone_code = _code(uow, undone)
+        assert uow.booking.mark_held(undone, "C1", now + HOLD, now, {a: None}) == {a}
+        uow.audit.add(AuditRecord(at=now, action="UNDONE"))
+        uow.settings.put("undone", "1")
+        with box.uows() as reader:  # not committed: nobody else sees it
+            assert reader.booking.ticket(undone) is None
+        uow.rollback()
+        third = _ticket(uow, world, now)  # SQLite may give the undone ticket's id again
+        third_code = _code(uow, third)
+        assert uow.booking.mark_held(third, "C1", now + HOLD, now, {b: None}) == {b}
+        uow.commit()
+        _ticket(uow, world, now)  # begun, never committed: gone when the unit of work ends
+        uow.booking.mark_held(third, "C1", now + HOLD, now, {c: None})
+    with box.uows() as uow:
+        assert uow.booking.ticket(first) is not None
+        assert uow.booking.ticket_by_code(undone_code) is None
+        assert uow.booking.ticket_by_code(third_code) is not None
+        assert uow.settings.get("undone") is None
+        assert all(r.action != "UNDONE" for r in uow.audit.recent())
+    seats = _seats(box, world, (a, b, c))
+    assert [seats[s].status for s in (a, b, c)] == ["AVAILABLE", "HELD", "AVAILABLE"]
+
+
+def test_the_next_transaction_of_a_write_unit_of_work_takes_the_write_lock_again(box, world):
+    """After commit the lock is free for others; the next statement takes it again (SQLite:
+    BEGIN IMMEDIATE through the engine's begin event), so a concurrent writer waits."""
+    now = box.now()
+    with box.uows(write=True) as uow:
+        _ticket(uow, world, now)
+        uow.commit()
+        with box.uows(write=True) as other:  # the lock is free between the transactions
+            other.settings.put("between", "1")
+            other.commit()
+        uow.settings.put("second", "1")  # the lock is taken again here
+        waited: list[float] = []
+
+        def write() -> None:
+            t0 = time.perf_counter()
+            with box.uows(write=True) as w:
+                w.settings.put("after", "1")
+                waited.append(time.perf_counter() - t0)
+                w.commit()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(0.2)
+        assert writer.is_alive()  # waiting for the write lock
+        uow.commit()
+        writer.join(5.0)
+        assert not writer.is_alive() and waited and waited[0] >= 0.15
