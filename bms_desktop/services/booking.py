@@ -595,23 +595,27 @@ def _hold_thread(
             raise _unavailable(failures, tracker)
         expires = now + timedelta(minutes=cfg.hold_minutes)
         code, customer = _new_code(), (customer_name, normalise_phone(customer_phone))
-        # 3. the ticket (committed on its own)
+        # Steps 3-5 each commit on their own, one after the other on one unit of work (each
+        # step after the first begins a new transaction): the database lock is taken and given
+        # back three times, between which another process may claim the seats.
+        refused: ClaimConflict | None = None
         with box.uows(write=True, label=ctx.counter) as uow:
+            # 3. the ticket (committed on its own)
             ticket_id = _create_pending(uow, ctx, info, seats, now, expires, customer, code)
             uow.commit()
-        # 4. the claims (committed on their own): the safety net is here
-        try:
-            with box.uows(write=True, label=ctx.counter) as uow:
+            # 4. the claims (committed on their own): the safety net is here
+            try:
                 uow.booking.claim(ticket_id, _claims(seats))
                 uow.commit()
-        except ClaimConflict as exc:
-            tracker.safety_net += 1
-            tracker.event(
-                "SAFETY_NET",
-                "another process was not covered by this lock; the database constraint refused "
-                "the second claim",
-            )
-            with box.uows(write=True, label=ctx.counter) as uow:
+            except ClaimConflict as exc:
+                uow.rollback()
+                refused = exc
+                tracker.safety_net += 1
+                tracker.event(
+                    "SAFETY_NET",
+                    "another process was not covered by this lock; the database constraint "
+                    "refused the second claim",
+                )
                 uow.booking.release(
                     ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
                 )
@@ -625,24 +629,25 @@ def _hold_thread(
                     seats=[s.label for s in seats],
                 )
                 uow.commit()
+            else:
+                # 5. the seats' status (committed on its own)
+                uow.booking.force_held(ticket_id, ctx.counter, expires, wanted)
+                _audit(
+                    uow,
+                    ctx,
+                    now,
+                    "HOLD",
+                    entity_id=ticket_id,
+                    show_id=show_id,
+                    code=code,
+                    seats=[s.label for s in seats],
+                    strategy=ctx.strategy.value,
+                )
+                uow.commit()
+        if refused is not None:
             raise _unavailable(
-                _lost_to_constraint(box, show_id, wanted, exc, now), tracker
-            ) from exc
-        # 5. the seats' status (committed on its own)
-        with box.uows(write=True, label=ctx.counter) as uow:
-            uow.booking.force_held(ticket_id, ctx.counter, expires, wanted)
-            _audit(
-                uow,
-                ctx,
-                now,
-                "HOLD",
-                entity_id=ticket_id,
-                show_id=show_id,
-                code=code,
-                seats=[s.label for s in seats],
-                strategy=ctx.strategy.value,
-            )
-            uow.commit()
+                _lost_to_constraint(box, show_id, wanted, refused, now), tracker
+            ) from refused
     tracker.event("HOLD", f"held {', '.join(s.label for s in seats)}")
     return _hold_result(ticket_id, code, info, seats, expires, tracker)
 
