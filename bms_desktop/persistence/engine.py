@@ -130,8 +130,9 @@ def _begin_deferred(conn: Connection) -> None:
 # for in the kernel), and only the first in line polls, every 0.075-0.15 ms for its first 20 ms,
 # then less and less often (a long transaction, like the teaching delay, needs no spinning).
 # Seven waiters polling every 0.1-2 ms each took the CPU from the counter holding the lock
-# (8 processes, 2 cores: race p99 46 -> 37 ms, CPU per booking -8%). Without a line (no fcntl,
-# e.g. Windows) every waiter polls every 0.1-2 ms (doubling, jittered), as before.
+# (8 processes, 2 cores, runs taking turns: pessimistic p99 46-47 -> 35-39 ms quiet, 47-69 ->
+# 36-48 ms under other load; CPU per booking about 8% less). Without a line (no fcntl, e.g.
+# Windows) every waiter polls every 0.1-2 ms (doubling, jittered), as before.
 WRITE_POLL_FIRST_S = 0.0002
 WRITE_POLL_MAX_S = 0.002
 FIRST_IN_LINE_POLL_S = 0.00015
