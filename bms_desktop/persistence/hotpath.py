@@ -76,10 +76,6 @@ def money_out(value: int) -> Decimal:
     return Decimal(int(value)).scaleb(-2)
 
 
-def money_out_opt(value: int | None) -> Decimal | None:
-    return None if value is None else Decimal(int(value)).scaleb(-2)
-
-
 def _naive_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to the database; use an aware UTC datetime")
@@ -94,10 +90,6 @@ def sqlite_time_in(value: datetime) -> str:
     return _naive_utc(value).isoformat(" ", "microseconds")
 
 
-def sqlite_time_in_opt(value: datetime | None) -> str | None:
-    return None if value is None else _naive_utc(value).isoformat(" ", "microseconds")
-
-
 def sqlite_time_out(value: str | None) -> datetime | None:
     """SQLAlchemy 2 parses SQLite datetimes with ``datetime.fromisoformat``; UtcDateTime adds
     UTC."""
@@ -106,10 +98,6 @@ def sqlite_time_out(value: str | None) -> datetime | None:
 
 def pg_time_in(value: datetime) -> datetime:
     return _naive_utc(value)
-
-
-def pg_time_in_opt(value: datetime | None) -> datetime | None:
-    return None if value is None else _naive_utc(value)
 
 
 def pg_time_out(value: datetime | None) -> datetime | None:
@@ -282,9 +270,6 @@ class HotPath:
         self._lock_timeout_ms = lock_timeout_ms if self.postgresql else None
         self.sql = POSTGRESQL_SQL if self.postgresql else SQLITE_SQL
         self._time_in: Callable[[datetime], Any] = pg_time_in if self.postgresql else sqlite_time_in
-        self._time_in_opt: Callable[[datetime | None], Any] = (
-            pg_time_in_opt if self.postgresql else sqlite_time_in_opt
-        )
         self._time_out: Callable[[Any], datetime | None] = (
             pg_time_out if self.postgresql else sqlite_time_out
         )
