@@ -316,6 +316,27 @@ def _lost_to_constraint(
     return failures
 
 
+def _claim_in_one_transaction(
+    box: BoxOffice,
+    uow: UnitOfWork,
+    tracker: _Tracker,
+    ticket_id: int,
+    show_id: int,
+    wanted: Sequence[int],
+    seats: Sequence[SeatState],
+    now: datetime,
+) -> None:
+    """Insert the live claims in the hold's own transaction; if the safety net refuses them,
+    roll back and report who won (what slipped past the strategy, caught by the constraint)."""
+    try:
+        uow.booking.claim(ticket_id, _claims(seats))
+    except ClaimConflict as exc:
+        uow.rollback()
+        tracker.safety_net += 1
+        tracker.event("SAFETY_NET", "the database constraint refused the claim")
+        raise _unavailable(_lost_to_constraint(box, show_id, wanted, exc, now), tracker) from exc
+
+
 # --------------------------------------------------------------------------- hold
 
 
@@ -405,15 +426,7 @@ def _hold_pessimistic(
             raise _unavailable(
                 _classify(wanted, uow.booking.seats(show_id, wanted, lock=False), now), tracker
             )
-        try:
-            uow.booking.claim(ticket_id, _claims(seats))
-        except ClaimConflict as exc:
-            uow.rollback()
-            tracker.safety_net += 1
-            tracker.event("SAFETY_NET", "the database constraint refused the claim")
-            raise _unavailable(
-                _lost_to_constraint(box, show_id, wanted, exc, now), tracker
-            ) from exc
+        _claim_in_one_transaction(box, uow, tracker, ticket_id, show_id, wanted, seats, now)
         _audit(
             uow,
             ctx,
@@ -476,15 +489,9 @@ def _hold_optimistic(
             expected: dict[int, int | None] = {sid: versions.get(sid, -1) for sid in wanted}
             changed = uow.booking.mark_held(ticket_id, ctx.counter, expires, now, expected)
             if changed == set(wanted):
-                try:
-                    uow.booking.claim(ticket_id, _claims(seats_now))
-                except ClaimConflict as exc:
-                    uow.rollback()
-                    tracker.safety_net += 1
-                    tracker.event("SAFETY_NET", "the database constraint refused the claim")
-                    raise _unavailable(
-                        _lost_to_constraint(box, show_id, wanted, exc, now), tracker
-                    ) from exc
+                _claim_in_one_transaction(
+                    box, uow, tracker, ticket_id, show_id, wanted, seats_now, now
+                )
                 _audit(
                     uow,
                     ctx,
