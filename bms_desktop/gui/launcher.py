@@ -353,12 +353,17 @@ def launch(
     # the background, then closes), not when the last window is merely hidden.
     app.setQuitOnLastWindowClosed(False)
     manager.all_closed.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    from bms_desktop.gui.sweeper import HoldSweeper
+
+    sweeper = HoldSweeper(box)
     try:
         if not manager.start():
             return 0
+        sweeper.start()
         return app.exec()
     finally:
         manager.all_closed.disconnect(app.quit)
+        sweeper.stop()
         hub.stop()
 
 
