@@ -69,3 +69,19 @@ def box(wiring: object, clock: FakeClock) -> object:
     wiring.box.clock = clock
     wiring.box.fast_hashing = True
     return wiring.box
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say in CI's output how many PostgreSQL tests ran (and how many were skipped)."""
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0}
+    for outcome in counts:
+        for report in terminalreporter.stats.get(outcome, []):
+            if "postgres" in getattr(report, "keywords", {}) and report.when in ("call", "setup"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                counts[outcome] += 1
+    terminalreporter.write_sep(
+        "-",
+        f"PostgreSQL tests: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['error']} errors, {counts['skipped']} skipped",
+    )
