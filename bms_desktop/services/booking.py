@@ -125,6 +125,7 @@ def _audit(
     entity: str = "ticket",
     entity_id: object = "",
     show_id: int | None = None,
+    more: Mapping[str, object] | None = None,
     **details: object,
 ) -> None:
     uow.audit.add(
@@ -137,7 +138,7 @@ def _audit(
             entity=entity,
             entity_id=str(entity_id),
             show_id=show_id,
-            details=details,
+            details={**details, **(more or {})},
         )
     )
 
@@ -316,18 +317,22 @@ def _lost_to_constraint(
     return failures
 
 
-def _claim_in_one_transaction(
+def _claim_and_record_hold(
     box: BoxOffice,
     uow: UnitOfWork,
+    ctx: CounterContext,
     tracker: _Tracker,
     ticket_id: int,
+    code: str,
     show_id: int,
     wanted: Sequence[int],
     seats: Sequence[SeatState],
     now: datetime,
+    **details: object,
 ) -> None:
-    """Insert the live claims in the hold's own transaction; if the safety net refuses them,
-    roll back and report who won (what slipped past the strategy, caught by the constraint)."""
+    """Finish a hold in its own transaction: insert the live claims, audit, commit. If the
+    safety net refuses the claims, roll back and report who won (what slipped past the strategy,
+    caught by the constraint)."""
     try:
         uow.booking.claim(ticket_id, _claims(seats))
     except ClaimConflict as exc:
@@ -335,6 +340,19 @@ def _claim_in_one_transaction(
         tracker.safety_net += 1
         tracker.event("SAFETY_NET", "the database constraint refused the claim")
         raise _unavailable(_lost_to_constraint(box, show_id, wanted, exc, now), tracker) from exc
+    _audit(
+        uow,
+        ctx,
+        now,
+        "HOLD",
+        entity_id=ticket_id,
+        show_id=show_id,
+        more=details,
+        code=code,
+        seats=[s.label for s in seats],
+        strategy=ctx.strategy.value,
+    )
+    uow.commit()
 
 
 # --------------------------------------------------------------------------- hold
@@ -426,20 +444,10 @@ def _hold_pessimistic(
             raise _unavailable(
                 _classify(wanted, uow.booking.seats(show_id, wanted, lock=False), now), tracker
             )
-        _claim_in_one_transaction(box, uow, tracker, ticket_id, show_id, wanted, seats, now)
-        _audit(
-            uow,
-            ctx,
-            now,
-            "HOLD",
-            entity_id=ticket_id,
-            show_id=show_id,
-            code=code,
-            seats=[s.label for s in seats],
-            strategy=ctx.strategy.value,
+        _claim_and_record_hold(
+            box, uow, ctx, tracker, ticket_id, code, show_id, wanted, seats, now,
             lock_wait_ms=round(tracker.lock_wait_ms, 1),
-        )
-        uow.commit()
+        )  # fmt: skip
     tracker.event("HOLD", f"held {', '.join(s.label for s in seats)} until {expires:%H:%M:%S}")
     return _hold_result(ticket_id, code, info, seats, expires, tracker)
 
@@ -489,22 +497,10 @@ def _hold_optimistic(
             expected: dict[int, int | None] = {sid: versions.get(sid, -1) for sid in wanted}
             changed = uow.booking.mark_held(ticket_id, ctx.counter, expires, now, expected)
             if changed == set(wanted):
-                _claim_in_one_transaction(
-                    box, uow, tracker, ticket_id, show_id, wanted, seats_now, now
-                )
-                _audit(
-                    uow,
-                    ctx,
-                    now,
-                    "HOLD",
-                    entity_id=ticket_id,
-                    show_id=show_id,
-                    code=code,
-                    seats=[s.label for s in seats_now],
-                    strategy=ctx.strategy.value,
+                _claim_and_record_hold(
+                    box, uow, ctx, tracker, ticket_id, code, show_id, wanted, seats_now, now,
                     attempts=tracker.attempts,
-                )
-                uow.commit()
+                )  # fmt: skip
                 tracker.event(
                     "HOLD",
                     f"held {', '.join(s.label for s in seats_now)} on attempt {tracker.attempts}",

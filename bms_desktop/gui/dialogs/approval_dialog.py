@@ -26,9 +26,9 @@ from bms_desktop.domain.model import Role
 from bms_desktop.gui.dialogs.common import (
     DialogHeader,
     MessageLabel,
+    footer_buttons,
     run_in_background,
     separator,
-    styled_button,
     styled_label,
 )
 from bms_desktop.gui.formatting import money
@@ -118,19 +118,9 @@ class SupervisorApprovalDialog(QDialog):
         body.addStretch(1)
 
         outer.addWidget(separator(self))
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(20, 12, 20, 14)
-        buttons.setSpacing(8)
-        buttons.addStretch(1)
-        self.cancel_button = styled_button("Cancel", None, self)
-        self.cancel_button.clicked.connect(self.reject)
-        self.approve_button = styled_button("Approve", "primary", self)
-        self.approve_button.setObjectName("approveButton")
-        self.approve_button.setDefault(True)
-        self.approve_button.setAutoDefault(True)
-        self.approve_button.clicked.connect(self._on_approve_button_clicked)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.approve_button)
+        buttons, self.cancel_button, self.approve_button = footer_buttons(
+            self, "Approve", "approveButton", self._on_approve_button_clicked
+        )
         outer.addLayout(buttons)
         self.setFixedWidth(DIALOG_WIDTH)
 

@@ -134,6 +134,26 @@ class DialogHeader(QFrame):
         self.subtitle.setVisible(bool(text))
 
 
+def footer_buttons(
+    dialog: QDialog, primary_text: str, object_name: str, on_primary: Callable[[], None]
+) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    """The dialogs' footer: Cancel (rejects) and one default primary action, right-aligned."""
+    buttons = QHBoxLayout()
+    buttons.setContentsMargins(20, 12, 20, 14)
+    buttons.setSpacing(8)
+    buttons.addStretch(1)
+    cancel = styled_button("Cancel", None, dialog)
+    cancel.clicked.connect(dialog.reject)
+    primary = styled_button(primary_text, "primary", dialog)
+    primary.setObjectName(object_name)
+    primary.setDefault(True)
+    primary.setAutoDefault(True)
+    primary.clicked.connect(on_primary)
+    buttons.addWidget(cancel)
+    buttons.addWidget(primary)
+    return buttons, cancel, primary
+
+
 def separator(parent: QWidget | None = None) -> QFrame:
     line = QFrame(parent)
     line.setProperty("class", "separator")

@@ -28,9 +28,9 @@ from bms_desktop.domain.errors import DomainError, ValidationError
 from bms_desktop.gui.dialogs.common import (
     DialogHeader,
     MessageLabel,
+    footer_buttons,
     run_in_background,
     separator,
-    styled_button,
     styled_label,
 )
 from bms_desktop.services import auth, demo
@@ -156,19 +156,9 @@ class LoginDialog(QDialog):
         body.addWidget(self.demo_panel, 4)
 
         outer.addWidget(separator(self))
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(20, 12, 20, 14)
-        buttons.setSpacing(8)
-        buttons.addStretch(1)
-        self.cancel_button = styled_button("Cancel", None, self)
-        self.cancel_button.clicked.connect(self.reject)
-        self.sign_in_button = styled_button("Sign in", "primary", self)
-        self.sign_in_button.setObjectName("signInButton")
-        self.sign_in_button.setDefault(True)
-        self.sign_in_button.setAutoDefault(True)
-        self.sign_in_button.clicked.connect(self._on_sign_in_button_clicked)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.sign_in_button)
+        buttons, self.cancel_button, self.sign_in_button = footer_buttons(
+            self, "Sign in", "signInButton", self._on_sign_in_button_clicked
+        )
         outer.addLayout(buttons)
 
         self.setTabOrder(self.counter_edit, self.username_edit)
