@@ -59,13 +59,14 @@ class PaymentMode(StrEnum):
 
 
 class Role(StrEnum):
+    USHER = "USHER"  # admits tickets at the door, nothing else
     CLERK = "CLERK"
     SUPERVISOR = "SUPERVISOR"
     ADMIN = "ADMIN"
 
     @property
     def rank(self) -> int:
-        return {"CLERK": 1, "SUPERVISOR": 2, "ADMIN": 3}[self.value]
+        return {"USHER": 0, "CLERK": 1, "SUPERVISOR": 2, "ADMIN": 3}[self.value]
 
     def at_least(self, other: Role) -> bool:
         return self.rank >= other.rank

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions. Opening an up-to-date database compares with this
 # constant and never imports Alembic (150 ms of start-up); a test checks it against Alembic.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 class DatabaseOpenError(RuntimeError):
@@ -88,13 +88,42 @@ def schema_status(engines: Engines) -> SchemaStatus:
 
 
 def upgrade(engines: Engines, revision: str = "head") -> None:
+    _migrate(engines, "upgrade", revision)
+
+
+def downgrade(engines: Engines, revision: str) -> None:
+    """Back to an older schema (tests and emergencies; the app never downgrades by itself)."""
+    _migrate(engines, "downgrade", revision)
+
+
+def _migrate(engines: Engines, direction: str, revision: str) -> None:
     from alembic import command
 
     cfg = alembic_config()
     with engines.write.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-        conn.commit()
+        sqlite = engines.dialect == "sqlite"
+        driver = conn.connection.driver_connection
+        if sqlite:
+            # SQLite changes a table's constraints by rebuilding it (batch mode): dropping the old
+            # copy must not cascade or be refused by the tables that refer to it. The pragma only
+            # works outside a transaction, so it goes straight to the driver's connection.
+            driver.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            cfg.attributes["connection"] = conn
+            getattr(command, direction)(cfg, revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseOpenError(
+                        f"the schema change would break {len(broken)} references between "
+                        "tables; nothing was changed"
+                    )
+            conn.commit()
+        finally:
+            if sqlite:
+                if conn.in_transaction():
+                    conn.rollback()
+                driver.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def _check_sqlite_file(path: Path, *, create: bool) -> None:

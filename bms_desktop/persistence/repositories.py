@@ -83,7 +83,7 @@ STY = t.metadata.tables["seat_types"]
 PR = t.metadata.tables["pricing_rules"]
 
 
-class _Repo:
+class SqlRepo:
     def __init__(self, conn: Connection, dialect: str, hot: HotPath | None = None) -> None:
         self.conn = conn
         self.dialect = dialect
@@ -229,7 +229,7 @@ def _coupon(r: Any) -> CouponSpec:
     )
 
 
-class SqlBookingRepository(_Repo, BookingRepository):
+class SqlBookingRepository(SqlRepo, BookingRepository):
     def show_info(self, show_id: int) -> ShowInfo | None:
         return self.hot.show_info(show_id)
 
@@ -480,7 +480,7 @@ def _summary(r: Any) -> ShowSummary:
     return ShowSummary(*r)
 
 
-class SqlQueryRepository(_Repo, QueryRepository):
+class SqlQueryRepository(SqlRepo, QueryRepository):
     def find_shows(self, flt: ShowFilter, now: datetime) -> list[ShowSummary]:
         stmt = _show_summary_stmt(now)
         if not flt.include_past:
@@ -550,7 +550,7 @@ class SqlQueryRepository(_Repo, QueryRepository):
 # --------------------------------------------------------------------------- catalog
 
 
-class SqlCatalogRepository(_Repo, CatalogRepository):
+class SqlCatalogRepository(SqlRepo, CatalogRepository):
     def add_seat_type(self, record: SeatTypeRecord) -> None:
         self._exec(
             insert(STY).values(
@@ -797,7 +797,7 @@ def _staff(r: Any) -> StaffRecord:
     return StaffRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7])
 
 
-class SqlStaffRepository(_Repo, StaffRepository):
+class SqlStaffRepository(SqlRepo, StaffRepository):
     def by_username(self, username: str) -> StaffRecord | None:
         row = self._exec(
             select(*_STAFF_COLS).where(func.lower(ST.c.username) == username.strip().lower())
@@ -860,7 +860,7 @@ class SqlStaffRepository(_Repo, StaffRepository):
 # --------------------------------------------------------------------------- audit, settings
 
 
-class SqlAuditRepository(_Repo, AuditRepository):
+class SqlAuditRepository(SqlRepo, AuditRepository):
     def add(self, record: AuditRecord) -> None:
         self.hot.add_audit(record)
 
@@ -882,7 +882,7 @@ class SqlAuditRepository(_Repo, AuditRepository):
         ]
 
 
-class SqlSettingsRepository(_Repo, SettingsRepository):
+class SqlSettingsRepository(SqlRepo, SettingsRepository):
     def get(self, key: str) -> str | None:
         row = self._exec(select(AM.c.value).where(AM.c.key == key)).first()
         return None if row is None else str(row[0])

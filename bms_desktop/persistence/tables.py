@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -49,8 +50,10 @@ SEAT_STATUSES = ("AVAILABLE", "HELD", "SOLD", "BLOCKED")
 TICKET_STATUSES = ("PENDING_PAYMENT", "CONFIRMED", "CANCELLED", "EXPIRED")
 PAYMENT_STATUSES = ("PENDING", "SUCCESS", "FAILED")
 PAYMENT_MODES = ("UPI", "CREDIT_CARD", "NETBANKING", "CASH")
-ROLES = ("CLERK", "SUPERVISOR", "ADMIN")
+ROLES = ("USHER", "CLERK", "SUPERVISOR", "ADMIN")
 RULE_KINDS = ("SEAT_TYPE", "DAY_OF_WEEK", "TIME_WINDOW", "THEATER_MOVIE")
+TICKET_TYPE_KINDS = ("MULTIPLIER", "FIXED")
+CASH_MOVEMENT_KINDS = ("DROP", "TOPUP")
 
 
 class AppMeta(Base):
@@ -76,6 +79,7 @@ class City(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     state: Mapped[str] = mapped_column(String(80), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
 
 class Theater(Base):
@@ -86,6 +90,9 @@ class Theater(Base):
     address: Mapped[str] = mapped_column(String(240), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Kolkata")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Printed on receipts (issue 11): the cinema's GST registration and phone.
+    gstin: Mapped[str] = mapped_column(String(15), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
     __table_args__ = (UniqueConstraint("city_id", "name"),)
 
 
@@ -96,7 +103,13 @@ class Screen(Base):
     name: Mapped[str] = mapped_column(String(80))
     layout_text: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    __table_args__ = (UniqueConstraint("theater_id", "name"),)
+    # The seats of the current layout carry this version; a changed layout gets new seat rows
+    # (version + 1) and shows that keep the old layout keep pointing at the old rows.
+    layout_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __table_args__ = (
+        UniqueConstraint("theater_id", "name"),
+        CheckConstraint("layout_version >= 1", name="layout_version_positive"),
+    )
 
 
 class Seat(Base):
@@ -112,9 +125,12 @@ class Seat(Base):
     accessible: Mapped[bool] = mapped_column(Boolean, default=False)
     companion: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    layout_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __table_args__ = (
-        UniqueConstraint("screen_id", "label"),
-        UniqueConstraint("screen_id", "row_idx", "col_idx", name="uq_seats_screen_position"),
+        UniqueConstraint("screen_id", "layout_version", "label", name="uq_seats_screen_label"),
+        UniqueConstraint(
+            "screen_id", "layout_version", "row_idx", "col_idx", name="uq_seats_screen_position"
+        ),
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint("row_idx >= 0 AND col_idx >= 0", name="position_nonneg"),
     )
@@ -132,6 +148,7 @@ class Movie(Base):
     release_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     synopsis: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    poster: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # PNG/JPEG bytes
     __table_args__ = (
         CheckConstraint("rating >= 0 AND rating <= 100", name="rating_range"),
         CheckConstraint("runtime_min > 0 AND runtime_min <= 600", name="runtime_range"),
@@ -149,6 +166,9 @@ class Show(Base):
     format: Mapped[str] = mapped_column(String(20), default="2D")
     scratch: Mapped[bool] = mapped_column(Boolean, default=False)  # race-lab shows
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A cancelled show is off sale for good; its tickets were refunded when it was cancelled.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    cancel_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_shows_screen_start", "screen_id", "starts_at"),
@@ -168,6 +188,9 @@ class Staff(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role_valid"),)
 
 
@@ -217,9 +240,14 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # People admitted at the door so far (issue 12): one conditional UPDATE decides each scan.
+    admitted_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (
         CheckConstraint(_in("status", TICKET_STATUSES), name="status_valid"),
         CheckConstraint("seat_count >= 1 AND seat_count <= 10", name="seat_count_range"),
+        CheckConstraint(
+            "admitted_count >= 0 AND admitted_count <= seat_count", name="admitted_within_seats"
+        ),
         CheckConstraint("subtotal >= 0 AND discount >= 0 AND total >= 0", name="amounts_nonneg"),
         CheckConstraint("discount <= subtotal", name="discount_within_subtotal"),
         Index("ix_tickets_show_status", "show_id", "status"),
@@ -239,6 +267,7 @@ class ShowSeat(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     counter: Mapped[str | None] = mapped_column(String(40), nullable=True)
     hold_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    block_reason: Mapped[str | None] = mapped_column(String(120), nullable=True)
     __table_args__ = (
         UniqueConstraint("show_id", "seat_id"),
         CheckConstraint(_in("status", SEAT_STATUSES), name="status_valid"),
@@ -264,6 +293,7 @@ class TicketSeat(Base):
     seat_type: Mapped[str] = mapped_column(String(20))
     price: Mapped[Decimal] = mapped_column(Money)
     live: Mapped[bool] = mapped_column(Boolean, default=True)
+    ticket_type: Mapped[str] = mapped_column(String(20), default="ADULT", server_default="ADULT")
     __table_args__ = (
         UniqueConstraint("ticket_id", "show_seat_id"),
         CheckConstraint("price >= 0", name="price_nonneg"),
@@ -294,6 +324,10 @@ class Payment(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     counter: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The shift (counter session) whose drawer a cash payment or refund went through.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counter_sessions.id"), nullable=True, index=True
+    )
     __table_args__ = (
         CheckConstraint(_in("kind", ("PAYMENT", "REFUND")), name="kind_valid"),
         CheckConstraint(_in("mode", PAYMENT_MODES), name="mode_valid"),
@@ -376,10 +410,102 @@ class CounterSession(Base):
     counted_cash: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     expected_cash: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    theater_id: Mapped[int | None] = mapped_column(ForeignKey("theaters.id"), nullable=True)
+    business_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # cinema's local date
+    counted_detail: Mapped[str] = mapped_column(Text, default="", server_default="")  # JSON
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     __table_args__ = (
         CheckConstraint("opening_float >= 0", name="float_nonneg"),
+        CheckConstraint("counted_cash IS NULL OR counted_cash >= 0", name="counted_nonneg"),
         Index("ix_counter_sessions_open", "counter", "closed_at"),
+        # One open shift per counter and per clerk, decided by the database.
+        Index(
+            "uq_counter_sessions_open_counter",
+            "counter",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+        Index(
+            "uq_counter_sessions_open_staff",
+            "staff_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
     )
+
+
+class CashMovement(Base):
+    """Cash taken from a drawer to the safe (DROP) or added to it (TOPUP) during a shift."""
+
+    __tablename__ = "cash_movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("counter_sessions.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    __table_args__ = (
+        CheckConstraint(_in("kind", CASH_MOVEMENT_KINDS), name="kind_valid"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+
+class TicketType(Base):
+    """Adult, Child, Senior...: a multiplier of the seat's price or a fixed amount; optionally for
+    one cinema only (a cinema's own type replaces the global one with the same code)."""
+
+    __tablename__ = "ticket_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))
+    multiplier: Mapped[Decimal | None] = mapped_column(Scaled(3), nullable=True)
+    amount: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    theater_id: Mapped[int | None] = mapped_column(ForeignKey("theaters.id"), nullable=True)
+    needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        CheckConstraint(_in("kind", TICKET_TYPE_KINDS), name="kind_valid"),
+        CheckConstraint("(kind = 'MULTIPLIER') = (multiplier IS NOT NULL)", name="multiplier_iff"),
+        CheckConstraint("(kind = 'FIXED') = (amount IS NOT NULL)", name="amount_iff"),
+        CheckConstraint("multiplier IS NULL OR multiplier >= 0", name="multiplier_nonneg"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_nonneg"),
+        UniqueConstraint("code", "theater_id", name="uq_ticket_types_code_theater"),
+        Index(
+            "uq_ticket_types_global_code",
+            "code",
+            unique=True,
+            sqlite_where=text("theater_id IS NULL"),
+            postgresql_where=text("theater_id IS NULL"),
+        ),
+    )
+
+
+class Admission(Base):
+    """People let in at a door on one ticket (issue 12). The conditional increment of
+    ``tickets.admitted_count`` decides a scan; this row records who, where and when."""
+
+    __tablename__ = "admissions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="RESTRICT"), index=True
+    )
+    door: Mapped[str] = mapped_column(String(40))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    people: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    undo_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    __table_args__ = (CheckConstraint("people >= 1 AND people <= 10", name="people_range"),)
 
 
 metadata = Base.metadata

@@ -16,6 +16,10 @@ from sqlalchemy.exc import DBAPIError
 
 from bms_desktop.persistence.engine import Engines
 from bms_desktop.persistence.hotpath import HotPath
+from bms_desktop.persistence.repo_admin import SqlAdminRepository
+from bms_desktop.persistence.repo_door import SqlAdmissionRepository
+from bms_desktop.persistence.repo_reports import SqlReportRepository
+from bms_desktop.persistence.repo_shifts import SqlShiftRepository
 from bms_desktop.persistence.repositories import (
     SqlAuditRepository,
     SqlBookingRepository,
@@ -67,6 +71,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.staff = SqlStaffRepository(conn, self.dialect, hot)
         self.audit = SqlAuditRepository(conn, self.dialect, hot)
         self.settings = SqlSettingsRepository(conn, self.dialect, hot)
+        self.admin = SqlAdminRepository(conn, self.dialect, hot)
+        self.shifts = SqlShiftRepository(conn, self.dialect, hot)
+        self.door = SqlAdmissionRepository(conn, self.dialect, hot)
+        self.reports = SqlReportRepository(conn, self.dialect, hot)
 
     @property
     def connection(self) -> Connection:

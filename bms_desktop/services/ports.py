@@ -22,6 +22,10 @@ from bms_desktop.domain.coupons import CouponSpec
 from bms_desktop.domain.errors import DomainError
 from bms_desktop.domain.pricing import PricingRuleSpec
 from bms_desktop.services.dto import ShowSummary, StaffView
+from bms_desktop.services.ports_admin import AdminRepository
+from bms_desktop.services.ports_door import AdmissionRepository
+from bms_desktop.services.ports_reports import ReportRepository
+from bms_desktop.services.ports_shifts import ShiftRepository
 
 # --------------------------------------------------------------------------- records
 
@@ -592,6 +596,11 @@ class UnitOfWork(abc.ABC):
     staff: StaffRepository
     audit: AuditRepository
     settings: SettingsRepository
+    # Areas added after the sale (one module each; not in the in-memory fake).
+    admin: AdminRepository
+    shifts: ShiftRepository
+    door: AdmissionRepository
+    reports: ReportRepository
     dialect: str
     lock_wait_ms: float  # time spent acquiring the write lock when the transaction began
 

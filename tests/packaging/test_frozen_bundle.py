@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from bms_desktop import APP_NAME
+from bms_desktop.persistence.migrate import head_revision
 
 pytestmark = pytest.mark.slow
 
@@ -146,7 +147,9 @@ def test_bundle_holds_resources_migrations_and_only_the_qt_parts_a_terminal_need
     internal = bundle.folder / "_internal"
     migrations = internal / "bms_desktop" / "persistence" / "migrations"
     assert (migrations / "env.py").is_file()
-    assert list((migrations / "versions").glob("0001_*.py")), "Alembic versions missing"
+    assert list((migrations / "versions").glob(f"{head_revision()}_*.py")), (
+        "Alembic versions missing"
+    )
     assert (internal / "resources" / "icons" / "app.svg").is_file()
     assert list((internal / "resources" / "styles").glob("*.qss"))
     packed = (bundle.work / "build" / "PYZ-00.toc").read_text()
@@ -222,7 +225,7 @@ def test_frozen_seed_builds_a_demo_database(
     assert shows > 0 and staff > 0 and sold > 0
     db = _sqlite(frozen_demo_db)
     status = _run([str(bundle.exe), "db", "status", "--db", db, "--data-dir", str(tmp_path)])
-    assert status.returncode == 0 and "schema 0001" in status.stdout, _explain(status)
+    assert status.returncode == 0 and f"schema {head_revision()}" in status.stdout, _explain(status)
     again = _run([str(bundle.exe), "seed", "--db", db, "--data-dir", str(tmp_path)])
     assert again.returncode == 2 and "already holds data" in again.stderr, _explain(again)
 
