@@ -35,6 +35,13 @@ class QuietFeed(ChangeFeed):
         self.closed = True
 
 
+def allow_counter_setup(box: BoxOffice, role: str = "CLERK") -> None:
+    """Let this role change a counter's strategy and delay (a demo box office lets clerks)."""
+    with box.uows(write=True, label="test") as uow:
+        uow.settings.put("counter_setup_role", role)
+        uow.commit()
+
+
 def make_window(
     qtbot: QtBot,
     box: BoxOffice,

@@ -16,6 +16,7 @@ from bms_desktop.domain.errors import InvalidState
 from bms_desktop.domain.model import PaymentMode, Strategy
 from bms_desktop.gui.conflict_text import ConflictMessage, Tone
 from bms_desktop.gui.hub import ChangeHub
+from bms_desktop.gui.models.event_log_model import EventLogModel, LogEntry
 from bms_desktop.gui.models.show_list_model import (
     COL_MOVIE,
     COL_SEATS,
@@ -28,7 +29,7 @@ from bms_desktop.gui.models.show_list_model import (
 )
 from bms_desktop.gui.widgets.basket import BasketWidget, format_countdown, money, parse_amount
 from bms_desktop.gui.widgets.conflict_banner import ConflictBannerWidget
-from bms_desktop.gui.widgets.event_log import EventLogModel, EventLogWidget, LogEntry
+from bms_desktop.gui.widgets.event_log import EventLogWidget
 from bms_desktop.gui.widgets.show_finder import ShowFinderWidget, split_title
 from bms_desktop.gui.workers import ACTIVITY, TaskRunner
 from bms_desktop.services.context import BoxOffice
