@@ -65,6 +65,7 @@ from bms_desktop.services.ports import (
 )
 
 WAIT_REPORT_THRESHOLD_MS = 2.0  # below this a lock "wait" is just the cost of taking it
+ROW_WAIT_REPORT_MS = 50.0  # a claim statement this slow waited for a row lock (PostgreSQL)
 
 
 # --------------------------------------------------------------------------- report builder
@@ -101,8 +102,8 @@ class _Tracker:
     def waited(self, uow: UnitOfWork, what: str, counter: str) -> None:
         """Log the wait for the write lock at the start of a unit of work (SQLite's BEGIN
         IMMEDIATE), whoever held it; below the threshold it is just the cost of taking it."""
-        if uow.lock_wait_ms < WAIT_REPORT_THRESHOLD_MS:
-            return
+        if uow.dialect != "sqlite" or uow.lock_wait_ms < WAIT_REPORT_THRESHOLD_MS:
+            return  # (PostgreSQL takes no lock at the start: that time is the connection's)
         holder = uow.booking.last_writer()
         if holder == counter:
             holder = None
@@ -539,7 +540,20 @@ def _hold_optimistic(
                 raise _unavailable(unknown, tracker)
             ticket_id = _create_pending(uow, ctx, info, seats_now, now, expires, customer, code)
             expected: dict[int, int | None] = {sid: versions.get(sid, -1) for sid in wanted}
+            t_claim = time.perf_counter()
             changed = uow.booking.mark_held(ticket_id, ctx.counter, expires, now, expected)
+            claim_ms = (time.perf_counter() - t_claim) * 1000.0
+            if uow.dialect != "sqlite" and claim_ms >= ROW_WAIT_REPORT_MS:
+                # PostgreSQL: the conditional UPDATE waited for another counter's row lock.
+                tracker.lock_wait_ms += claim_ms
+                holder = uow.booking.last_writer()
+                tracker.lock_holder = tracker.lock_holder or holder
+                tracker.event(
+                    "LOCK_WAIT",
+                    f"waited {claim_ms:,.0f} ms for the row lock held by "
+                    f"{holder or 'another counter'} while claiming the seats",
+                    claim_ms,
+                )
             if changed == set(wanted):
                 _claim_and_record_hold(
                     box, uow, ctx, tracker, ticket_id, code, show_id, wanted, seats_now, now,
@@ -769,7 +783,7 @@ def recording_waits() -> Iterator[list[WaitNote]]:
 
 def _note_wait(box: BoxOffice, uow: UnitOfWork, ctx: CounterContext, what: str) -> None:
     notes = _WAITS.get()
-    if notes is None or uow.lock_wait_ms < WAIT_REPORT_THRESHOLD_MS:
+    if notes is None or uow.dialect != "sqlite" or uow.lock_wait_ms < WAIT_REPORT_THRESHOLD_MS:
         return
     holder = uow.booking.last_writer()
     notes.append(

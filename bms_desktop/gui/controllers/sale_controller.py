@@ -143,6 +143,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         self._last_sale: BookingView | None = None
         self._last_files: tuple[Path, ...] = ()
         self._action = ""  # the write action in flight ("Holding C7, C8"), "" when none
+        self._action_since = 0.0  # time.monotonic() when it started
         self._wait_text = ""
         self._refreshes_started = 0
         self._refresh_in_flight = False
@@ -150,6 +151,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         self._quote_generation = 0
         self._setup_allowed = False
         self._coupon_wanted = ""  # a coupon typed before the hold: priced into the quotes
+        self._pending_told: set[int] = set()  # holds of other shows the clerk was told about
         self._closing = False
         self._finished = False
         self._live = False
@@ -477,7 +479,9 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         self.pending_changed.emit(list(self._pending))
         self._offer_next_pending()
 
-    def _offer_next_pending(self) -> None:
+    def _offer_next_pending(self, *, announce: bool = False) -> None:
+        """Take up this counter's next hold on the open show; when there is none, say (once,
+        or when ``announce``) which holds of other shows are waiting."""
         if self._hold is not None or self._action:
             return
         if not self._pending:
@@ -509,6 +513,10 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
                 10_000,
             )
             return
+        news = {h.ticket_id for h in self._pending} - self._pending_told
+        if not news and not announce:
+            return  # said already: not again over the next sale's message
+        self._pending_told |= news
         first = self._pending[0]
         others = len(self._pending) - 1
         self._post(
@@ -536,6 +544,9 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         if not self._pending:
             self._post_status("This counter holds no other seats.", 5000)
             return False
+        if self._show is not None and any(h.show_id == self._show.show_id for h in self._pending):
+            self._offer_next_pending(announce=True)
+            return True
         if self._hold is not None:
             self.open_show(self._pending[0].show_id)  # refused with a message
             return False
@@ -685,6 +696,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
 
     def _start_action(self, label: str) -> None:
         self._action = label
+        self._action_since = time.monotonic()
         self._wait_timer.start()
         self._show_wait_state()
 
@@ -699,7 +711,11 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
             elapsed = self._runner.running_for_ms()
             text = f"{self._action}…"
             if elapsed >= WAIT_SHOWN_AFTER_MS:
-                others = ACTIVITY.others(self._ctx.counter)
+                # Who started before this action can be holding the lock it waits for; who
+                # started after waits for this one.
+                others = [
+                    a for a in ACTIVITY.others(self._ctx.counter) if a.since <= self._action_since
+                ]
                 seconds = f"{elapsed / 1000:.1f} s"
                 if others:
                     first = others[0]

@@ -208,6 +208,12 @@ class PaymentMixin(_ControllerState):
                 "sold",
                 seat_ids=() if hold is None else hold.show_seat_ids,
             )
+        self._post_status(
+            f"Sold {view.code}: {join_labels(view.seat_labels)} for {money(view.total)}"
+            + (f"; change due {money(change)}" if change else "")
+            + ". Pick the next seats.",
+            10_000,
+        )
         if hold is not None:
             self._hub.announce([hold.show_id])
         self.refresh()

@@ -14,14 +14,15 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator
+from PySide6.QtCore import QRegularExpression, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -196,8 +197,10 @@ class BasketWidget(QWidget):
         self.mode_group = QButtonGroup(self)
         self.mode_group.setExclusive(True)
         self.mode_buttons: dict[PaymentMode, QPushButton] = {}
-        modes_row = QHBoxLayout()
-        modes_row.setSpacing(4)
+        self._modes_grid = modes_row = QGridLayout()
+        modes_row.setHorizontalSpacing(4)
+        modes_row.setVerticalSpacing(4)
+        self._mode_columns = 0
         for i, (mode, text) in enumerate(MODE_BUTTONS):
             button = QPushButton(text, self)
             # The letter stays underlined, but the window's own Alt+letter actions choose the mode
@@ -211,7 +214,6 @@ class BasketWidget(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self.mode_group.addButton(button, i)
             self.mode_buttons[mode] = button
-            modes_row.addWidget(button)
         self.mode_buttons[PaymentMode.UPI].setChecked(True)
         self.tendered_edit = QLineEdit(self)
         self.tendered_edit.setPlaceholderText("Cash tendered")
@@ -313,6 +315,9 @@ class BasketWidget(QWidget):
         self.print_button.hide()
 
         layout = QVBoxLayout(self)
+        # The basket's own minimum (``minimumSizeHint``) counts the payment modes in two rows:
+        # a narrow column gets them that way instead of clipping the basket.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.title_label)
@@ -331,6 +336,7 @@ class BasketWidget(QWidget):
         layout.addLayout(customer_row)
         layout.addWidget(_section_label("Payment", self))
         layout.addLayout(modes_row)
+        self._arrange_modes(len(MODE_BUTTONS))
         layout.addWidget(self._cash_row)
         layout.addWidget(self.reference_edit)
         layout.addWidget(self.payment_error)
@@ -381,6 +387,27 @@ class BasketWidget(QWidget):
         return line
 
     # ------------------------------------------------------------------ feeding
+
+    def _arrange_modes(self, columns: int) -> None:
+        """The payment modes in one row, or two rows of two in a narrow basket."""
+        if columns == self._mode_columns:
+            return
+        self._mode_columns = columns
+        for button in self.mode_buttons.values():
+            self._modes_grid.removeWidget(button)
+        for i, button in enumerate(self.mode_buttons.values()):
+            self._modes_grid.addWidget(button, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        one_row = sum(b.sizeHint().width() for b in self.mode_buttons.values())
+        one_row += 4 * (len(self.mode_buttons) - 1)
+        self._arrange_modes(len(MODE_BUTTONS) if one_row <= self.width() else 2)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        two_by_two = max(b.sizeHint().width() for b in self.mode_buttons.values()) * 2 + 4
+        return QSize(min(hint.width(), max(two_by_two, 200)), hint.height())
 
     def set_state(self, state: BasketState) -> None:
         """Draw the controller's basket. A new ``generation`` means the last sale is over: the

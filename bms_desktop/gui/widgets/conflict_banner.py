@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from bms_desktop.domain.errors import SeatFailure
 from bms_desktop.gui.conflict_text import ConflictMessage, Tone, describe_conflict
+from bms_desktop.gui.controllers.sale_state import breakable
 from bms_desktop.services.dto import ConcurrencyReport
 
 AUTO_HIDE_MS: Final = 25_000
@@ -41,35 +42,40 @@ IDLE_STYLE: Final = (
 )
 
 
-def elide_lines(text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
-    """``text`` word-wrapped at ``width`` px, cut to ``lines`` lines ending in "…" if it is
-    longer (a long word is broken anywhere, never allowed to widen anything)."""
-    if width <= 0 or not text:
-        return text
-    flags = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere)
-    limit = metrics.lineSpacing() * lines + 1
-
-    def fits(candidate: str) -> bool:
-        return metrics.boundingRect(QRect(0, 0, width, 10_000), flags, candidate).height() <= limit
-
-    if fits(text):
-        return text
-    low, high = 0, len(text)
-    while low < high:  # the longest prefix that fits with the ellipsis
-        mid = (low + high + 1) // 2
-        if fits(text[:mid].rstrip() + "…"):
-            low = mid
-        else:
-            high = mid - 1
-    return text[:low].rstrip() + "…"
-
-
 _TONES: Final[dict[Tone, tuple[str, str, str]]] = {
     # background, accent bar, headline ink
     Tone.CONFLICT: ("#FFF5E8", "#D55E00", "#5A2A00"),
     Tone.INFO: ("#EEF4FA", "#0072B2", "#123A57"),
     Tone.SUCCESS: ("#EAF6F1", "#009E73", "#0B4A38"),
 }
+
+
+def line_height(metrics: QFontMetrics) -> int:
+    return max(metrics.lineSpacing(), metrics.height())
+
+
+def wrapped_lines(text: str, metrics: QFontMetrics, width: int) -> int:
+    """How many lines a word-wrapped label ``width`` px wide shows ``text`` in."""
+    if not text:
+        return 0
+    rect = metrics.boundingRect(QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
+    return max(1, round(rect.height() / line_height(metrics)))
+
+
+def elide_lines(text: str, metrics: QFontMetrics, width: int, lines: int) -> str:
+    """``text`` as a word-wrapped label ``width`` px wide shows it, cut to ``lines`` lines ending
+    in "…" if it is longer (a long word gets break points: it never widens anything)."""
+    text = breakable(text)
+    if width <= 0 or not text or wrapped_lines(text, metrics, width) <= lines:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        mid = (low + high + 1) // 2
+        if wrapped_lines(text[:mid].rstrip() + "…", metrics, width) <= lines:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
 
 
 class ConflictBannerWidget(QFrame):
@@ -136,9 +142,11 @@ class ConflictBannerWidget(QFrame):
 
     def reserved_height(self) -> int:
         """The height of the place it keeps over a map: the headline's and the details' lines."""
+        self.headline_label.ensurePolished()
+        self.details_label.ensurePolished()
         bold = QFontMetrics(self.headline_label.font())
         plain = QFontMetrics(self.details_label.font())
-        return bold.lineSpacing() * HEADLINE_LINES + plain.lineSpacing() * DETAIL_LINES + 9 + 9 + 3
+        return line_height(bold) * HEADLINE_LINES + line_height(plain) * DETAIL_LINES + 9 + 9 + 3
 
     def set_idle_text(self, text: str) -> None:
         self._idle_text = text
@@ -225,20 +233,33 @@ class ConflictBannerWidget(QFrame):
         """In a reserved place: the message cut to its lines (the tooltip has all of it)."""
         if not self._reserve:
             return
-        width = self.headline_label.width() or max(100, self.width() - 60)
+        for label in (self.headline_label, self.details_label):
+            label.ensurePolished()  # the style sheet's font, the one that will be drawn
+        # From the banner's own width: in its resizeEvent the labels are not laid out yet.
+        margins = self.layout().contentsMargins()
+        width = max(
+            80,
+            self.contentsRect().width()
+            - margins.left()
+            - margins.right()
+            - self.layout().spacing()
+            - self.close_button.sizeHint().width(),
+        )
         message = self._message
         if message is None:
-            details, headline = self._idle_text, ""
+            headline, details = "", self._idle_text
         else:
             headline, details = message.headline, "\n".join(message.details)
-        self.headline_label.setText(
-            elide_lines(headline, QFontMetrics(self.headline_label.font()), width, HEADLINE_LINES)
-        )
-        lines = DETAIL_LINES + (HEADLINE_LINES if not headline else 0)
-        self.details_label.setText(
-            elide_lines(details, QFontMetrics(self.details_label.font()), width, lines)
-        )
+        bold = QFontMetrics(self.headline_label.font())
+        plain = QFontMetrics(self.details_label.font())
+        head_text = elide_lines(headline, bold, width, HEADLINE_LINES)
+        head_lines = wrapped_lines(head_text, bold, width)
+        lines = DETAIL_LINES + HEADLINE_LINES - head_lines
+        self.headline_label.setText(head_text)
+        self.details_label.setText(elide_lines(details, plain, width, lines))
         self.headline_label.setVisible(bool(headline))
+        self.headline_label.setFixedHeight(max(1, head_lines) * line_height(bold))
+        self.details_label.setMaximumHeight(max(1, lines) * line_height(plain))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

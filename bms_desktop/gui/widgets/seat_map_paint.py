@@ -62,11 +62,11 @@ NUMBER_MIN_SEAT_PX: Final = 22  # seats at least this big show their number (or 
 MAX_CELL_PX: Final = 42  # a 50-seat hall should not turn into balloons
 MIN_CELL_PX: Final = 2
 PREFERRED_CELL_PX: Final = 26
-MIN_READABLE_CELL_PX: Final = 14  # a seat of 12 px with its state glyph, row letters of 9 px
+MIN_READABLE_CELL_PX: Final = 12  # a seat of 10 px with its state glyph, row letters of 9 px
 MAX_ZOOM_CELL_PX: Final = 56
 ZOOM_STEPS: Final = (10, 12, 14, 16, 19, 22, 26, 30, 36, 42, 48, 56)
 SCREEN_MIN_PX: Final = 26
-PAD: Final = 10
+PAD: Final = 6
 _SELECTABLE: Final = frozenset({SeatVisual.AVAILABLE, SeatVisual.SELECTED})
 
 
@@ -100,6 +100,7 @@ class SeatLayout:
     show_numbers: bool
     number_font: QFont
     countdown_font: QFont
+    right_labels: bool = True  # row letters on both sides (on the left only when tight)
 
 
 @dataclass(slots=True)
@@ -347,7 +348,8 @@ class SeatMapPainting(_Base):
             size = st.size()
             y = lay.y0 + row * lay.cell + (lay.cell - size.height()) / 2
             painter.drawStaticText(QPointF(left_edge - size.width(), y), st)
-            painter.drawStaticText(QPointF(right_edge, y), st)
+            if lay.right_labels:
+                painter.drawStaticText(QPointF(right_edge, y), st)
 
     def _screen_for(self, lay: SeatLayout) -> QPixmap:
         """The screen arc and its caption, rendered once per layout (antialiased paths are slow)."""
@@ -461,19 +463,21 @@ class SeatMapPainting(_Base):
         fm = QFontMetrics(font)
         return font, max(fm.horizontalAdvance(t) for t in labels) + 10
 
-    def size_for_cell(self, cell: int) -> QSize:
-        """The room the whole map needs with seats of ``cell`` px (row letters and screen in)."""
+    def size_for_cell(self, cell: int, *, both_sides: bool = False) -> QSize:
+        """The room the whole map needs with seats of ``cell`` px: the row letters (on the left,
+        or on both sides) and the screen in."""
         _font, label_gap = self._label_metrics(cell)
         cols, rows = max(1, self._cols), max(1, self._rows)
-        return QSize(cols * cell + 2 * (label_gap + PAD), rows * cell + SCREEN_MIN_PX + 2 * PAD)
+        sides = label_gap * (2 if both_sides else 1) + 2 * PAD
+        return QSize(cols * cell + sides, rows * cell + SCREEN_MIN_PX + 2 * PAD)
 
-    def _fit_cell(self, w: int, h: int, screen_h: int) -> int:
+    def _fit_cell(self, w: int, h: int, screen_h: int, *, both_sides: bool = True) -> int:
         """The biggest seats with which the whole map fits ``w`` x ``h``."""
         cols, rows = max(1, self._cols), max(1, self._rows)
         cell = MAX_CELL_PX
         for _ in range(3):  # the row letters' width depends on the seat size: settle it
             _font, label_gap = self._label_metrics(cell)
-            avail_w = w - 2 * (label_gap + PAD)
+            avail_w = w - label_gap * (2 if both_sides else 1) - 2 * PAD
             avail_h = h - screen_h - 2 * PAD
             cell = max(MIN_CELL_PX, min(MAX_CELL_PX, avail_w // cols, avail_h // rows))
         return cell
@@ -485,13 +489,19 @@ class SeatMapPainting(_Base):
         if self._zoom_cell is not None:
             cell = self._zoom_cell
         else:
-            cell = max(self._min_cell, self._fit_cell(w, h, screen_h))
+            cell = self._fit_cell(w, h, screen_h)
+            if cell < self._min_cell:  # tight: row letters on the left only, for bigger seats
+                cell = self._fit_cell(w, h, screen_h, both_sides=False)
+            cell = max(self._min_cell, cell)
         font, label_gap = self._label_metrics(cell)
+        right_labels = w >= self.size_for_cell(cell, both_sides=True).width()
         gap = 1 if cell < 7 else max(2, round(cell * 0.18))
         seat = max(1, cell - gap)
         offset = gap // 2
         grid_w, grid_h = cols * cell, rows * cell
-        x0 = max(label_gap + PAD, (w - grid_w) // 2)
+        x0 = max(
+            label_gap + PAD, (w - grid_w) // 2 if right_labels else (w - grid_w + label_gap) // 2
+        )
         avail_h = h - screen_h - 2 * PAD
         y0 = PAD + screen_h + max(0, (avail_h - grid_h) // 2)
         screen_w = max(grid_w, min(w - 2 * PAD, 160))
@@ -512,6 +522,7 @@ class SeatMapPainting(_Base):
             show_numbers=seat >= NUMBER_MIN_SEAT_PX,
             number_font=pixel_font(number_px),
             countdown_font=pixel_font(countdown_px, bold=True),
+            right_labels=right_labels,
         )
 
     # ------------------------------------------------------------------ zoom
