@@ -20,6 +20,11 @@ from bms_desktop.services.ports import AuditRecord
 MAX_DELAY_MS = 10_000
 
 
+def _a(role: Role) -> str:
+    word = role.value.lower()
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
 def counter_setup_role(box: BoxOffice) -> Role:
     """The least role that may change a counter's strategy and processing delay here."""
     return box.settings().counter_setup_role
@@ -61,9 +66,9 @@ def change_counter_setup(
         role = current_role(uow, ctx)
         if role is None or not role.at_least(needed):
             raise PermissionDenied(
-                f"changing this counter's strategy or processing delay needs a "
-                f"{needed.value.lower()} at this box office; {ctx.username} is "
-                f"{'not on the staff list' if role is None else 'a ' + role.value.lower()}"
+                f"changing this counter's strategy or processing delay needs "
+                f"{_a(needed)} at this box office; {ctx.username} is "
+                f"{'not on the staff list' if role is None else _a(role)}"
             )
         uow.audit.add(
             AuditRecord(

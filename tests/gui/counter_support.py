@@ -99,9 +99,11 @@ def gated(box: BoxOffice) -> Iterator[Gate]:
         box.sleep = previous
 
 
-def press(widget: QWidget, key: Qt.Key) -> None:
+def press(
+    widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     """One key press and release, as the clerk's keyboard sends it (typed wrapper of QTest)."""
-    QTest.keyClick(widget, key)
+    QTest.keyClick(widget, key, modifiers)
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -48,11 +48,12 @@ class SeatMapView(QScrollArea):
 
     # ------------------------------------------------------------------ zoom
 
-    def zoom_in(self, anchor: QPoint | None = None) -> None:
-        self._zoom(self.map.zoom_in, anchor)
+    def zoom_in(self, anchor: object = None) -> None:
+        """Bigger seats, around ``anchor`` (a viewport point; the middle by default)."""
+        self._zoom(self.map.zoom_in, anchor if isinstance(anchor, QPoint) else None)
 
-    def zoom_out(self, anchor: QPoint | None = None) -> None:
-        self._zoom(self.map.zoom_out, anchor)
+    def zoom_out(self, anchor: object = None) -> None:
+        self._zoom(self.map.zoom_out, anchor if isinstance(anchor, QPoint) else None)
 
     def zoom_to_fit(self) -> None:
         self._zoom(self.map.zoom_to_fit, None)
