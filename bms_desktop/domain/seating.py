@@ -201,6 +201,7 @@ def best_split(
                 best_of[(row, size)] = (key, block)
     rows = sorted({row for row, _size in best_of})
     for parts in range(2, min(n, len(rows)) + 1):
+        groups: list[tuple[int, ...]]
         if parts == 2:
             groups = [(a, b) for i, a in enumerate(rows) for b in rows[i + 1 :]]
         else:

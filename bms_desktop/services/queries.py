@@ -350,7 +350,11 @@ def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView
                 tendered=p.tendered,
                 change_due=p.change_due,
                 created_at=p.created_at,
-                approved_by=_staff_name(approvers.get(p.approved_by_id)),
+                approved_by=(
+                    None
+                    if p.approved_by_id is None
+                    else _staff_name(approvers.get(p.approved_by_id))
+                ),
             )
             for p in payments
         ),

@@ -62,7 +62,7 @@ class PaymentMixin(_ControllerState):
                     box, ctx, ticket_id=ticket_id, code=code, customer_phone=customer_phone or None
                 )
             ),
-            on_done=lambda answer: self._on_coupon_done(*answer, _ms(t0)),
+            on_done=lambda answer: self._on_coupon_done(answer[0], answer[1], _ms(t0)),
             on_error=self._on_coupon_failed,
             label=what,
             activity=ctx.counter,
@@ -97,7 +97,7 @@ class PaymentMixin(_ControllerState):
         self._start_action("Removing the coupon")
         self._runner.submit(
             lambda: self._with_waits(lambda: booking.remove_coupon(box, ctx, ticket_id=ticket_id)),
-            on_done=lambda answer: self._on_coupon_removed(*answer, _ms(t0)),
+            on_done=lambda answer: self._on_coupon_removed(answer[0], answer[1], _ms(t0)),
             on_error=self._on_coupon_failed,
             label="Removing the coupon",
             activity=ctx.counter,

@@ -236,13 +236,15 @@ class ConflictBannerWidget(QFrame):
         for label in (self.headline_label, self.details_label):
             label.ensurePolished()  # the style sheet's font, the one that will be drawn
         # From the banner's own width: in its resizeEvent the labels are not laid out yet.
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
         width = max(
             80,
             self.contentsRect().width()
             - margins.left()
             - margins.right()
-            - self.layout().spacing()
+            - layout.spacing()
             - self.close_button.sizeHint().width(),
         )
         message = self._message
