@@ -71,11 +71,11 @@ def elide_lines(text: str, metrics: QFontMetrics, width: int, lines: int) -> str
     low, high = 0, len(text)
     while low < high:  # the longest prefix that fits with the ellipsis
         mid = (low + high + 1) // 2
-        if wrapped_lines(text[:mid].rstrip() + "…", metrics, width) <= lines:
+        if wrapped_lines(text[:mid].rstrip(" .,;:\n\u200b") + "…", metrics, width) <= lines:
             low = mid
         else:
             high = mid - 1
-    return text[:low].rstrip() + "…"
+    return text[:low].rstrip(" .,;:\n\u200b") + "…"
 
 
 class ConflictBannerWidget(QFrame):
