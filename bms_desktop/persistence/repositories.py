@@ -212,6 +212,11 @@ def _ticket(r: Any) -> TicketRecord:
     return TicketRecord(*r)
 
 
+def _like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _coupon(r: Any) -> CouponSpec:
     return CouponSpec(
         coupon_id=r[0],
@@ -317,6 +322,41 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
         )
         return [_ticket(r) for r in rows]
 
+    def search_tickets(
+        self,
+        *,
+        code_part: str = "",
+        name_part: str = "",
+        show_id: int | None = None,
+        limit: int = 50,
+    ) -> list[TicketRecord]:
+        stmt = select(*_TICKET_COLS)
+        matches = []
+        if code_part:
+            matches.append(func.replace(TK.c.code, "-", "").like(f"%{_like(code_part)}%", "\\"))
+        if name_part:
+            pattern = f"%{_like(name_part.lower())}%"
+            matches.append(func.lower(TK.c.customer_name).like(pattern, "\\"))
+        if matches:
+            stmt = stmt.where(or_(*matches))
+        if show_id is not None:
+            stmt = stmt.where(TK.c.show_id == show_id)
+        rows = self._exec(stmt.order_by(TK.c.created_at.desc(), TK.c.id.desc()).limit(limit))
+        return [_ticket(r) for r in rows]
+
+    def pending_tickets(self, counter: str, now: datetime, limit: int = 50) -> list[TicketRecord]:
+        rows = self._exec(
+            select(*_TICKET_COLS)
+            .where(
+                TK.c.counter == counter,
+                TK.c.status == "PENDING_PAYMENT",
+                TK.c.hold_expires_at > now,
+            )
+            .order_by(TK.c.created_at, TK.c.id)
+            .limit(limit)
+        )
+        return [_ticket(r) for r in rows]
+
     def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]:
         rows = self._exec(
             select(TS.c.show_seat_id, TS.c.label, TS.c.seat_type, TS.c.price, TS.c.live)
@@ -356,6 +396,7 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
                 PM.c.change_due,
                 PM.c.refund_of_id,
                 PM.c.created_at,
+                PM.c.approved_by_id,
             )
             .where(PM.c.ticket_id == ticket_id)
             .order_by(PM.c.id)

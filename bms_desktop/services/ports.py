@@ -174,6 +174,7 @@ class PaymentRecord:
     change_due: Decimal | None
     refund_of_id: int | None
     created_at: datetime
+    approved_by_id: int | None = None  # a refund: the supervisor who approved it
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,6 +391,24 @@ class BookingRepository(abc.ABC):
 
     @abc.abstractmethod
     def tickets_by_phone(self, phone: str, limit: int = 50) -> list[TicketRecord]: ...
+
+    @abc.abstractmethod
+    def search_tickets(
+        self,
+        *,
+        code_part: str = "",
+        name_part: str = "",
+        show_id: int | None = None,
+        limit: int = 50,
+    ) -> list[TicketRecord]:
+        """Tickets whose code (dashes left out) contains ``code_part`` or whose customer name
+        contains ``name_part`` (any case); an empty part matches nothing, both empty: no text
+        condition. Only of ``show_id`` when given. Newest first."""
+
+    @abc.abstractmethod
+    def pending_tickets(self, counter: str, now: datetime, limit: int = 50) -> list[TicketRecord]:
+        """The PENDING_PAYMENT tickets of this counter whose hold is still live, oldest first
+        (the holds a counter had when it closed or crashed)."""
 
     @abc.abstractmethod
     def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]: ...
