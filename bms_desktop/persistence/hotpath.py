@@ -688,10 +688,10 @@ class HotPath:
 
 __all__ = [
     "POSTGRESQL_SQL",
-    "is_plain_read",
     "SQLITE_SQL",
     "HotPath",
     "HotSql",
+    "is_plain_read",
     "money_in",
     "money_out",
     "pg_time_in",

@@ -32,7 +32,9 @@ from sqlalchemy.exc import DBAPIError
 
 from bms_desktop.domain.errors import DomainError
 from bms_desktop.persistence.engine import Engines
+from bms_desktop.persistence.errors import LOST_MESSAGE, translate_driver_error, translate_error
 from bms_desktop.persistence.hotpath import HotPath
+from bms_desktop.persistence.reconnect import ReconnectPolicy
 from bms_desktop.persistence.repo_admin import SqlAdminRepository
 from bms_desktop.persistence.repo_door import SqlAdmissionRepository
 from bms_desktop.persistence.repo_reports import SqlReportRepository
@@ -45,8 +47,6 @@ from bms_desktop.persistence.repositories import (
     SqlSettingsRepository,
     SqlStaffRepository,
 )
-from bms_desktop.persistence.errors import LOST_MESSAGE, translate_driver_error, translate_error
-from bms_desktop.persistence.reconnect import ReconnectPolicy
 from bms_desktop.services.health import ConnectionHealth
 from bms_desktop.services.ports import (
     OutcomeUnknown,
