@@ -233,7 +233,9 @@ def translate_driver_error(exc: BaseException) -> StorageError:
 
 def log_driver_error(orig: BaseException, translated: StorageError) -> None:
     detail = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or ""
-    log.warning(
+    # INFO: recorded by the app's log (logsetup), and never printed on a console by Python's
+    # last-resort handler (which would show a person the driver's words).
+    log.info(
         "database error %s%s: %s -> %s",
         type(orig).__name__,
         f" [{detail}]" if detail else "",
