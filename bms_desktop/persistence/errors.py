@@ -63,6 +63,10 @@ LOST_MESSAGE: Final = (
     "The connection to the database was lost before this was saved; nothing was changed. "
     "Try again when it is back."
 )
+CANNOT_OPEN_MESSAGE: Final = (
+    "The database file cannot be opened (it may have been moved, its disk unplugged, or its "
+    "folder made read-only); nothing was changed. Check the data folder."
+)
 RESTARTING_MESSAGE: Final = (
     "The database server is starting up or shutting down; nothing was changed. "
     "Try again in a moment."
@@ -151,6 +155,10 @@ def classify(orig: BaseException, *, connection_lost: bool = False) -> StorageEr
         found = _classify_sqlstate(sqlstate, message)
         if found is not None:
             return found
+    if "too many connections" in message or "too many clients" in message:
+        return StorageUnavailable(TOO_MANY_MESSAGE)
+    if "starting up" in message or "shutting down" in message or "in recovery" in message:
+        return StorageUnavailable(RESTARTING_MESSAGE)
     if connection_lost or any(word in message for word in _LOST_WORDS):
         return StorageUnavailable(LOST_MESSAGE)
     if any(word in message for word in _UNREACHABLE_WORDS):
@@ -183,7 +191,7 @@ def _classify_sqlite(code: int, message: str) -> StorageError:
     if code == _SQLITE_CONSTRAINT:
         return StorageConflict(CONFLICT_MESSAGE)
     if code == _SQLITE_CANTOPEN:
-        return StorageUnavailable(UNREACHABLE_MESSAGE)
+        return StorageUnavailable(CANNOT_OPEN_MESSAGE)
     if "closed database" in message:
         return StorageUnavailable(LOST_MESSAGE)
     return StorageFailure(FAILURE_MESSAGE)
@@ -246,6 +254,7 @@ def log_driver_error(orig: BaseException, translated: StorageError) -> None:
 
 __all__ = [
     "BUSY_MESSAGE",
+    "CANNOT_OPEN_MESSAGE",
     "CONFLICT_MESSAGE",
     "CORRUPT_MESSAGE",
     "FAILURE_MESSAGE",

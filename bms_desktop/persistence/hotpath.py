@@ -392,8 +392,8 @@ class HotPath:
         """A plain read: if the connection was lost and nothing but plain reads ran before it,
         the transaction begins again on a new connection and the read runs again."""
         while True:
-            cur = self._cursor_in_transaction()
             try:
+                cur = self._cursor_in_transaction()
                 cur.execute(sql, params)
             except Exception as exc:
                 wrapped = self._wrap(exc, sql, params)
