@@ -470,7 +470,7 @@ def test_a_read_only_database_file_refuses_sales_plainly_and_at_start(sqlite_url
                 with pytest.raises(StorageError) as err:
                     _sell(wiring.box, world.show_id, world.seat_ids[:2])
                 assert_plain(err.value, StorageReadOnly, messages.READ_ONLY_MESSAGE)
-                with pytest.raises(DatabaseOpenError, match="read-only|cannot write"):
+                with pytest.raises(DatabaseOpenError, match=r"read-only|cannot write"):
                     open_database(sqlite_url)
         except disks.DiskUnavailable as exc:
             pytest.skip(str(exc))
