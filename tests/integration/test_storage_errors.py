@@ -43,7 +43,7 @@ from tests.support import disks
 from tests.support.builders import build_world, clerk
 from tests.support.faults import backend_pid, terminate_backend
 from tests.support.pg_fixtures import require_postgres
-from tests.support.pgcluster import PgCluster, PgClusterError, libpq_url
+from tests.support.pgcluster import PgCluster, libpq_url
 
 CLERK = clerk("Counter 1")
 DRIVER_WORDS = (
@@ -241,29 +241,18 @@ def test_too_many_connections_says_so(pg_url):
 # --------------------------------------------------------------------------- server restart
 
 
-@pytest.fixture(scope="module")
-def own_cluster():
-    """A server of this module's own, so that stopping it does not disturb other tests."""
-    require_postgres()
-    cluster = PgCluster()
-    try:
-        cluster.start()
-    except PgClusterError as exc:
-        pytest.fail(f"PostgreSQL unavailable: {exc}")
-    yield cluster
-    cluster.stop()
-
-
 @pytest.mark.postgres
-def test_reads_carry_on_across_a_postgresql_restart_and_writes_say_unreachable(own_cluster, clock):
-    url = own_cluster.create_database("restart_reads")
+def test_reads_carry_on_across_a_postgresql_restart_and_writes_say_unreachable(
+    own_pg_cluster, clock
+):
+    url = own_pg_cluster.create_database("restart_reads")
     wiring = connect(url, pool_size=4)
     box = wiring.box
     box.clock = clock
     try:
         world = build_world(box)
         _sell(box, world.show_id, world.seat_ids[:2])
-        own_cluster.stop_server("fast")
+        own_pg_cluster.stop_server("fast")
         # While it is down, a write waits its reconnect window, then says so plainly.
         _quick(box)
         with pytest.raises(StorageError) as err:
@@ -277,7 +266,7 @@ def test_reads_carry_on_across_a_postgresql_restart_and_writes_say_unreachable(o
         )
         reader.start()
         try:
-            own_cluster.start_server()
+            own_pg_cluster.start_server()
         finally:
             reader.join(timeout=90)
         assert answer, "the read did not come back"
@@ -287,9 +276,9 @@ def test_reads_carry_on_across_a_postgresql_restart_and_writes_say_unreachable(o
         _sell(box, world.show_id, world.seat_ids[2:4])  # and selling goes on
     finally:
         wiring.close()
-        if not own_cluster.accepting:
-            own_cluster.start_server()
-        own_cluster.drop_database("restart_reads")
+        if not own_pg_cluster.accepting:
+            own_pg_cluster.start_server()
+        own_pg_cluster.drop_database("restart_reads")
 
 
 # --------------------------------------------------------------------------- disk full
