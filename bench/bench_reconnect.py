@@ -73,7 +73,7 @@ def ms(values: list[float]) -> str:
     if not values:
         return "-"
     values = sorted(values)
-    p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
     return f"median {statistics.median(values):7.1f}  p95 {p95:7.1f}  max {values[-1]:7.1f}"
 
 
