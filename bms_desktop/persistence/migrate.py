@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from bms_desktop.persistence.backup import list_backups
 from bms_desktop.persistence.engine import (
     DatabaseUrlError,
     Engines,
@@ -37,6 +38,15 @@ HEAD_REVISION = "0002"
 
 class DatabaseOpenError(RuntimeError):
     """The database cannot be used; the message is one line that says what to do."""
+
+
+class DatabaseDamaged(DatabaseOpenError):
+    """The SQLite file is damaged (malformed pages, or a broken header where backups of it
+    exist); ``path``: the database file. The composition root offers the newest good backup."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,10 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         with path.open("rb") as fh:
             header = fh.read(16)
         if header and header != b"SQLite format 3\x00":
+            if list_backups(path):  # ours, since it has backups: damaged, not foreign
+                raise DatabaseDamaged(
+                    f"{path} is damaged (its first bytes are not a database's any more)", path
+                )
             raise DatabaseOpenError(
                 f"{path} is not a bms-desktop database (not an SQLite file); "
                 "choose another file with --db"
@@ -198,7 +212,12 @@ def open_database(
         raise
     except (DBAPIError, sqlite3.DatabaseError) as exc:
         engines.dispose()
-        raise DatabaseOpenError(_describe_connect_error(raw_url, exc)) from exc
+        message = _describe_connect_error(raw_url, exc)
+        if url.get_backend_name() == "sqlite" and isinstance(
+            translate_driver_error(exc), StorageCorrupt
+        ):
+            raise DatabaseDamaged(message, sqlite_path(url)) from exc
+        raise DatabaseOpenError(message) from exc
     return engines
 
 
@@ -213,10 +232,7 @@ def _describe_connect_error(raw_url: str, exc: Exception) -> str:
             "the file is not a bms-desktop database (not an SQLite file); choose another with --db"
         )
     if isinstance(translated, StorageCorrupt):
-        return (
-            "the database file is damaged (malformed); restore a backup with "
-            "`bms-desktop db restore FILE`"
-        )
+        return "the database file is damaged (malformed)"
     if "database is locked" in low:
         return "the database is locked by another program; close it and try again"
     if isinstance(translated, StorageReadOnly):

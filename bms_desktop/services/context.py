@@ -33,6 +33,9 @@ SETTING_DEFAULTS: dict[str, str] = {
     "lockout_minutes": "5",
     "box_office_timezone": "Asia/Kolkata",
     "demo": "0",
+    # issue 13: backups of an SQLite box office (start of day, then every N hours; keep N)
+    "backup_every_hours": "6",
+    "backup_keep": "14",
 }
 
 
@@ -47,6 +50,8 @@ class BoxOfficeSettings:
     lockout_minutes: int = 5
     box_office_timezone: str = "Asia/Kolkata"
     demo: bool = False
+    backup_every_hours: int = 6
+    backup_keep: int = 14
 
     @classmethod
     def from_mapping(cls, raw: dict[str, str]) -> BoxOfficeSettings:
@@ -61,6 +66,8 @@ class BoxOfficeSettings:
             lockout_minutes=int(merged["lockout_minutes"]),
             box_office_timezone=merged["box_office_timezone"],
             demo=merged["demo"] == "1",
+            backup_every_hours=int(merged["backup_every_hours"]),
+            backup_keep=int(merged["backup_keep"]),
         )
 
 

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
@@ -339,7 +340,7 @@ def test_sqlite_on_a_full_disk_refuses_a_sale_plainly_and_sells_once_space_is_ba
                 world = build_world(wiring.box)
                 disks.fill(disk)
                 _check_full_then_free(wiring.box, world, lambda: disks.free(disk))
-                with sqlite3.connect(disk / "boxoffice.db") as check:
+                with closing(sqlite3.connect(disk / "boxoffice.db")) as check:
                     assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             finally:
                 wiring.close()
@@ -362,7 +363,7 @@ def test_sqlite_full_by_max_page_count_refuses_a_sale_plainly_and_sells_once_rai
     try:
         world = build_world(wiring.box)
         event.listen(wiring.engines.read, "connect", cap)
-        with sqlite3.connect(sqlite_url.split("///", 1)[1]) as probe:
+        with closing(sqlite3.connect(sqlite_url.split("///", 1)[1])) as probe:
             limit["pages"] = probe.execute("PRAGMA page_count").fetchone()[0]
         wiring.engines.read.dispose()  # every connection from now on has the cap
 
@@ -483,7 +484,7 @@ def test_a_damaged_sqlite_file_says_restore_a_backup(sqlite_url, clock):
                 "SELECT rootpage FROM sqlite_master WHERE name = 'show_seats'"
             ).scalar_one()
         wiring.engines.dispose()
-        with sqlite3.connect(path) as conn:
+        with closing(sqlite3.connect(path)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         with path.open("r+b") as fh:  # scribble over the seats table's root page
