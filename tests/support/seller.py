@@ -3,9 +3,10 @@
     python -m tests.support.seller DB_URL SHOW_ID STOP_FILE [PAUSE_S]
 
 Connects like the app (``app.connect``: it holds the database's instance lock), then sells one
-seat at a time (hold + confirm; ``PAUSE_S`` between sales, the pace of a person) until ``STOP_FILE`` exists or the show is sold out, printing
-``sold N`` after every sale (flushed: the parent reads it to know that selling has begun) and
-``done N`` at the end. Sold out, it keeps the database open until ``STOP_FILE`` exists.
+seat at a time (hold + confirm, ``PAUSE_S`` apart: the pace of a person) until ``STOP_FILE``
+exists or the show is sold out, printing ``sold N`` after every sale (flushed: the parent reads it
+to know that selling has begun) and ``done N`` at the end. Sold out, it keeps the database open
+until ``STOP_FILE`` exists.
 """
 
 from __future__ import annotations
