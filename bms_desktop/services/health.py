@@ -69,4 +69,10 @@ class ConnectionHealth:
         return unsubscribe
 
 
-__all__ = ["ConnectionHealth", "HealthListener"]
+def health_of(uows: object) -> ConnectionHealth:
+    """The factory's ConnectionHealth (the SQL one has it), or a new one (fakes)."""
+    found = getattr(uows, "health", None)
+    return found if isinstance(found, ConnectionHealth) else ConnectionHealth()
+
+
+__all__ = ["ConnectionHealth", "HealthListener", "health_of"]

@@ -704,6 +704,12 @@ class UnitOfWorkFactory(abc.ABC):
         """A new unit of work. ``write=True`` takes the write lock at begin on SQLite
         (BEGIN IMMEDIATE); ``lock_timeout_ms`` bounds lock waits on PostgreSQL."""
 
+    def probe(self) -> None:
+        """One cheap read, without waiting for a database that does not answer: raises
+        StorageUnavailable if it does not answer now (the GUI's connection monitor)."""
+        with self() as uow:
+            uow.settings.get("probe")
+
 
 class ChangeFeed(abc.ABC):
     """Tells a counter which shows other counters (windows, processes, machines) changed.
