@@ -34,6 +34,7 @@ class SqliteChangeFeed(ChangeFeed):
             str(path), check_same_thread=False, isolation_level=None, timeout=0.2
         )
         self._lock = threading.Lock()
+        self._failing = False
         self._version = self._data_version()
         row = self._conn.execute("SELECT coalesce(max(id), 0) FROM audit_events").fetchone()
         self._last_id = int(row[0])
@@ -57,6 +58,13 @@ class SqliteChangeFeed(ChangeFeed):
                 ).fetchall()
             except sqlite3.OperationalError:  # busy for longer than 200 ms: try next poll
                 return set()
+            except sqlite3.Error as exc:  # damaged, closed...: the windows reload once, and
+                if self._failing:  # meet the error themselves, in plain words
+                    return set()
+                self._failing = True
+                log.info("the change feed could not read the database (%s)", exc)
+                return None
+            self._failing = False
             if rows:
                 self._last_id = int(rows[-1][0])
             return {int(r[1]) for r in rows if r[1] is not None}
