@@ -35,7 +35,7 @@ from bms_desktop.domain.model import CouponKind, PricingRuleKind
 from bms_desktop.domain.pricing import PricingRuleSpec
 from bms_desktop.persistence import tables as t
 from bms_desktop.persistence.errors import translate_error
-from bms_desktop.persistence.hotpath import HotPath
+from bms_desktop.persistence.hotpath import HotPath, is_plain_read
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import (
     AuditRecord,
@@ -91,18 +91,27 @@ class SqlRepo:
         self.hot = hot if hot is not None else HotPath(conn, dialect)
 
     def _exec(self, stmt: Any, params: Any = None) -> Any:
-        self.hot.ensure_transaction()  # autobegin, with the unit of work's lock timeout
-        try:
-            return (
-                self.conn.execute(stmt, params) if params is not None else self.conn.execute(stmt)
-            )
-        except IntegrityError:
-            raise
-        except DBAPIError as exc:
-            translated = translate_error(exc)
-            if translated is exc:
+        """Run a statement; driver errors become StorageErrors (an IntegrityError stays one: the
+        caller may catch it where a constraint decides an outcome; the unit of work translates
+        it if nobody does). A read unit of work that lost its connection reconnects and runs
+        the statement again (``HotPath.recover``)."""
+        hot = self.hot
+        while True:
+            hot.ensure_transaction()  # autobegin, with the unit of work's lock timeout
+            try:
+                result = (
+                    self.conn.execute(stmt, params)
+                    if params is not None
+                    else self.conn.execute(stmt)
+                )
+            except IntegrityError:
                 raise
-            raise translated from exc
+            except DBAPIError as exc:
+                if not hot.recover(exc):
+                    raise translate_error(exc) from exc
+                continue
+            hot.account(is_plain_read(stmt))
+            return result
 
 
 # --------------------------------------------------------------------------- booking

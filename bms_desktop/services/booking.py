@@ -51,6 +51,7 @@ from bms_desktop.services.dto import (
     PriceLine,
     Quote,
 )
+from bms_desktop.services.outcome_guard import OperationKind, keyed  # issue 13 (faults)
 from bms_desktop.services.ports import (
     AuditRecord,
     ClaimConflict,
@@ -395,6 +396,7 @@ def _claim_and_record_hold(
 # --------------------------------------------------------------------------- hold
 
 
+@keyed(OperationKind.HOLD)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket code
 def hold_seats(
     box: BoxOffice,
     ctx: CounterContext,
@@ -404,27 +406,34 @@ def hold_seats(
     seen_versions: Mapping[int, int] | None = None,
     customer_name: str | None = None,
     customer_phone: str | None = None,
+    ticket_code: str | None = None,
 ) -> HoldResult:
     """Hold 1..10 seats of one show for this counter, all or nothing.
 
     Raises SeatsUnavailable (every failed seat and why, with the ConcurrencyReport attached),
     SalesClosed, NotFound, ValidationError or StorageBusy. Nothing is changed on any refusal.
+    ``ticket_code``: the new ticket's code, made by the caller before the call so that it can
+    look the hold up should the connection be lost at commit (made by ``keyed`` if not given).
     """
     wanted = rules.validate_seat_ids(list(show_seat_ids))
     customer_name, customer_phone = _customer(customer_name, customer_phone)
     now = box.now()
     tracker = _Tracker(ctx.strategy, clock_now=now, clock=box.now)
+    code = ticket_code or _new_code()  # issue 13: the key is known before the write
     match ctx.strategy:
         case Strategy.PESSIMISTIC:
             return _hold_pessimistic(
-                box, ctx, tracker, show_id, wanted, customer_name, customer_phone
+                box, ctx, tracker, show_id, wanted, customer_name, customer_phone, code
             )
         case Strategy.OPTIMISTIC:
             return _hold_optimistic(
-                box, ctx, tracker, show_id, wanted, seen_versions, customer_name, customer_phone
-            )
+                box, ctx, tracker, show_id, wanted, seen_versions, customer_name, customer_phone,
+                code,
+            )  # fmt: skip
         case Strategy.THREAD:
-            return _hold_thread(box, ctx, tracker, show_id, wanted, customer_name, customer_phone)
+            return _hold_thread(
+                box, ctx, tracker, show_id, wanted, customer_name, customer_phone, code
+            )
     raise ValidationError(f"unknown strategy {ctx.strategy}")  # pragma: no cover
 
 
@@ -436,9 +445,10 @@ def _hold_pessimistic(
     wanted: tuple[int, ...],
     customer_name: str | None,
     customer_phone: str | None,
+    code: str,
 ) -> HoldResult:
     tracker.attempts = 1
-    code, customer = _new_code(), (customer_name, normalise_phone(customer_phone))
+    customer = (customer_name, normalise_phone(customer_phone))
     try:
         uow_cm = box.uows(write=True, lock_timeout_ms=ctx.lock_timeout_ms, label=ctx.counter)
     except StorageBusy:
@@ -508,6 +518,7 @@ def _hold_optimistic(
     seen_versions: Mapping[int, int] | None,
     customer_name: str | None,
     customer_phone: str | None,
+    code: str,
 ) -> HoldResult:
     tracker.max_retries = ctx.max_retries
     versions = dict(seen_versions or {})
@@ -515,7 +526,7 @@ def _hold_optimistic(
     if missing:  # read without any lock: the version is the whole check
         versions.update(_read_versions(box, show_id, missing))
     # A refused attempt rolls its ticket back, so the next attempt may use the same code.
-    code, customer = _new_code(), (customer_name, normalise_phone(customer_phone))
+    customer = (customer_name, normalise_phone(customer_phone))
     while True:
         tracker.attempts += 1
         with box.uows(write=True, lock_timeout_ms=ctx.lock_timeout_ms, label=ctx.counter) as uow:
@@ -619,6 +630,7 @@ def _hold_thread(
     wanted: tuple[int, ...],
     customer_name: str | None,
     customer_phone: str | None,
+    code: str,
 ) -> HoldResult:
     """Per-seat threading locks, statements committed one by one.
 
@@ -655,7 +667,7 @@ def _hold_thread(
         if failures:
             raise _unavailable(failures, tracker)
         expires = now + timedelta(minutes=cfg.hold_minutes)
-        code, customer = _new_code(), (customer_name, normalise_phone(customer_phone))
+        customer = (customer_name, normalise_phone(customer_phone))
         # Steps 3-5 each commit on their own, one after the other on one unit of work (each
         # step after the first begins a new transaction): the database lock is taken and given
         # back three times, between which another process may claim the seats.
@@ -917,6 +929,7 @@ def _money(value: Decimal | str | None, what: str) -> Decimal | None:
     return round_money(amount)
 
 
+@keyed(OperationKind.CONFIRM)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def confirm_booking(
     box: BoxOffice,
     ctx: CounterContext,
@@ -1046,6 +1059,7 @@ def _rupees(amount: Decimal) -> str:
     return f"₹{amount:,.2f}"
 
 
+@keyed(OperationKind.RELEASE)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def record_failed_payment(
     box: BoxOffice,
     ctx: CounterContext,
@@ -1100,6 +1114,7 @@ def record_failed_payment(
         uow.commit()
 
 
+@keyed(OperationKind.RELEASE)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def release_hold(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> bool:
     """Give held seats back. False if there was nothing to release (already gone)."""
     now = box.now()
@@ -1205,6 +1220,7 @@ def _cancel_approver(
     return approver.staff_id, approver.username, issued
 
 
+@keyed(OperationKind.CANCEL)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def cancel_booking(
     box: BoxOffice,
     ctx: CounterContext,

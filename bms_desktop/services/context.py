@@ -40,6 +40,9 @@ SETTING_DEFAULTS: dict[str, str] = {
     # Who may change a counter's strategy and processing delay (the teaching aids): set in
     # app_meta; without it everyone in a demo box office and supervisors in a real cinema.
     "counter_setup_role": "",
+    # issue 13: backups of an SQLite box office (start of day, then every N hours; keep N)
+    "backup_every_hours": "6",
+    "backup_keep": "14",
 }
 
 
@@ -56,6 +59,8 @@ class BoxOfficeSettings:
     demo: bool = False
     cash_tendered_limit: Decimal = Decimal("50000.00")
     counter_setup_role: Role = Role.SUPERVISOR
+    backup_every_hours: int = 6
+    backup_keep: int = 14
 
     @classmethod
     def from_mapping(cls, raw: dict[str, str]) -> BoxOfficeSettings:
@@ -75,6 +80,8 @@ class BoxOfficeSettings:
                 merged["counter_setup_role"],
                 Role.CLERK if merged["demo"] == "1" else Role.SUPERVISOR,
             ),
+            backup_every_hours=int(merged["backup_every_hours"]),
+            backup_keep=int(merged["backup_keep"]),
         )
 
 

@@ -304,12 +304,75 @@ class ClaimConflict(DomainError):
         )
 
 
-class StorageBusy(DomainError):
+class StorageError(DomainError):
+    """The database could not do what was asked. Every driver error reaches the services, the GUI
+    and ``--json`` outputs as one of these subclasses, with a message a person can read (the
+    driver's own text goes to the log only: ``persistence/errors.py``).
+
+    ``retryable``: the same request may succeed later without anyone changing anything (busy,
+    unreachable); the others need a person (free disk space, fix permissions, restore a backup).
+    """
+
+    retryable = False
+
+
+class StorageBusy(StorageError):
     """The database could not give the lock in time (lock timeout, busy); nothing changed."""
 
+    retryable = True
 
-class StorageUnavailable(DomainError):
-    """The database cannot be reached; nothing changed."""
+
+class StorageUnavailable(StorageError):
+    """The database cannot be reached, or the connection was lost before anything was committed;
+    nothing changed, so the request may be repeated as it is."""
+
+    retryable = True
+
+
+class StorageFull(StorageError):
+    """The disk under the database is full; nothing was saved."""
+
+
+class StorageReadOnly(StorageError):
+    """The database may be read but not written here; nothing was saved."""
+
+
+class StorageCorrupt(StorageError):
+    """The database file is damaged; nothing was saved."""
+
+
+class StorageRejected(StorageError):
+    """The database refused a value (too long, out of range); nothing was saved."""
+
+
+class StorageConflict(StorageError):
+    """A database constraint no service expected refused the change; nothing was saved."""
+
+
+class StorageFailure(StorageError):
+    """Any other database error; nothing was changed; the details are in the log."""
+
+
+class OutcomeUnknown(StorageError):
+    """The connection was lost while a commit was on its way: the database may or may not have
+    saved the change. Never repeat the request blindly: look it up (``services.outcomes``).
+
+    ``kind`` (HOLD, CONFIRM, RELEASE, CANCEL) and the keys are filled in by the service that
+    committed (``services.outcome_guard``); the unit of work that saw the commit fail knows
+    neither."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str | None = None,
+        ticket_id: int | None = None,
+        ticket_code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.ticket_id = ticket_id
+        self.ticket_code = ticket_code
 
 
 # --------------------------------------------------------------------------- repositories
@@ -659,6 +722,12 @@ class UnitOfWorkFactory(abc.ABC):
     ) -> UnitOfWork:
         """A new unit of work. ``write=True`` takes the write lock at begin on SQLite
         (BEGIN IMMEDIATE); ``lock_timeout_ms`` bounds lock waits on PostgreSQL."""
+
+    def probe(self) -> None:
+        """One cheap read, without waiting for a database that does not answer: raises
+        StorageUnavailable if it does not answer now (the GUI's connection monitor)."""
+        with self() as uow:
+            uow.settings.get("probe")
 
 
 class ChangeFeed(abc.ABC):
