@@ -461,6 +461,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         self.strategy_combo.setEnabled(False)
         self.delay_combo.setEnabled(False)
         self.setWindowTitle(f"{APP_TITLE} — {ctx.counter} — locked")
+        self.context_status.setText(f"{ctx.counter} · locked · {short_db_label(self._db_label)}")
 
     @Slot(object)
     def _on_lock_panel_signed_in(self, staff: StaffView) -> None:
