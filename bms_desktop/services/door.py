@@ -513,7 +513,7 @@ def _decide(
             f"Admit at most {left}."
         )
     else:
-        message = f"Already admitted: {said}. Do not admit again."
+        message = f"{said[0].upper()}{said[1:]}. Do not admit again."
     return scan.result(
         ScanOutcome.ALREADY_ADMITTED,
         message,
