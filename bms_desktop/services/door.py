@@ -480,7 +480,8 @@ def _decide(
             if rest > 0:
                 message = f"Admit {n} of {current.seat_count}; {rest} still to come."
             elif current.admitted_count > 0:
-                message = f"Admit the last {_people(n)} on this ticket."
+                last = "person" if n == 1 else f"{n} people"
+                message = f"Admit the last {last} on this ticket."
             return scan.result(
                 ScanOutcome.ADMIT,
                 message,
