@@ -37,8 +37,14 @@ def staff_context(box: BoxOffice, username: str, role: Role, counter: str) -> Co
     return CounterContext(counter, view.staff_id, view.username, role)
 
 
-def door_world(box: BoxOffice, *, starts_in: timedelta = timedelta(days=1)) -> DoorWorld:
-    world = build_world(box, starts_in=starts_in)
+def door_world(
+    box: BoxOffice, *, starts_in: timedelta = timedelta(days=1), layout: str | None = None
+) -> DoorWorld:
+    world = (
+        build_world(box, starts_in=starts_in)
+        if layout is None
+        else build_world(box, starts_in=starts_in, layout=layout)
+    )
     return DoorWorld(
         world=world,
         usher=staff_context(box, "usha", Role.USHER, "Door 1"),

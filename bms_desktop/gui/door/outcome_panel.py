@@ -333,7 +333,9 @@ class OutcomePanel(QFrame):
         self.word_label.setText(style.word)
         self._fit_word()
         self.icon.set_icon(style.icon, style.foreground)
-        self.setStyleSheet(f"QLabel {{ color: {style.foreground}; background: transparent; }}")
+        sheet = f"QLabel {{ color: {style.foreground}; background: transparent; }}"
+        if self.styleSheet() != sheet:  # re-polishing every label costs milliseconds
+            self.setStyleSheet(sheet)
         self.setAccessibleName(style.word)
         self.update()
 
