@@ -19,7 +19,6 @@ from bms_desktop.persistence.changefeed import open_change_feed
 from bms_desktop.persistence.engine import Engines
 from bms_desktop.persistence.migrate import (
     DatabaseOpenError,
-    alembic_config,
     head_revision,
     open_database,
     schema_status,
@@ -55,15 +54,12 @@ def connect(db_url: str, *, create: bool = True, pool_size: int = 5) -> Wiring:
 
 def _wipe(db_url: str) -> None:
     """--force: drop everything (schema included) and build it again."""
-    from alembic import command
+    from bms_desktop.persistence.migrate import downgrade
 
     wiring = connect(db_url)
     try:
-        cfg = alembic_config()
-        with wiring.engines.write.connect() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "base")
-            conn.commit()
+        # Through migrate.downgrade: SQLite's foreign keys are off while 0002 rebuilds tickets.
+        downgrade(wiring.engines, "base")
         upgrade(wiring.engines)
     finally:
         wiring.close()

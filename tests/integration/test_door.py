@@ -445,3 +445,26 @@ def test_a_connection_killed_during_a_scan_admits_nothing_and_the_next_scan_work
         assert door.admit(box, dw.usher, code=code, door="Door 1").admitted
     finally:
         wiring.close()
+
+
+def test_downgrading_below_0002_keeps_an_usher_as_a_disabled_clerk_and_drops_admissions(
+    db_url, box, clock, dw
+):
+    from bms_desktop.persistence.engine import create_engines
+    from bms_desktop.persistence.migrate import downgrade, schema_status, upgrade
+
+    code = sell(box, dw.world.show_id, _seats(dw, 0))
+    doors_open(box, dw.world, clock)
+    assert door.admit(box, dw.usher, code=code, door="Door 1").admitted
+    engines = create_engines(db_url)
+    try:
+        downgrade(engines, "0001")
+        assert schema_status(engines).current == "0001"
+        assert sql(db_url, "SELECT role, active FROM staff WHERE username = 'usha'") == [
+            ("CLERK", False)
+        ]
+        upgrade(engines)
+        assert schema_status(engines).up_to_date
+        assert sql(db_url, "SELECT admitted_count FROM tickets WHERE code = :c", c=code) == [(0,)]
+    finally:
+        engines.dispose()
