@@ -464,6 +464,14 @@ def _decide(
     )
     if refusal is not None:
         return refusal
+    if wanted is not None and wanted > ticket.seat_count:
+        return scan.result(
+            ScanOutcome.TOO_MANY,
+            f"{ticket.code} is a ticket for {_people(ticket.seat_count)}: admit at most "
+            f"{ticket.seat_count} (People now: All admits everyone not yet in).",
+            show=show,
+            **facts,
+        )
     current = ticket
     for _attempt in range(ADMIT_ATTEMPTS):
         left = current.seat_count - current.admitted_count

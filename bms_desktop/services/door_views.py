@@ -21,6 +21,7 @@ class ScanOutcome(StrEnum):
     CANCELLED = "CANCELLED"
     REFUNDED = "REFUNDED"
     NOT_PAID = "NOT_PAID"  # a hold that was never paid for (or ran out)
+    TOO_MANY = "TOO_MANY"  # "People now" is more than the ticket is for
     UNKNOWN_CODE = "UNKNOWN_CODE"
     CONNECTION_LOST = "CONNECTION_LOST"  # nothing was admitted: the database did not answer
 
@@ -36,6 +37,7 @@ class ScanOutcome(StrEnum):
             "CANCELLED": "CANCELLED",
             "REFUNDED": "REFUNDED",
             "NOT_PAID": "NOT PAID",
+            "TOO_MANY": "TOO MANY PEOPLE",
             "UNKNOWN_CODE": "UNKNOWN CODE",
             "CONNECTION_LOST": "NOT ADMITTED",
         }[self.value]

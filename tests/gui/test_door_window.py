@@ -132,6 +132,19 @@ def test_partial_admission_of_a_group_ticket_then_the_rest(
     assert [e.people for e in window.model.entries()] == ["2 of 4", "2 of 4"]
 
 
+def test_more_people_now_than_the_ticket_is_for_says_too_many(
+    qtbot: QtBot, window: DoorWindow, box: Any, dw: Any, clock: Any
+) -> None:
+    code = sell(box, dw.world.show_id, list(dw.world.seat_ids[:2]))
+    doors_open(box, dw.world, clock)
+    window.people_spin.setValue(5)
+
+    assert scan(qtbot, window, code) == "TOO_MANY"
+    assert window.panel.people_label.text() == "A ticket for 2"
+    assert window.people_spin.value() == 0  # back to All for the next scan
+    assert scan(qtbot, window, code) == "ADMIT"
+
+
 def test_a_door_kept_to_another_screen_says_wrong_show_and_where_to_go(
     qtbot: QtBot, window: DoorWindow, box: Any, dw: Any, clock: Any
 ) -> None:

@@ -116,6 +116,20 @@ def test_a_group_ticket_is_admitted_in_parts_and_every_part_is_counted(db_url, b
     assert sql(db_url, "SELECT admitted_count FROM tickets WHERE code = :c", c=code) == [(4,)]
 
 
+def test_more_people_than_the_ticket_is_for_is_refused_and_audited(db_url, box, clock, dw):
+    code = sell(box, dw.world.show_id, _seats(dw, 0, 1))
+    doors_open(box, dw.world, clock)
+
+    result = door.admit(box, dw.usher, code=code, door="Door 1", people=3)
+
+    assert result.outcome is ScanOutcome.TOO_MANY and not result.admitted
+    assert "a ticket for 2 people: admit at most 2" in result.message
+    assert sql(db_url, "SELECT count(*) FROM admissions") == [(0,)]
+    (details,) = sql(db_url, "SELECT details FROM audit_events WHERE action = 'DOOR_SCAN'")
+    assert json.loads(details[0])["outcome"] == "TOO_MANY"
+    assert door.admit(box, dw.usher, code=code, door="Door 1", people=2).admitted
+
+
 def test_a_door_filtered_to_another_show_or_screen_says_where_the_ticket_belongs(
     db_url, box, clock, dw
 ):

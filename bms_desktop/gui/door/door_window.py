@@ -365,9 +365,7 @@ class DoorWindow(QMainWindow):
     def _on_controller_scan_failed(self, kind: str, message: str, shown: str) -> None:
         if not self.controller.is_scanning():
             self._checking.stop()
-        panel_kind = "UNCERTAIN" if kind == "UNCERTAIN" else kind
-        if kind in ("INVALID", "REFUSED", "ERROR"):
-            panel_kind = "UNKNOWN_CODE" if kind != "ERROR" else "CONNECTION_LOST"
+        panel_kind = "REFUSED" if kind in ("INVALID", "REFUSED", "ERROR") else kind
         headline = "Do not admit yet" if kind == "UNCERTAIN" else "The guest was not admitted"
         self.panel.show_state(panel_kind, headline, message, shown)
         self.panel.repaint()

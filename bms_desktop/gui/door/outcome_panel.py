@@ -38,7 +38,7 @@ class OutcomeStyle:
     hatched: bool  # refusals: broad diagonal stripes over the colour
 
 
-# Kinds: the ScanOutcome values, and READY / CHECKING / UNCERTAIN / BUSY of the window itself.
+# Kinds: the ScanOutcome values, and READY / CHECKING / UNCERTAIN / BUSY / REFUSED of the window.
 STYLES: Final[dict[str, OutcomeStyle]] = {
     "READY": OutcomeStyle("READY", "#FFFFFF", "#2B3036", "scan", False),
     "CHECKING": OutcomeStyle("CHECKING…", "#E8EBEF", "#2B3036", "dots", False),
@@ -50,7 +50,9 @@ STYLES: Final[dict[str, OutcomeStyle]] = {
     "CANCELLED": OutcomeStyle("CANCELLED", "#8E1B5A", "#FFFFFF", "ban", True),
     "REFUNDED": OutcomeStyle("REFUNDED", "#8E1B5A", "#FFFFFF", "ban", True),
     "NOT_PAID": OutcomeStyle("NOT PAID", "#8E1B5A", "#FFFFFF", "ban", True),
+    "TOO_MANY": OutcomeStyle("TOO MANY PEOPLE", "#0B6E72", "#FFFFFF", "ban", True),
     "UNKNOWN_CODE": OutcomeStyle("UNKNOWN CODE", "#3D434B", "#FFFFFF", "question", True),
+    "REFUSED": OutcomeStyle("NOT ADMITTED", "#5F6670", "#FFFFFF", "ban", True),
     "CONNECTION_LOST": OutcomeStyle("NOT ADMITTED", "#1F2328", "#FFD23F", "bolt", True),
     "BUSY": OutcomeStyle("NOT ADMITTED", "#1F2328", "#FFD23F", "bolt", True),
     "UNCERTAIN": OutcomeStyle("WAIT — CHECKING", "#8A5A00", "#FFFFFF", "dots", True),
@@ -229,6 +231,8 @@ def headline_of(result: ScanResult) -> tuple[str, str]:
             return f"Ended at {show.local_ends_at:%H:%M}", seat_text
         case "CANCELLED" | "REFUNDED" | "NOT_PAID" | "UNKNOWN_CODE":
             return "Send the guest to the counter", seat_text
+        case "TOO_MANY":
+            return f"A ticket for {result.seat_count}", seat_text
     return "", seat_text
 
 

@@ -30,6 +30,8 @@ SHORT_WORDS: Final = {
     "CONNECTION_LOST": "OFFLINE",
     "BUSY": "BUSY",
     "UNCERTAIN": "CHECKING",
+    "TOO_MANY": "TOO MANY",
+    "REFUSED": "REFUSED",
 }
 
 
