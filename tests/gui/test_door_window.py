@@ -376,6 +376,7 @@ def test_a_supervisor_undoes_an_admission_from_the_door(
     window.undo_button.click()
     assert asked == [code]
     assert window.model.entry(0).kind == "UNDONE"
+    assert window.panel.kind() == "UNDONE" and "taken back" in window.panel.message_label.text()
     assert scan(qtbot, window, code) == "ADMIT"  # it can be admitted again
 
 

@@ -520,6 +520,13 @@ class DoorWindow(QMainWindow):
                     detail=f"Admission at {undone.door} undone, approved by {undone.approved_by}",
                 )
             )
+            self.panel.show_state(
+                "UNDONE",
+                f"{undone.people} {'person' if undone.people == 1 else 'people'} on {undone.code}",
+                f"The admission at {undone.door} was taken back (approved by "
+                f"{undone.approved_by}). The ticket can be scanned again.",
+                undone.code,
+            )
             self.statusBar().showMessage(
                 f"The admission of {undone.people} on {undone.code} at {undone.door} was undone "
                 f"(approved by {undone.approved_by}).",

@@ -38,10 +38,12 @@ class OutcomeStyle:
     hatched: bool  # refusals: broad diagonal stripes over the colour
 
 
-# Kinds: the ScanOutcome values, and READY / CHECKING / UNCERTAIN / BUSY / REFUSED of the window.
+# Kinds: the ScanOutcome values, and the window's own READY, CHECKING, UNDONE, UNCERTAIN, BUSY
+# and REFUSED.
 STYLES: Final[dict[str, OutcomeStyle]] = {
     "READY": OutcomeStyle("READY", "#FFFFFF", "#2B3036", "scan", False),
     "CHECKING": OutcomeStyle("CHECKING…", "#E8EBEF", "#2B3036", "dots", False),
+    "UNDONE": OutcomeStyle("UNDONE", "#FFFFFF", "#2B3036", "scan", False),
     "ADMIT": OutcomeStyle("ADMIT", "#137A45", "#FFFFFF", "tick", False),
     "ALREADY_ADMITTED": OutcomeStyle("ALREADY ADMITTED", "#B3261E", "#FFFFFF", "cross", True),
     "WRONG_SHOW": OutcomeStyle("WRONG SHOW", "#B85400", "#FFFFFF", "arrow", True),

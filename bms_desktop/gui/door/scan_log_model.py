@@ -26,6 +26,7 @@ Index = QModelIndex | QPersistentModelIndex
 SHORT_WORDS: Final = {
     "ALREADY_ADMITTED": "ALREADY IN",
     "SHOW_ENDED": "ENDED",
+    "WRONG_SHOW": "WRONG",
     "UNKNOWN_CODE": "UNKNOWN",
     "CONNECTION_LOST": "OFFLINE",
     "BUSY": "BUSY",
@@ -104,8 +105,8 @@ class ScanLogModel(QAbstractTableModel):
             return entry.kind
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_OUTCOME:
             style = style_for(entry.kind)
-            if entry.kind in ("READY", "CHECKING"):
-                return None
+            if entry.kind in ("READY", "CHECKING", "UNDONE"):
+                return None  # light panels: the list's own text colour
             return QColor(style.background)  # the panel's colour, as text on the list's white
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_PEOPLE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
