@@ -22,7 +22,6 @@ from bms_desktop.persistence.engine import Engines, parse_db_url, sqlite_path
 from bms_desktop.persistence.migrate import (
     DatabaseDamaged,
     DatabaseOpenError,
-    alembic_config,
     head_revision,
     open_database,
     schema_status,
@@ -117,15 +116,12 @@ def _damaged(db_url: str, exc: DatabaseDamaged) -> DamagedDatabaseError:
 
 def _wipe(db_url: str) -> None:
     """--force: drop everything (schema included) and build it again."""
-    from alembic import command
+    from bms_desktop.persistence.migrate import downgrade
 
     wiring = connect(db_url)
     try:
-        cfg = alembic_config()
-        with wiring.engines.write.connect() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "base")
-            conn.commit()
+        # Through migrate.downgrade: SQLite's foreign keys are off while 0002 rebuilds tickets.
+        downgrade(wiring.engines, "base")
         upgrade(wiring.engines)
     finally:
         wiring.close()

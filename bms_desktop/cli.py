@@ -6,6 +6,8 @@
     bms-desktop db backup [--to FILE]     online backup of an SQLite database (checked, rotated)
     bms-desktop db restore FILE           put a backup in place (refused while counters use it)
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
+    bms-desktop checkin CODE --door NAME  admit a ticket at a door (see `checkin --help`)
+    bms-desktop door --door NAME          the Door window (scan tickets)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -104,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     from bms_desktop.race_cli import add_race_arguments
 
     add_race_arguments(race)
+
+    from bms_desktop.door_cli import add_checkin_arguments, add_door_arguments
+
+    checkin = sub.add_parser("checkin", help="admit a ticket at a door (exit 0 only if admitted)")
+    _common(checkin, top=False)
+    add_checkin_arguments(checkin)
+    door = sub.add_parser("door", help="the Door window: scan tickets at a door")
+    _common(door, top=False)
+    add_door_arguments(door)
     return parser
 
 
@@ -140,6 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bms_desktop.race_cli import run_race
 
                 return run_race(cfg, args)
+            case "checkin":
+                from bms_desktop.door_cli import run_checkin
+
+                return run_checkin(cfg, args)
+            case "door":
+                from bms_desktop.door_cli import run_door
+
+                return run_door(cfg, args)
             case _:
                 if args.smoke:
                     return app.run_smoke(cfg)
