@@ -4,6 +4,7 @@
     bms-desktop seed [--force]            build the demo box office
     bms-desktop db upgrade | status       migrate the schema / show its revision
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
+    bms-desktop admin [--user NAME]       the admin console (sign in as an administrator)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -85,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(db, top=False)
     db.add_argument("action", choices=["upgrade", "status"])
 
+    admin = sub.add_parser("admin", help="the admin console: sign in as an administrator")
+    _common(admin, top=False)
+    admin.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="staff name")
+
     race = sub.add_parser("race", help="robot clerks race for the seats of one show")
     _common(race, top=False)
     from bms_desktop.race_cli import add_race_arguments
@@ -120,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return app.run_seed(cfg, force=args.force, days=args.days)
             case "db":
                 return app.run_db(cfg, args.action)
+            case "admin":
+                return app.run_admin(cfg)
             case "race":
                 from bms_desktop.race_cli import run_race
 

@@ -345,6 +345,10 @@ def launch(
     apply_theme(app)
     if demo.is_empty(box) and not FirstRunDialog.ask(box, seed_demo=seed_demo):
         return 0
+    # Issue 8: a new cinema's first administrator sets it up in the admin console first.
+    from bms_desktop.gui.admin.launch import run_first_run_console
+
+    run_first_run_console(box, options.counter)
     from bms_desktop.gui.hub import ChangeHub
 
     hub = ChangeHub(feed_factory())

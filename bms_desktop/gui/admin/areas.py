@@ -1,0 +1,16 @@
+"""The pages of the admin console, in the order of its left-hand list.
+
+One line per area; each class is an ``AdminAreaWidget`` (see ``area_base``). admin-B appends its
+areas here (pricing, ticket types, coupons, staff, settings, audit log). Stable ``area_key``s
+(used by the checklist and ``AdminWindow.show_area``): places, screens, movies, shows, pricing,
+ticket_types, coupons, staff, settings, audit.
+"""
+
+from __future__ import annotations
+
+from bms_desktop.gui.admin.area_base import AdminAreaWidget
+
+AREA_CLASSES: list[type[AdminAreaWidget]] = [
+    # admin-A's areas
+    # admin-B's areas (one line each, below)
+]
