@@ -213,6 +213,10 @@ def _check_show(uow: UnitOfWork, show_id: int, now: datetime, cfg: BoxOfficeSett
     info = uow.booking.show_info(show_id)
     if info is None:
         raise NotFound(f"show {show_id} does not exist")
+    if info.cancelled:  # issue 8: a cancelled show is off sale
+        from bms_desktop.domain.errors import SalesClosed
+
+        raise SalesClosed("this show was cancelled; it is off sale")
     rules.ensure_sales_open(
         show_start=info.starts_at, now=now, close_offset_min=cfg.sales_close_offset_minutes
     )

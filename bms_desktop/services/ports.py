@@ -40,6 +40,7 @@ class ShowInfo:
     ends_at: datetime
     timezone: str
     scratch: bool
+    cancelled: bool = False  # issue 8: a cancelled show is off sale
 
 
 @dataclass(frozen=True, slots=True)

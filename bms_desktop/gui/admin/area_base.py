@@ -89,7 +89,7 @@ class AdminAreaWidget(QWidget):
     def add_action(
         self,
         text: str,
-        slot: Callable[[], None],
+        slot: Callable[[], object],
         *,
         role: str | None = None,
         object_name: str = "",

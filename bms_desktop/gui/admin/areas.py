@@ -9,8 +9,10 @@ ticket_types, coupons, staff, settings, audit.
 from __future__ import annotations
 
 from bms_desktop.gui.admin.area_base import AdminAreaWidget
+from bms_desktop.gui.admin.places_area import PlacesArea
 
 AREA_CLASSES: list[type[AdminAreaWidget]] = [
     # admin-A's areas
+    PlacesArea,
     # admin-B's areas (one line each, below)
 ]
