@@ -9,6 +9,7 @@ ticket_types, coupons, staff, settings, audit.
 from __future__ import annotations
 
 from bms_desktop.gui.admin.area_base import AdminAreaWidget
+from bms_desktop.gui.admin.movies_area import MoviesArea
 from bms_desktop.gui.admin.places_area import PlacesArea
 from bms_desktop.gui.admin.screens_area import ScreensArea
 
@@ -16,5 +17,6 @@ AREA_CLASSES: list[type[AdminAreaWidget]] = [
     # admin-A's areas
     PlacesArea,
     ScreensArea,
+    MoviesArea,
     # admin-B's areas (one line each, below)
 ]
