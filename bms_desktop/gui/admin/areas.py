@@ -12,11 +12,13 @@ from bms_desktop.gui.admin.area_base import AdminAreaWidget
 from bms_desktop.gui.admin.movies_area import MoviesArea
 from bms_desktop.gui.admin.places_area import PlacesArea
 from bms_desktop.gui.admin.screens_area import ScreensArea
+from bms_desktop.gui.admin.shows_area import ShowsArea
 
 AREA_CLASSES: list[type[AdminAreaWidget]] = [
     # admin-A's areas
     PlacesArea,
     ScreensArea,
     MoviesArea,
+    ShowsArea,
     # admin-B's areas (one line each, below)
 ]
