@@ -319,11 +319,18 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
 
     def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]:
         rows = self._exec(
-            select(TS.c.show_seat_id, TS.c.label, TS.c.seat_type, TS.c.price, TS.c.live)
+            select(
+                TS.c.show_seat_id,
+                TS.c.label,
+                TS.c.seat_type,
+                TS.c.price,
+                TS.c.live,
+                TS.c.ticket_type,  # issue 8 (admin-B)
+            )
             .where(TS.c.ticket_id == ticket_id)
             .order_by(TS.c.show_seat_id)
         )
-        return [TicketSeatRecord(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        return [TicketSeatRecord(r[0], r[1], r[2], r[3], bool(r[4]), r[5] or "ADULT") for r in rows]
 
     def set_ticket_amounts(
         self, ticket_id: int, *, discount: Decimal, total: Decimal, coupon_id: int | None
@@ -798,11 +805,12 @@ _STAFF_COLS = (
     ST.c.active,
     ST.c.failed_logins,
     ST.c.locked_until,
+    ST.c.must_change_password,  # issue 8 (admin-B)
 )
 
 
 def _staff(r: Any) -> StaffRecord:
-    return StaffRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7])
+    return StaffRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], bool(r[8]))
 
 
 class SqlStaffRepository(SqlRepo, StaffRepository):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from bms_desktop.persistence.engine import Engines
 from bms_desktop.persistence.hotpath import HotPath
 from bms_desktop.persistence.repo_admin import SqlAdminRepository
+from bms_desktop.persistence.repo_admin_b import SqlAdminConfigRepository
 from bms_desktop.persistence.repo_door import SqlAdmissionRepository
 from bms_desktop.persistence.repo_reports import SqlReportRepository
 from bms_desktop.persistence.repo_shifts import SqlShiftRepository
@@ -75,6 +76,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.shifts = SqlShiftRepository(conn, self.dialect, hot)
         self.door = SqlAdmissionRepository(conn, self.dialect, hot)
         self.reports = SqlReportRepository(conn, self.dialect, hot)
+        self.config = SqlAdminConfigRepository(conn, self.dialect, hot)
 
     @property
     def connection(self) -> Connection:

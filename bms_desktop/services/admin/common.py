@@ -244,6 +244,11 @@ def audit_change(
     )
 
 
+def valid_id(value: object) -> bool:
+    """A row id a database can look up (an int within BIGINT, not a bool). (admin-B)"""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 def one_of(value: object, choices: tuple[str, ...], *, field: str, label: str) -> str:
     text = clean_text(value, field=field, label=label).upper()
     if text not in choices:
@@ -265,4 +270,5 @@ __all__ = [
     "parse_int",
     "require_admin",
     "timezone_names",
+    "valid_id",
 ]
