@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bms_desktop.domain.errors import ValidationError
+from bms_desktop.domain.errors import NotFound, ValidationError
 from bms_desktop.domain.model import Role
 from bms_desktop.services.context import CounterContext
 from bms_desktop.services.ports import AuditRecord, UnitOfWork
@@ -249,6 +249,17 @@ def valid_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
+def require_id(value: object, what: str, *, field: str | None = None) -> int:
+    """A row id as the databases store it; otherwise NotFound (or ValidationError when the id
+    came from a field of a form: ``field``). (admin-A)"""
+    if valid_id(value):
+        assert isinstance(value, int)
+        return value
+    if field is not None:
+        raise ValidationError(f"choose the {what}", field=field)
+    raise NotFound(f"there is no such {what}")
+
+
 def one_of(value: object, choices: tuple[str, ...], *, field: str, label: str) -> str:
     text = clean_text(value, field=field, label=label).upper()
     if text not in choices:
@@ -269,6 +280,7 @@ __all__ = [
     "parse_decimal",
     "parse_int",
     "require_admin",
+    "require_id",
     "timezone_names",
     "valid_id",
 ]

@@ -21,6 +21,7 @@ from bms_desktop.services.admin.common import (
     parse_decimal,
     parse_int,
     require_admin,
+    require_id,
 )
 from bms_desktop.services.admin.dto import MovieInput, MovieRow
 from bms_desktop.services.context import BoxOffice, CounterContext
@@ -212,6 +213,7 @@ def update_movie(
     """Change a movie; ``poster`` replaces its poster, ``remove_poster`` removes it; ``active``
     retires it (it stays on its shows, but no new show can be scheduled with it)."""
     require_admin(ctx, "Changing a movie")
+    movie_id = require_id(movie_id, "movie")
     clean = clean_movie(data)
     image = None if poster is None else check_poster(poster)
     now = box.now()
@@ -250,6 +252,7 @@ def update_movie(
 
 def set_movie_active(box: BoxOffice, ctx: CounterContext, movie_id: int, active: bool) -> MovieRow:
     require_admin(ctx, "Retiring a movie" if not active else "Restoring a movie")
+    movie_id = require_id(movie_id, "movie")
     now = box.now()
     with box.uows() as uow:
         row = uow.admin.movie(movie_id, now)
@@ -270,6 +273,7 @@ def set_movie_active(box: BoxOffice, ctx: CounterContext, movie_id: int, active:
 
 def movie_poster(box: BoxOffice, movie_id: int) -> bytes | None:
     """The movie's poster (PNG or JPEG bytes), or None. Anyone may look (the show finder)."""
+    movie_id = require_id(movie_id, "movie")
     with box.uows() as uow:
         return uow.admin.poster(movie_id)
 

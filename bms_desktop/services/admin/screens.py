@@ -28,7 +28,7 @@ from bms_desktop.domain.layouts import (
     SeatSpec,
     render_layout,
 )
-from bms_desktop.services.admin.common import audit_change, clean_text, require_admin
+from bms_desktop.services.admin.common import audit_change, clean_text, require_admin, require_id
 from bms_desktop.services.admin.dto import (
     LayoutImpact,
     LayoutSaveResult,
@@ -217,6 +217,7 @@ def seat_type_choices(box: BoxOffice, ctx: CounterContext) -> tuple[SeatTypeChoi
 def screen_layout(box: BoxOffice, ctx: CounterContext, screen_id: int) -> ScreenLayout:
     """The screen's current layout, for the editor."""
     require_admin(ctx, "Opening a seat layout")
+    screen_id = require_id(screen_id, "screen")
     now = box.now()
     with box.uows() as uow:
         screen = uow.admin.screen(screen_id, now)
@@ -250,6 +251,7 @@ def create_screen(
 ) -> ScreenRow:
     """A new screen with its layout (version 1)."""
     require_admin(ctx, "Adding a screen")
+    theater_id = require_id(theater_id, "screen's cinema", field="theater_id")
     clean = _clean_name(name)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
@@ -289,6 +291,7 @@ def update_screen(
 ) -> ScreenRow:
     """Rename a screen, or deactivate / reactivate it (an inactive screen takes no new shows)."""
     require_admin(ctx, "Changing a screen")
+    screen_id = require_id(screen_id, "screen")
     clean = _clean_name(name)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
@@ -335,6 +338,7 @@ def _impact(shows: Sequence[FutureShowSeats], timezone: str) -> LayoutImpact:
 def layout_impact(box: BoxOffice, ctx: CounterContext, screen_id: int) -> LayoutImpact:
     """What saving a new layout would do to the screen's future shows (for the dialog)."""
     require_admin(ctx, "Checking a layout change")
+    screen_id = require_id(screen_id, "screen")
     now = box.now()
     with box.uows() as uow:
         screen = uow.admin.screen(screen_id, now)
@@ -359,6 +363,7 @@ def save_layout(
 ) -> LayoutSaveResult:
     """Save a changed layout as the screen's next layout version; see the module docstring."""
     require_admin(ctx, "Changing a seat layout")
+    screen_id = require_id(screen_id, "screen")
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
         types = seat_type_choices_of(uow)

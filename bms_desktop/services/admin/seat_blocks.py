@@ -14,7 +14,13 @@ from datetime import datetime
 
 from bms_desktop.domain.errors import InvalidState, NotFound, ValidationError
 from bms_desktop.services import queries
-from bms_desktop.services.admin.common import audit_change, clean_text, require_admin
+from bms_desktop.services.admin.common import (
+    audit_change,
+    clean_text,
+    require_admin,
+    require_id,
+    valid_id,
+)
 from bms_desktop.services.admin.dto import BlockResult, ShowRow
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import SeatMap
@@ -35,6 +41,7 @@ class ShowSeatsView:
 
 def show_seats(box: BoxOffice, ctx: CounterContext, show_id: int) -> ShowSeatsView:
     require_admin(ctx, "Opening a show's seats")
+    show_id = require_id(show_id, "show")
     seat_map = queries.get_seat_map(box, show_id)
     now = box.now()
     with box.uows() as uow:
@@ -45,7 +52,10 @@ def show_seats(box: BoxOffice, ctx: CounterContext, show_id: int) -> ShowSeatsVi
 
 
 def _ids(show_seat_ids: Sequence[int]) -> list[int]:
-    ids = sorted({int(i) for i in show_seat_ids})
+    bad = [i for i in show_seat_ids if not valid_id(i)]
+    if bad:
+        raise ValidationError(f"{bad[0]!r} is not a seat of this show", field="seats")
+    ids = sorted(set(show_seat_ids))
     if not ids:
         raise ValidationError("pick at least one seat", field="seats")
     if len(ids) > MAX_SEATS_AT_ONCE:
@@ -83,6 +93,7 @@ def block_seats(
 ) -> BlockResult:
     """Take free seats of one show out of sale, with a reason (house seats, a broken seat)."""
     require_admin(ctx, "Blocking seats")
+    show_id = require_id(show_id, "show")
     ids = _ids(show_seat_ids)
     why = clean_text(reason, field="reason", label="The reason", column="show_seats.block_reason")
     now = box.now()
@@ -133,6 +144,7 @@ def unblock_seats(
 ) -> BlockResult:
     """Put blocked seats of one show back on sale."""
     require_admin(ctx, "Unblocking seats")
+    show_id = require_id(show_id, "show")
     ids = _ids(show_seat_ids)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:

@@ -24,7 +24,13 @@ from bms_desktop.domain import rules
 from bms_desktop.domain.errors import DomainError, InvalidState, NotFound, ValidationError
 from bms_desktop.domain.model import TicketStatus
 from bms_desktop.services import booking
-from bms_desktop.services.admin.common import audit_change, clean_text, require_admin
+from bms_desktop.services.admin.common import (
+    audit_change,
+    clean_text,
+    require_admin,
+    require_id,
+    valid_id,
+)
 from bms_desktop.services.admin.dto import (
     CancelPreview,
     CancelResult,
@@ -122,6 +128,7 @@ def list_shows(
 
 def get_show(box: BoxOffice, ctx: CounterContext, show_id: int) -> ShowRow:
     require_admin(ctx, "Opening a show")
+    show_id = require_id(show_id, "show")
     with box.uows() as uow:
         show = uow.admin.show(show_id, box.now())
     if show is None:
@@ -142,13 +149,15 @@ class _Checked:
 
 
 def _check_request(uow: UnitOfWork, req: ScheduleRequest, now: datetime) -> _Checked:
-    movie = uow.admin.movie(req.movie_id, now)
+    movie = uow.admin.movie(req.movie_id, now) if valid_id(req.movie_id) else None
     if movie is None:
         raise ValidationError("choose the movie", field="movie_id")
     if not movie.active:
         raise ValidationError(f"{movie.title} is retired; restore it first", field="movie_id")
     if not req.screen_ids:
         raise ValidationError("choose at least one screen", field="screen_ids")
+    if not all(valid_id(s) for s in req.screen_ids):
+        raise ValidationError("one of the screens does not exist", field="screen_ids")
     if req.last_day < req.first_day:
         raise ValidationError("the last day is before the first day", field="last_day")
     if (req.last_day - req.first_day).days >= MAX_DAYS:
@@ -268,6 +277,8 @@ def create_schedule(
     may raise ``ScheduleCancelled`` to stop (nothing is then created)."""
     require_admin(ctx, "Scheduling shows")
     now = box.now()
+    if not all(valid_id(s) for s in req.screen_ids):
+        raise ValidationError("one of the screens does not exist", field="screen_ids")
     with box.uows(write=True, label=ctx.counter) as uow:
         for screen_id in sorted(set(req.screen_ids)):
             uow.admin.lock_screen(screen_id)
@@ -373,6 +384,7 @@ def _fee(uow: UnitOfWork) -> Decimal:
 def cancel_preview(box: BoxOffice, ctx: CounterContext, show_id: int) -> CancelPreview:
     """How many tickets and how much money a cancellation would refund, or why it cannot."""
     require_admin(ctx, "Cancelling a show")
+    show_id = require_id(show_id, "show")
     now = box.now()
     with box.uows() as uow:
         show = uow.admin.show(show_id, now)
@@ -417,6 +429,7 @@ def _refusal(show: ShowRow, now: datetime, has_sales: bool, cutoff: int) -> str:
 def cancel_show(box: BoxOffice, ctx: CounterContext, show_id: int, *, reason: str) -> CancelResult:
     """Take the show off sale for good and refund every ticket (see the module docstring)."""
     require_admin(ctx, "Cancelling a show")
+    show_id = require_id(show_id, "show")
     why = clean_text(reason, field="reason", label="The reason", column="shows.cancel_reason")
     now = box.now()
     released = 0
