@@ -17,7 +17,7 @@ from bms_desktop.gui.admin.record_dialog import RecordDialog, combo_select_data
 from bms_desktop.gui.admin.record_table import RIGHT, Column, RecordTableWidget
 from bms_desktop.gui.dialogs.common import ConfirmDialog, run_in_background, styled_label
 from bms_desktop.gui.workers import TaskRunner
-from bms_desktop.services.admin import places, screens
+from bms_desktop.services.admin import places, screens, setup
 from bms_desktop.services.admin.dto import (
     CinemaRow,
     LayoutImpact,
@@ -241,6 +241,26 @@ class ScreensArea(AdminAreaWidget):
                 "add a cinema first (Cities & cinemas): every screen belongs to one"
             )
             return None
+        if not any(t.active for t in self.seat_types):
+            if not ConfirmDialog.ask(
+                self,
+                title="No seat types yet",
+                text="Add the standard seat types Gold, Platinum and Diamond?",
+                informative="Their base prices start at 100.00; set them under Pricing.",
+                ok_text="Add them",
+            ):
+                return None
+            box, ctx = self.box, self.ctx
+            try:
+                run_in_background(
+                    self, "Adding seat types…", lambda: setup.ensure_seat_types(box, ctx)
+                )
+                self.seat_types = run_in_background(
+                    self, "Loading…", lambda: screens.seat_type_choices(box, ctx)
+                )
+            except DomainError as exc:
+                self.message.show_error(exc.message)
+                return None
         selected = self.table.selected_record()
         row: ScreenRow | None = ScreenDialog.ask(
             self.box,
