@@ -43,7 +43,7 @@ def run_console(window: AdminWindow) -> None:
     """Show the console and wait (in a local event loop) until it is closed."""
     loop = QEventLoop()
     window.closed.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-    window.show()
+    window.show_fitted()
     window.raise_()
     window.activateWindow()
     loop.exec()

@@ -140,18 +140,25 @@ class ScheduleDialog(RecordDialog):
         right.addLayout(head)
         self.preview_table = RecordTableWidget(
             [
-                Column("Screen", lambda p: f"{p.theater_name} · {p.screen_name}", width=170),
+                Column(
+                    "Screen",
+                    lambda p: p.screen_name,
+                    width=110,
+                    tooltip=lambda p: f"{p.theater_name} · {p.screen_name}",
+                ),
                 Column(
                     "Day",
                     lambda p: p.local_starts_at.strftime("%a %d %b"),
                     sort_key=lambda p: p.starts_at,
+                    width=95,
                 ),
                 Column(
                     "Starts",
                     lambda p: p.local_starts_at.strftime("%H:%M"),
                     sort_key=lambda p: p.starts_at,
+                    width=64,
                 ),
-                Column("Ends", lambda p: p.local_ends_at.strftime("%H:%M")),
+                Column("Ends", lambda p: p.local_ends_at.strftime("%H:%M"), width=64),
                 Column("Check", lambda p: p.clash or "OK", tooltip=lambda p: p.clash, stretch=True),
             ],
             key=lambda p: (p.screen_id, p.starts_at),
@@ -161,6 +168,12 @@ class ScheduleDialog(RecordDialog):
         self.preview_table.setObjectName("previewTable")
         self.preview_table.setMinimumWidth(460)
         right.addWidget(self.preview_table, 1)
+        self.clash_label = styled_label("", "small", body)
+        self.clash_label.setObjectName("clashDetail")
+        self.clash_label.setWordWrap(True)
+        self.clash_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right.addWidget(self.clash_label)
+        self.preview_table.selection_changed.connect(self._on_preview_selection_changed)
         outer.addLayout(right, 1)
         for signal in (
             self.movie_combo.currentIndexChanged,
@@ -184,6 +197,8 @@ class ScheduleDialog(RecordDialog):
         self.times_edit.setText("18:30")
         if self._screen_id is not None:
             self.check_screens([self._screen_id])
+        elif len(self._screens) == 1:
+            self.check_screens([self._screens[0].screen_id])
         self._on_movie_combo_changed()
         self.movie_combo.setFocus()
 
@@ -251,6 +266,8 @@ class ScheduleDialog(RecordDialog):
                 f"{total} show(s) of {preview.movie_title}, {preview.runtime_min} min each plus "
                 f"{preview.cleaning_gap_min} min cleaning: all clear."
             )
+        first = preview.clashes[0] if preview.clashes else None
+        self.clash_label.setText(shows.describe_clash(first) if first is not None else "")
         self.save_button.setEnabled(preview.ok)
         self.save_button.setText(
             f"Create {total} show{'s' if total != 1 else ''}" if preview.ok else "Create shows"
@@ -290,6 +307,13 @@ class ScheduleDialog(RecordDialog):
             self.save_button.setEnabled(False)
             self.save_button.setText("Create shows")
             self.preview_label.setText("Changed: preview again.")
+            self.clash_label.setText("")
+
+    @Slot()
+    def _on_preview_selection_changed(self) -> None:
+        chosen = self.preview_table.selected_record()
+        if chosen is not None and chosen.clash:
+            self.clash_label.setText(shows.describe_clash(chosen))
 
     @Slot()
     def _on_preview_button_clicked(self) -> None:

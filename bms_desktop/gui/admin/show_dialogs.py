@@ -64,6 +64,7 @@ class CancelShowDialog(RecordDialog):
         self.reason_edit.setPlaceholderText("e.g. projector broken (printed on the refunds)")
         self.add_row(self.form, "&Reason", self.reason_edit, field="reason")
         self.save_button.setProperty("role", "danger")
+        self.cancel_button.setText("Keep the show")
         self.setMinimumWidth(600)
         self.preview: CancelPreview | None = None
 

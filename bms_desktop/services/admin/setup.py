@@ -13,10 +13,10 @@ from bms_desktop.services.ports import SeatTypeRecord
 STEPS: tuple[tuple[str, str, str], ...] = (
     # key, what the checklist says, the console area that does it
     ("cinema", "Add a city and a cinema", "places"),
-    ("screen", "Add a screen and draw its seat layout", "screens"),
+    ("screen", "Add a screen and its layout", "screens"),
     ("movie", "Add a movie", "movies"),
     ("show", "Schedule a show", "shows"),
-    ("clerk", "Add a clerk who sells at the counter", "staff"),
+    ("clerk", "Add a clerk for the counter", "staff"),
 )
 
 

@@ -338,6 +338,8 @@ class LayoutCanvas(QWidget):
     def _on_model_cells_changed(self, cells: list[Pos]) -> None:
         # Seat numbers of the touched rows and the labels of the rows behind them may move.
         self.update()
+        if self._hover is not None:
+            self.hovered.emit(self.describe(self._hover))
 
     def _on_model_layout_reset(self) -> None:
         self.updateGeometry()
