@@ -13,7 +13,15 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence, QPainter, QPixmap, QUndoStack
+from PySide6.QtGui import (
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -34,6 +42,10 @@ from PySide6.QtWidgets import (
 )
 
 from bms_desktop.domain.errors import DomainError, ValidationError
+from bms_desktop.gui.admin.layout_editor.canvas import BOTTOM as CANVAS_BOTTOM
+from bms_desktop.gui.admin.layout_editor.canvas import LEFT as CANVAS_LEFT
+from bms_desktop.gui.admin.layout_editor.canvas import RIGHT as CANVAS_RIGHT
+from bms_desktop.gui.admin.layout_editor.canvas import TOP as CANVAS_TOP
 from bms_desktop.gui.admin.layout_editor.canvas import LayoutCanvas
 from bms_desktop.gui.admin.layout_editor.commands import CellsCommand, RowCommand, StateCommand
 from bms_desktop.gui.admin.layout_editor.model import (
@@ -114,6 +126,7 @@ class LayoutEditorDialog(QDialog):
             ("type", self.seat_types[0].code) if self.seat_types else (GAP_TOOL, None)
         )
         self.result_seats: list[LayoutSeat] | None = None
+        self._fitted = False
         self._build()
         self.load(layout)
 
@@ -237,10 +250,10 @@ class LayoutEditorDialog(QDialog):
         self.addAction(redo_action)
         zoom_out = styled_button("−", None, self)
         zoom_out.setToolTip("Smaller (Ctrl + wheel)")
-        zoom_out.clicked.connect(lambda: self.canvas.set_cell_size(self.canvas.cell - 4))
+        zoom_out.clicked.connect(lambda: self.zoom(-4))
         zoom_in = styled_button("+", None, self)
         zoom_in.setToolTip("Larger (Ctrl + wheel)")
-        zoom_in.clicked.connect(lambda: self.canvas.set_cell_size(self.canvas.cell + 4))
+        zoom_in.clicked.connect(lambda: self.zoom(+4))
         self.preview_button = styled_button("Preview at real scale…", None, self)
         self.preview_button.setObjectName("previewButton")
         self.preview_button.clicked.connect(self._on_preview_button_clicked)
@@ -483,6 +496,26 @@ class LayoutEditorDialog(QDialog):
         )
 
     # ------------------------------------------------------------------ display
+
+    def zoom(self, step: int) -> None:
+        self._fitted = True  # the person chose a size: keep it
+        self.canvas.set_cell_size(self.canvas.cell + step)
+
+    def fit_to_view(self) -> None:
+        """Seats as large as the visible area allows (22 to 34 pixels)."""
+        view = self.scroll_area.viewport().size()
+        cols, rows = max(1, self.model.cols), max(1, self.model.rows)
+        cell = min(
+            (view.width() - CANVAS_LEFT - CANVAS_RIGHT) // cols,
+            (view.height() - CANVAS_TOP - CANVAS_BOTTOM) // rows,
+        )
+        self.canvas.set_cell_size(max(22, min(34, cell)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.fit_to_view()
 
     def _set_row_editing(self, row: int | None) -> None:
         self.canvas.selected_row = row
