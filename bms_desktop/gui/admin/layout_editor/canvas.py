@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,6 +22,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QStaticText,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -68,6 +70,10 @@ class LayoutCanvas(QWidget):
         self._erasing = False
         self._hover: Pos | None = None
         self.selected_row: int | None = None
+        self._numbers: dict[tuple[int, int], QStaticText] = {}
+        self._font = QFont()
+        self._font_cell = -1
+        self._seat_rows: tuple[int, ...] = ()
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -146,6 +152,24 @@ class LayoutCanvas(QWidget):
             self._tiles[key] = tile
         return tile
 
+    def _number(self, number: int) -> QStaticText:
+        key = (number, self.cell)
+        text = self._numbers.get(key)
+        if text is None:
+            text = QStaticText(str(number))
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.prepare(QTransform(), self._number_font())
+            self._numbers[key] = text
+        return text
+
+    def _number_font(self) -> QFont:
+        if self._font_cell != self.cell:
+            font = QFont(self.font())
+            font.setPixelSize(max(8, round(self.cell * 0.38)))
+            self._font = font
+            self._font_cell = self.cell
+        return self._font
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         clip = event.rect()
@@ -153,33 +177,41 @@ class LayoutCanvas(QWidget):
         model = self.model
         cell = self.cell
         grid = QRect(LEFT, TOP, model.cols * cell, model.rows * cell)
-        self._paint_screen(painter, grid)
+        if clip.top() < TOP:
+            self._paint_screen(painter, grid)
         r0 = max(0, (clip.top() - TOP) // cell)
         r1 = min(model.rows - 1, (clip.bottom() - TOP) // cell)
         c0 = max(0, (clip.left() - LEFT) // cell)
         c1 = min(model.cols - 1, (clip.right() - LEFT) // cell)
-        dot = QColor("#C9CDD2")
         labels = model.row_labels()
-        number_font = QFont(self.font())
-        number_font.setPixelSize(max(8, round(cell * 0.38)))
+        cells = model.cells
         show_numbers = cell >= NUMBERS_FROM
+        painter.setFont(self._number_font())
+        painter.setPen(QColor("#3A4048"))
+        half = cell / 2
+        dots: list[QRect] = []
         for row in range(r0, r1 + 1):
-            numbers = model.numbers(row) if row in labels and show_numbers else {}
+            numbers = model.numbers(row) if show_numbers and row in labels else {}
+            y = TOP + row * cell
             if row == self.selected_row:
-                painter.fillRect(
-                    QRect(LEFT, TOP + row * cell, model.cols * cell, cell), QColor("#EAF2FB")
-                )
+                painter.fillRect(QRect(LEFT, y, model.cols * cell, cell), QColor("#EAF2FB"))
             for col in range(c0, c1 + 1):
-                rect = self.cell_rect((row, col))
-                seat = model.cells.get((row, col))
+                x = LEFT + col * cell
+                seat = cells.get((row, col))
                 if seat is None:
-                    painter.fillRect(QRect(rect.center().x(), rect.center().y(), 2, 2), dot)
+                    dots.append(QRect(x + cell // 2, y + cell // 2, 2, 2))
                     continue
-                painter.drawPixmap(rect.topLeft(), self._tile(seat))
+                painter.drawPixmap(x, y, self._tile(seat))
                 if numbers and not seat.accessible and not seat.companion:
-                    painter.setFont(number_font)
-                    painter.setPen(QColor("#3A4048"))
-                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(numbers[col]))
+                    text = self._number(numbers[col])
+                    size = text.size()
+                    painter.drawStaticText(
+                        QPointF(x + half - size.width() / 2, y + half - size.height() / 2), text
+                    )
+        if dots:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#C9CDD2"))
+            painter.drawRects(dots)
         self._paint_row_labels(painter, r0, r1, labels)
         self._paint_band(painter)
         if self._hover is not None and self._press is None:
@@ -336,12 +368,20 @@ class LayoutCanvas(QWidget):
     # ------------------------------------------------------------------ model
 
     def _on_model_cells_changed(self, cells: list[Pos]) -> None:
-        # Seat numbers of the touched rows and the labels of the rows behind them may move.
-        self.update()
+        # The seat numbers of the touched rows may move; when a row gains its first seat or
+        # loses its last, the labels of the rows behind it move too: then repaint everything.
+        seat_rows = tuple(self.model.seat_rows())
+        if seat_rows != self._seat_rows:
+            self._seat_rows = seat_rows
+            self.update()
+        else:
+            for row in sorted({r for r, _c in cells}):
+                self.update(QRect(0, TOP + row * self.cell, self.width(), self.cell))
         if self._hover is not None:
             self.hovered.emit(self.describe(self._hover))
 
     def _on_model_layout_reset(self) -> None:
+        self._seat_rows = tuple(self.model.seat_rows())
         self.updateGeometry()
         self.adjustSize()
         self.update()
