@@ -260,6 +260,13 @@ def require_id(value: object, what: str, *, field: str | None = None) -> int:
     raise NotFound(f"there is no such {what}")
 
 
+def optional_flag(value: object, *, field: str = "active") -> bool | None:
+    """None (leave as it is) or a real bool; anything else is refused. (admin-A)"""
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValidationError("choose yes or no", field=field)
+
+
 def one_of(value: object, choices: tuple[str, ...], *, field: str, label: str) -> str:
     text = clean_text(value, field=field, label=label).upper()
     if text not in choices:
@@ -277,6 +284,7 @@ __all__ = [
     "jsonable",
     "limit",
     "one_of",
+    "optional_flag",
     "parse_decimal",
     "parse_int",
     "require_admin",

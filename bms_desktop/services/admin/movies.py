@@ -18,6 +18,7 @@ from bms_desktop.services.admin.common import (
     audit_change,
     clean_text,
     limit,
+    optional_flag,
     parse_decimal,
     parse_int,
     require_admin,
@@ -214,6 +215,9 @@ def update_movie(
     retires it (it stays on its shows, but no new show can be scheduled with it)."""
     require_admin(ctx, "Changing a movie")
     movie_id = require_id(movie_id, "movie")
+    active = optional_flag(active)
+    if not isinstance(remove_poster, bool):
+        raise ValidationError("choose whether to remove the poster", field="poster")
     clean = clean_movie(data)
     image = None if poster is None else check_poster(poster)
     now = box.now()

@@ -15,6 +15,7 @@ from bms_desktop.services.admin.common import (
     audit_change,
     check_timezone,
     clean_text,
+    optional_flag,
     require_admin,
     require_id,
 )
@@ -133,6 +134,7 @@ def update_city(
     """Rename a city, change its state, or (``active``) deactivate / reactivate it."""
     require_admin(ctx, "Changing a city")
     city_id = require_id(city_id, "city")
+    active = optional_flag(active)
     clean = _city_input(data)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
@@ -248,6 +250,7 @@ def update_cinema(
     """Rename, move to another city, time zone, receipt details; ``active`` deactivates."""
     require_admin(ctx, "Changing a cinema")
     theater_id = require_id(theater_id, "cinema")
+    active = optional_flag(active)
     clean = _cinema_input(data)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:

@@ -28,7 +28,13 @@ from bms_desktop.domain.layouts import (
     SeatSpec,
     render_layout,
 )
-from bms_desktop.services.admin.common import audit_change, clean_text, require_admin, require_id
+from bms_desktop.services.admin.common import (
+    audit_change,
+    clean_text,
+    optional_flag,
+    require_admin,
+    require_id,
+)
 from bms_desktop.services.admin.dto import (
     LayoutImpact,
     LayoutSaveResult,
@@ -292,6 +298,7 @@ def update_screen(
     """Rename a screen, or deactivate / reactivate it (an inactive screen takes no new shows)."""
     require_admin(ctx, "Changing a screen")
     screen_id = require_id(screen_id, "screen")
+    active = optional_flag(active)
     clean = _clean_name(name)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
@@ -364,6 +371,8 @@ def save_layout(
     """Save a changed layout as the screen's next layout version; see the module docstring."""
     require_admin(ctx, "Changing a seat layout")
     screen_id = require_id(screen_id, "screen")
+    if not isinstance(apply_to_unsold, bool):
+        raise ValidationError("choose whether shows with sales keep the old layout", field="layout")
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
         types = seat_type_choices_of(uow)

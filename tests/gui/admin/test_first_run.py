@@ -3,6 +3,7 @@ console with a getting-started checklist that ticks itself off as the data appea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -115,6 +116,17 @@ def test_the_counter_windows_admin_menu_entry_point_refuses_a_clerk(
     places.create_city(box, ADMIN, CityInput("Goa"))
 
 
+@pytest.fixture
+def restore_app(qapp: Any) -> Iterator[Any]:
+    """launch() styles the application and takes over quitting: undo that for the next tests."""
+    sheet, font, quits = qapp.styleSheet(), qapp.font(), qapp.quitOnLastWindowClosed()
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setQuitOnLastWindowClosed(quits)
+
+
+@pytest.mark.usefixtures("restore_app")
 def test_the_launcher_opens_the_console_between_first_run_and_sign_in(
     qtbot: QtBot, box: BoxOffice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
