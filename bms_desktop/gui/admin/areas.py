@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from bms_desktop.gui.admin.area_base import AdminAreaWidget
 from bms_desktop.gui.admin.places_area import PlacesArea
+from bms_desktop.gui.admin.pricing_area import PricingArea
 
 AREA_CLASSES: list[type[AdminAreaWidget]] = [
     # admin-A's areas
     PlacesArea,
     # admin-B's areas (one line each, below)
+    PricingArea,
 ]
