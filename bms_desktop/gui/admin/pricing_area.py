@@ -80,16 +80,23 @@ class PricingArea(AdminAreaWidget):
         left_layout.addLayout(head)
         self.types_table = RecordTableWidget(
             [
-                Column("Code", lambda t: t.code),
+                Column("Code", lambda t: t.code, width=96),
                 Column("Name", lambda t: t.name, stretch=True),
                 Column(
                     "Base price",
                     lambda t: f"{t.base_price:,.2f}",
                     align=RIGHT,
                     sort_key=lambda t: t.base_price,
+                    width=84,
                 ),
-                Column("Seats", lambda t: t.seat_count, align=RIGHT),
-                Column("Status", lambda t: _status(t.active)),
+                Column(
+                    "Seats",
+                    lambda t: t.seat_count,
+                    align=RIGHT,
+                    width=56,
+                    tooltip=lambda t: f"{t.seat_count} seats of screen layouts use it",
+                ),
+                Column("Status", lambda t: _status(t.active), width=70),
             ],
             key=lambda t: t.code,
             empty_text="No seat types yet: New seat type…",
@@ -117,9 +124,11 @@ class PricingArea(AdminAreaWidget):
         self.rules_table = RecordTableWidget(
             [
                 Column("Name", lambda r: r.name, width=150),
-                Column("Kind", lambda r: KIND_NAMES.get(r.kind, r.kind)),
-                Column("What it does", lambda r: r.summary, stretch=True),
-                Column("Status", lambda r: _status(r.active)),
+                Column("Kind", lambda r: KIND_NAMES.get(r.kind, r.kind), width=110),
+                Column(
+                    "What it does", lambda r: r.summary, stretch=True, tooltip=lambda r: r.summary
+                ),
+                Column("Status", lambda r: _status(r.active), width=70),
             ],
             key=lambda r: r.rule_id,
             empty_text="No rules: every seat costs its seat type's base price. New rule…",
@@ -131,12 +140,12 @@ class PricingArea(AdminAreaWidget):
         right_layout.addWidget(self.rules_table, 1)
         top.addWidget(left)
         top.addWidget(right)
-        top.setSizes([380, 640])
+        top.setSizes([430, 600])
 
         self.matrix = PriceMatrixWidget(vertical)
         vertical.addWidget(top)
         vertical.addWidget(self.matrix)
-        vertical.setSizes([230, 330])
+        vertical.setSizes([200, 380])
         self.page_layout.addWidget(vertical, 1)
         self._update_buttons()
 

@@ -50,10 +50,10 @@ from bms_desktop.services.admin.dto_pricing import (
 from bms_desktop.services.context import BoxOffice, CounterContext
 
 KIND_TEXTS = (
-    ("SEAT_TYPE", "Seat type: a multiplier for one seat type"),
-    ("DAY_OF_WEEK", "Day of week: a multiplier on chosen days"),
-    ("TIME_WINDOW", "Time of day: a multiplier for shows starting in a window"),
-    ("THEATER_MOVIE", "Cinema / movie: a base price that replaces the seat type's"),
+    ("SEAT_TYPE", "Seat type (multiplier)"),
+    ("DAY_OF_WEEK", "Day of week (multiplier)"),
+    ("TIME_WINDOW", "Time of day (multiplier)"),
+    ("THEATER_MOVIE", "Cinema / movie (replaces the base price)"),
 )
 
 
@@ -220,7 +220,7 @@ class PricingRuleDialog(RecordDialog):
         self.add_row(form, "Priority", self.priority_spin, field="priority")
         self.add_row(form, "Active", self.active_check, field="active")
         self.form = form
-        left.setFixedWidth(450)
+        left.setFixedWidth(400)
 
         right = QWidget(body)
         right_layout = QVBoxLayout(right)
@@ -232,7 +232,7 @@ class PricingRuleDialog(RecordDialog):
         self.preview_note.setWordWrap(True)
         right_layout.addWidget(self.preview_note)
         self.preview = PriceMatrixWidget(right, compact=True)
-        self.preview.setMinimumWidth(520)
+        self.preview.setMinimumWidth(640)
         right_layout.addWidget(self.preview, 1)
         outer.addWidget(right, 1)
 
@@ -245,7 +245,8 @@ class PricingRuleDialog(RecordDialog):
         self.priority_spin.valueChanged.connect(self._on_field_changed)
         self.active_check.toggled.connect(self._on_field_changed)
         self.kind_combo.currentIndexChanged.connect(self._sync_kind)
-        self.setMinimumSize(1060, 560)
+        self.setMinimumSize(1100, 560)
+        self.resize(1240, 600)
 
     def load(self, record: PricingRuleRow | None) -> None:
         self._loading = True
@@ -337,9 +338,7 @@ class PricingRuleDialog(RecordDialog):
             self.preview_note.setText(f"Shown without this rule for now: {exc.message}")
             self.preview.set_rules(None)
             return
-        self.preview_note.setText(
-            "Point at a price to see how it is made. Saving changes no seat already priced."
-        )
+        self.preview_note.setText("Saving changes no seat already priced.")
         self.preview.set_rules(pricing.rules_with(self._data.rules, draft))
 
     @classmethod
