@@ -244,9 +244,13 @@ def audit_change(
     )
 
 
+MAX_ROW_ID: Final = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
+
+
 def valid_id(value: object) -> bool:
-    """A row id a database can look up (an int within BIGINT, not a bool). (admin-B)"""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    """A row id the database can look up: a positive int that fits an INTEGER column on both
+    engines (not a bool, not a Decimal, not text). (admin-B)"""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
 
 
 def require_id(value: object, what: str, *, field: str | None = None) -> int:
