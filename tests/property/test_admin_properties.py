@@ -140,16 +140,15 @@ def test_admin_services_refuse_random_input_cleanly(box: BoxOffice, op: AdminOp)
     assert state["refused"] > 0, "every draw succeeded: the strategy is too tame"
 
 
-@pytest.mark.xfail(reason="admin-A's places services pass unchecked ids/flags to the driver")
 @pytest.mark.parametrize(
     ("bad_id", "active"), [(Decimal("sNaN"), None), (2**70, None), (1, -1)], ids=str
 )
 def test_known_findings_of_admin_a(box: BoxOffice, bad_id: object, active: object) -> None:
     """Found by the property tests: ``places.update_city`` with an id that is not a plain
     integer (``Decimal('sNaN')``, ``2**70``) or ``active=-1`` raises sqlalchemy's
-    StatementError / OverflowError instead of a domain error. Kept here until admin-A's services
-    check them (then these pass, and the marker and the integer-only draws in admin_ops go)."""
+    StatementError / OverflowError instead of a domain error. admin-A's services now check ids
+    and flags (``common.require_id``, ``common.optional_flag``): a domain error or nothing."""
     city = places.create_city(box, ADMIN, CityInput("Pune"))
-    target = city.city_id if bad_id == 1 else bad_id
+    target = city.city_id if isinstance(bad_id, int) and bad_id == 1 else bad_id
     with contextlib.suppress(DomainError):
         places.update_city(box, ADMIN, target, CityInput("Pune"), active=active)  # type: ignore[arg-type]
