@@ -166,3 +166,17 @@ def test_shows_area_lists_in_the_cinemas_zone(qtbot: QtBot, box: BoxOffice) -> N
     assert model.index(0, 1).data() == "10:00 IST"
     assert row.seats_total == 68
     assert area.cinema_combo.count() == 2
+
+
+def test_keeping_the_show_changes_nothing(qtbot: QtBot, box: BoxOffice) -> None:
+    world = build_world(box)
+    sell(box, world, ctx_of(add_staff(box, "asha", Role.CLERK, "asha-password")), ["A1"])
+    (show,) = shows.list_shows(box, ADMIN)
+    before = snapshot(box)
+    dialog = CancelShowDialog(box, ADMIN, show)
+    qtbot.addWidget(dialog)
+    assert dialog.cancel_button.text() == "Keep the show"
+    dialog.reason_edit.setText("projector broken")
+    dialog.cancel_button.click()
+    assert dialog.result_value is None
+    assert snapshot(box) == before
