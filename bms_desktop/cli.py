@@ -8,6 +8,7 @@
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
     bms-desktop checkin CODE --door NAME  admit a ticket at a door (see `checkin --help`)
     bms-desktop door --door NAME          the Door window (scan tickets)
+    bms-desktop admin [--user NAME]       the admin console (sign in as an administrator)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -101,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(restore, top=False)
     restore.add_argument("file", metavar="FILE", help="the backup file")
 
+    admin = sub.add_parser("admin", help="the admin console: sign in as an administrator")
+    _common(admin, top=False)
+    admin.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="staff name")
+
     race = sub.add_parser("race", help="robot clerks race for the seats of one show")
     _common(race, top=False)
     from bms_desktop.race_cli import add_race_arguments
@@ -147,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return app.run_db(
                     cfg, args.action, file=getattr(args, "file", None), to=getattr(args, "to", None)
                 )
+            case "admin":
+                return app.run_admin(cfg)
             case "race":
                 from bms_desktop.race_cli import run_race
 

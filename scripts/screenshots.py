@@ -18,6 +18,8 @@ two-counters-1366x768.png (the demo's two windows on a small screen: each shows 
 door-already-admitted-1366x768.png (the Door window at the demo's show at the doors: a group
 admitted, then a ticket another door admitted earlier).
 ``--only door`` (or ``counter``) makes one kind only.
+With ``--only admin`` (or by default) also the admin console's pictures
+(``scripts/admin_screenshots.py``).
 """
 
 from __future__ import annotations
@@ -347,7 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--db", type=Path, help="an existing demo database to copy")
-    parser.add_argument("--only", choices=["counter", "door"], help="make one kind of picture")
+    parser.add_argument(
+        "--only",
+        choices=["all", "counter", "door", "admin"],
+        default="all",
+        help="which pictures (default: all)",
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
@@ -357,6 +364,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         pass
     work = Path(tempfile.mkdtemp(prefix="bms-shots-db-"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.only in ("all", "admin"):  # issue 8: the admin console
+        from scripts.admin_screenshots import admin_shots
+
+        admin_shots(args.out, work, with_title=with_title, wait_for=wait_for, spin=spin)
+        if args.only == "admin":
+            return 0
     pristine = work / "pristine.db"
     if args.db:
         copy_database(args.db, pristine)
@@ -366,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo.seed_demo(wiring.box)
         wiring.close()
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.only != "counter":
+    if args.only in ("all", "door"):
         door_db = work / "door.db"
         copy_database(pristine, door_db)
         for name, image in door_shots(f"sqlite:///{door_db}", (1366, 768)):
