@@ -4,6 +4,7 @@ the rule being edited), and re-pricing the unsold seats of future shows."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -388,7 +389,7 @@ class RepriceDialog(QDialog):
         self.box, self.ctx, self.runner = box, ctx, runner
         self.plan: RepricePlan | None = None
         self.result_value: RepriceResult | None = None
-        self._stop = False
+        self._stop = threading.Event()  # read by the worker: never capture the dialog there
         self._running = False
         self.setObjectName("repriceDialog")
         self.setWindowTitle("Re-price unsold seats")
@@ -503,7 +504,7 @@ class RepriceDialog(QDialog):
         if plan is None or not plan.seats or self._running:
             return False
         self._running = True
-        self._stop = False
+        self._stop.clear()
         self.message.clear_message()
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
@@ -512,15 +513,11 @@ class RepriceDialog(QDialog):
         self.progress.setRange(0, plan.shows)
         self.progress.setValue(0)
         self.progress.show()
-        box, ctx, relay = self.box, self.ctx, self._relay
+        # The work must not hold the dialog: if it dropped the last reference, the dialog would
+        # be deleted on the worker thread.
+        box, ctx, emit, stop = self.box, self.ctx, self._relay.progressed.emit, self._stop
         self.runner.submit(
-            lambda: repricing.apply_reprice(
-                box,
-                ctx,
-                plan,
-                progress=relay.progressed.emit,
-                should_stop=lambda: self._stop,
-            ),
+            lambda: repricing.apply_reprice(box, ctx, plan, progress=emit, should_stop=stop.is_set),
             on_done=self._on_applied,
             on_error=self._on_failed,
             label="Re-pricing unsold seats",
@@ -550,7 +547,7 @@ class RepriceDialog(QDialog):
 
     @Slot()
     def _on_stop_button_clicked(self) -> None:
-        self._stop = True
+        self._stop.set()
         self.stop_button.setEnabled(False)
         self.stop_button.setText("Stopping…")
 
