@@ -14,7 +14,8 @@ with the real ``windowTitle()``, so the pictures show which counter is which.
 
 Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png and
 two-counters-1366x768.png (the demo's two windows on a small screen: each shows its map and its
-basket).
+basket); with ``--only admin`` (or by default) also the admin console's pictures
+(``scripts/admin_screenshots.py``).
 """
 
 from __future__ import annotations
@@ -294,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--db", type=Path, help="an existing demo database to copy")
+    parser.add_argument(
+        "--only", choices=["all", "counter", "admin"], default="all", help="which pictures"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
@@ -303,6 +307,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         pass
     work = Path(tempfile.mkdtemp(prefix="bms-shots-db-"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.only in ("all", "admin"):  # issue 8: the admin console
+        from scripts.admin_screenshots import admin_shots
+
+        admin_shots(args.out, work, with_title=with_title, wait_for=wait_for, spin=spin)
+        if args.only == "admin":
+            return 0
     pristine = work / "pristine.db"
     if args.db:
         copy_database(args.db, pristine)

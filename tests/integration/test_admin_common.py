@@ -60,3 +60,11 @@ def test_the_first_run_checklist_ticks_off_as_the_data_appears(box: BoxOffice) -
     assert [s.key for s in progress.steps if not s.done] == ["clerk"]
     add_staff(box, "asha", Role.CLERK, "asha-password")
     assert setup.setup_progress(box).done
+
+
+def test_only_an_admin_may_add_the_standard_seat_types(box: BoxOffice) -> None:
+    from tests.support.admin_support import ADMIN, assert_roles_refused
+
+    assert_roles_refused(box, lambda c: setup.ensure_seat_types(box, c))
+    assert setup.ensure_seat_types(box, ADMIN) == 3
+    assert setup.ensure_seat_types(box, ADMIN) == 0  # only when there are none

@@ -58,3 +58,35 @@ def audit_rows(box: BoxOffice, action: str) -> list[AuditRecord]:
     with box.uows() as uow:
         rows = uow.audit.recent(limit=2000)
     return [r for r in reversed(rows) if r.action == action]
+
+
+def tiny_png(width: int = 40, height: int = 60) -> bytes:
+    """A real (grey) PNG image of this size, made without Qt."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def tiny_jpeg_header(width: int, height: int) -> bytes:
+    """The start of a JPEG file (SOI, an APP0 segment, a SOF0 frame header) of this size."""
+    import struct
+
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"

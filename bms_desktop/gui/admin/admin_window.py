@@ -103,7 +103,7 @@ class AdminWindow(QMainWindow):
         self.checklist.setVisible(bool(show_checklist))
         self.checklist.progress_changed.connect(self._on_checklist_progress_changed)
         side_layout.addWidget(self.checklist)
-        side.setFixedWidth(250)
+        side.setFixedWidth(260)
         outer.addWidget(side)
 
         self.pages = QStackedWidget(central)
@@ -154,6 +154,21 @@ class AdminWindow(QMainWindow):
         close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
         close.triggered.connect(self.close)
         menu.addAction(close)
+
+    def show_fitted(self) -> None:
+        """Show the window at a size that fits the screen: maximised on a small screen
+        (1366 x 768), 1280 x 800 on a larger one."""
+        screen = self.screen()
+        available = screen.availableGeometry() if screen is not None else None
+        if available is not None and (available.height() < 860 or available.width() < 1400):
+            self.showMaximized()
+            return
+        if available is not None:
+            self.resize(min(1280, available.width() - 40), min(800, available.height() - 60))
+            frame = self.frameGeometry()
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
+        self.show()
 
     # ------------------------------------------------------------------ queries
 
@@ -250,7 +265,7 @@ def open_admin_window(
     del runner
     window = AdminWindow(box, ctx, None, parent, show_checklist=show_checklist)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    window.show()
+    window.show_fitted()
     window.raise_()
     window.activateWindow()
     return window

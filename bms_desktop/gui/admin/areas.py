@@ -11,15 +11,21 @@ from __future__ import annotations
 from bms_desktop.gui.admin.area_base import AdminAreaWidget
 from bms_desktop.gui.admin.audit_area import AuditLogArea
 from bms_desktop.gui.admin.coupons_area import CouponsArea
+from bms_desktop.gui.admin.movies_area import MoviesArea
 from bms_desktop.gui.admin.places_area import PlacesArea
 from bms_desktop.gui.admin.pricing_area import PricingArea
+from bms_desktop.gui.admin.screens_area import ScreensArea
 from bms_desktop.gui.admin.settings_area import SettingsArea
+from bms_desktop.gui.admin.shows_area import ShowsArea
 from bms_desktop.gui.admin.staff_area import StaffArea
 from bms_desktop.gui.admin.ticket_types_area import TicketTypesArea
 
 AREA_CLASSES: list[type[AdminAreaWidget]] = [
     # admin-A's areas
     PlacesArea,
+    ScreensArea,
+    MoviesArea,
+    ShowsArea,
     # admin-B's areas (one line each, below)
     PricingArea,
     TicketTypesArea,

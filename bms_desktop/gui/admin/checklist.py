@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 from bms_desktop.domain.errors import DomainError
 from bms_desktop.gui.dialogs.common import styled_label
+from bms_desktop.gui.theme import set_style_property
 from bms_desktop.gui.workers import TaskRunner
 from bms_desktop.services.admin import setup
 from bms_desktop.services.admin.dto import SetupProgress
@@ -51,11 +52,9 @@ class SetupChecklistWidget(QFrame):
         for key, title, area in setup.STEPS:
             button = QPushButton(f"{TODO_MARK}  {title}", self)
             button.setObjectName(f"step_{key}")
-            button.setProperty("role", "flat")
             button.setProperty("class", "checkStep")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setAutoDefault(False)
-            button.setStyleSheet("text-align: left; padding: 3px 2px;")
             button.clicked.connect(lambda _c=False, a=area: self.area_requested.emit(a))
             layout.addWidget(button)
             self._buttons[key] = button
@@ -91,7 +90,7 @@ class SetupChecklistWidget(QFrame):
             if button is None:
                 continue
             button.setText(f"{DONE_MARK if step.done else TODO_MARK}  {step.title}")
-            button.setProperty("done", step.done)
+            set_style_property(button, "done", step.done)
             button.setToolTip("Done" if step.done else "Not yet: click to go there")
             font = button.font()
             font.setStrikeOut(step.done)

@@ -17,12 +17,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from bms_desktop.domain.errors import DomainError
 from bms_desktop.domain.model import Role
 from bms_desktop.gui.admin.admin_window import AdminWindow
 from bms_desktop.gui.dialogs.first_run_dialog import FirstRunDialog
 from bms_desktop.gui.dialogs.login_dialog import LoginDialog
 from bms_desktop.gui.theme import apply_theme, ensure_application
 from bms_desktop.services import demo
+from bms_desktop.services.admin import setup
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import StaffView
 
@@ -41,7 +43,7 @@ def run_console(window: AdminWindow) -> None:
     """Show the console and wait (in a local event loop) until it is closed."""
     loop = QEventLoop()
     window.closed.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-    window.show()
+    window.show_fitted()
     window.raise_()
     window.activateWindow()
     loop.exec()
@@ -59,6 +61,10 @@ def run_first_run_console(
     if staff is None:
         return None
     ctx = context_for(staff, counter)
+    try:  # the seat types the product ships with, so that the first layout can be drawn
+        setup.ensure_seat_types(box, ctx)
+    except DomainError as exc:
+        log.warning("could not add the standard seat types: %s", exc)
     factory = window_factory or (lambda b, c: AdminWindow(b, c, show_checklist=True))
     window = factory(box, ctx)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)

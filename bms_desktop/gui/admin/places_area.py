@@ -65,10 +65,10 @@ class PlacesArea(AdminAreaWidget):
         left_layout.addLayout(head)
         self.cities_table = RecordTableWidget(
             [
-                Column("City", lambda c: c.name, stretch=True),
-                Column("State", lambda c: c.state),
-                Column("Cinemas", lambda c: c.cinema_count, align=RIGHT),
-                Column("Status", lambda c: _status(c.active)),
+                Column("City", lambda c: c.name, width=130),
+                Column("State", lambda c: c.state, width=110),
+                Column("Cinemas", lambda c: c.cinema_count, align=RIGHT, width=70),
+                Column("Status", lambda c: _status(c.active), stretch=True),
             ],
             key=lambda c: c.city_id,
             empty_text="No cities yet. Add the city your cinema is in: New city…",
@@ -114,7 +114,7 @@ class PlacesArea(AdminAreaWidget):
         right_layout.addWidget(self.cinemas_table, 1)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([330, 700])
+        splitter.setSizes([420, 700])
         self.page_layout.addWidget(splitter, 1)
         self._update_buttons()
 

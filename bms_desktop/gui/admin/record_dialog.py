@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -56,7 +57,11 @@ class FieldError(QLabel):
         self.setProperty("class", "fieldError")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.hide()
+
+    def heightForWidth(self, width: int) -> int:
+        return super().heightForWidth(max(width, 380))
 
 
 def _layout_contains(layout: QLayout, widget: QWidget) -> bool:
@@ -273,6 +278,8 @@ class RecordDialog(QDialog):
         widget, label = entry
         text = error.message.strip()
         label.setText(text[:1].upper() + text[1:] if text else text)
+        # A word-wrapped label asks for several lines; wrap only what cannot fit on one.
+        label.setWordWrap(label.fontMetrics().horizontalAdvance(text) > max(widget.width(), 380))
         label.show()
         widget.setProperty("invalid", True)
         widget.style().unpolish(widget)
@@ -281,6 +288,23 @@ class RecordDialog(QDialog):
         if isinstance(widget, QLineEdit):
             widget.selectAll()
         self.message.clear_message()
+        self.make_room()
+
+    def make_room(self) -> None:
+        """Grow the dialog so that a message that appeared does not squeeze the form (a
+        top-level window does not grow by itself). Never shrinks it."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        body_layout = self.body.layout()
+        if body_layout is not None:
+            body_layout.activate()
+        layout.activate()
+        needed = max(self.minimumSizeHint().height(), layout.totalSizeHint().height())
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.totalHeightForWidth(self.width()))
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     # ------------------------------------------------------------------ acting
 

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bms_desktop.domain.errors import ValidationError
+from bms_desktop.domain.errors import NotFound, ValidationError
 from bms_desktop.domain.model import Role
 from bms_desktop.services.context import CounterContext
 from bms_desktop.services.ports import AuditRecord, UnitOfWork
@@ -253,6 +253,24 @@ def valid_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
 
 
+def require_id(value: object, what: str, *, field: str | None = None) -> int:
+    """A row id as the databases store it; otherwise NotFound (or ValidationError when the id
+    came from a field of a form: ``field``). (admin-A)"""
+    if valid_id(value):
+        assert isinstance(value, int)
+        return value
+    if field is not None:
+        raise ValidationError(f"choose the {what}", field=field)
+    raise NotFound(f"there is no such {what}")
+
+
+def optional_flag(value: object, *, field: str = "active") -> bool | None:
+    """None (leave as it is) or a real bool; anything else is refused. (admin-A)"""
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValidationError("choose yes or no", field=field)
+
+
 def one_of(value: object, choices: tuple[str, ...], *, field: str, label: str) -> str:
     text = clean_text(value, field=field, label=label).upper()
     if text not in choices:
@@ -270,9 +288,11 @@ __all__ = [
     "jsonable",
     "limit",
     "one_of",
+    "optional_flag",
     "parse_decimal",
     "parse_int",
     "require_admin",
+    "require_id",
     "timezone_names",
     "valid_id",
 ]

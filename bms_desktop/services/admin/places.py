@@ -15,7 +15,9 @@ from bms_desktop.services.admin.common import (
     audit_change,
     check_timezone,
     clean_text,
+    optional_flag,
     require_admin,
+    require_id,
 )
 from bms_desktop.services.admin.dto import CinemaInput, CinemaRow, CityInput, CityRow
 from bms_desktop.services.context import BoxOffice, CounterContext
@@ -131,6 +133,8 @@ def update_city(
 ) -> CityRow:
     """Rename a city, change its state, or (``active``) deactivate / reactivate it."""
     require_admin(ctx, "Changing a city")
+    city_id = require_id(city_id, "city")
+    active = optional_flag(active)
     clean = _city_input(data)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
@@ -164,6 +168,7 @@ def update_city(
 
 def set_city_active(box: BoxOffice, ctx: CounterContext, city_id: int, active: bool) -> CityRow:
     require_admin(ctx, "Deactivating a city" if not active else "Reactivating a city")
+    city_id = require_id(city_id, "city")
     with box.uows() as uow:
         row = uow.admin.city(city_id)
     if row is None:
@@ -175,10 +180,8 @@ def set_city_active(box: BoxOffice, ctx: CounterContext, city_id: int, active: b
 
 
 def _cinema_input(data: CinemaInput) -> CinemaInput:
-    if not isinstance(data.city_id, int) or isinstance(data.city_id, bool):
-        raise ValidationError("choose the cinema's city", field="city_id")
     return CinemaInput(
-        city_id=data.city_id,
+        city_id=require_id(data.city_id, "cinema's city", field="city_id"),
         name=clean_text(data.name, field="name", label="The cinema's name", column="theaters.name"),
         address=clean_text(
             data.address,
@@ -246,6 +249,8 @@ def update_cinema(
 ) -> CinemaRow:
     """Rename, move to another city, time zone, receipt details; ``active`` deactivates."""
     require_admin(ctx, "Changing a cinema")
+    theater_id = require_id(theater_id, "cinema")
+    active = optional_flag(active)
     clean = _cinema_input(data)
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
@@ -286,6 +291,7 @@ def set_cinema_active(
     box: BoxOffice, ctx: CounterContext, theater_id: int, active: bool
 ) -> CinemaRow:
     require_admin(ctx, "Deactivating a cinema" if not active else "Reactivating a cinema")
+    theater_id = require_id(theater_id, "cinema")
     with box.uows() as uow:
         row = uow.admin.cinema(theater_id)
     if row is None:
@@ -308,6 +314,10 @@ def deactivation_impact(
 ) -> tuple[int, int]:
     """(future shows, tickets sold for them) that would leave the counters' show finder."""
     require_admin(ctx, "Checking a deactivation")
+    if theater_id is not None:
+        theater_id = require_id(theater_id, "cinema")
+    if city_id is not None:
+        city_id = require_id(city_id, "city")
     now = box.now()
     with box.uows() as uow:
         return uow.admin.future_show_count(now, theater_id=theater_id, city_id=city_id)
