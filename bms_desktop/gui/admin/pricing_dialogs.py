@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -166,14 +167,15 @@ class PricingRuleDialog(RecordDialog):
         for st in self._data.seat_types:
             self.seat_type_combo.addItem(f"{st.name} ({st.code})", st.code)
         days = QWidget(left)
-        days_row = QHBoxLayout(days)
-        days_row.setContentsMargins(0, 0, 0, 0)
-        days_row.setSpacing(2)
+        days_grid = QGridLayout(days)
+        days_grid.setContentsMargins(0, 0, 0, 0)
+        days_grid.setHorizontalSpacing(10)
+        days_grid.setVerticalSpacing(2)
         self.day_checks: list[QCheckBox] = []
-        for name in WEEKDAY_NAMES:
+        for i, name in enumerate(WEEKDAY_NAMES):
             check = QCheckBox(name, days)
             check.toggled.connect(self._on_field_changed)
-            days_row.addWidget(check)
+            days_grid.addWidget(check, i // 4, i % 4)  # Mon-Thu, then Fri-Sun
             self.day_checks.append(check)
         self.days_widget = days
         times = QWidget(left)
