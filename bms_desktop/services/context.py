@@ -33,11 +33,6 @@ SETTING_DEFAULTS: dict[str, str] = {
     "lockout_minutes": "5",
     "box_office_timezone": "Asia/Kolkata",
     "demo": "0",
-    # issue 8 (admin-B): edited in the admin console (services/admin/settings.py)
-    "cash_tendered_ceiling": "100000.00",  # a drawer cannot take more cash than this at once
-    "strategy_change_role": "SUPERVISOR",  # least role that may change a counter's strategy
-    "delay_change_role": "SUPERVISOR",  # ... and its processing delay (the demo: CLERK)
-    "counter_home_cinemas": "{}",  # JSON {counter name: theater id}: where its show finder starts
 }
 
 
@@ -52,11 +47,6 @@ class BoxOfficeSettings:
     lockout_minutes: int = 5
     box_office_timezone: str = "Asia/Kolkata"
     demo: bool = False
-    # issue 8 (admin-B)
-    cash_tendered_ceiling: str = "100000.00"
-    strategy_change_role: str = "SUPERVISOR"
-    delay_change_role: str = "SUPERVISOR"
-    counter_home_cinemas: str = "{}"
 
     @classmethod
     def from_mapping(cls, raw: dict[str, str]) -> BoxOfficeSettings:
@@ -71,10 +61,6 @@ class BoxOfficeSettings:
             lockout_minutes=int(merged["lockout_minutes"]),
             box_office_timezone=merged["box_office_timezone"],
             demo=merged["demo"] == "1",
-            cash_tendered_ceiling=merged["cash_tendered_ceiling"],
-            strategy_change_role=merged["strategy_change_role"],
-            delay_change_role=merged["delay_change_role"],
-            counter_home_cinemas=merged["counter_home_cinemas"],
         )
 
 

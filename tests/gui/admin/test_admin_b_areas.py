@@ -212,10 +212,10 @@ def test_settings_dialog_saves_refuses_and_cancels(qtbot: QtBot, box: BoxOffice)
     assert snapshot(box) == before
     dialog.hold_spin.setValue(8)
     dialog.ceiling_edit.setText("5000")
-    combo_select_data(dialog.strategy_combo, "CLERK")
+    combo_select_data(dialog.setup_combo, "CLERK")
     assert dialog.submit()
     saved = dialog.result_value
-    assert (saved.hold_minutes, str(saved.cash_tendered_ceiling), saved.strategy_change_role) == (
+    assert (saved.hold_minutes, str(saved.cash_tendered_limit), saved.counter_setup_role) == (
         8,
         "5000.00",
         "CLERK",
@@ -248,7 +248,7 @@ def test_settings_area_lists_the_values(qtbot: QtBot, box: BoxOffice) -> None:
     qtbot.waitUntil(lambda: not area.is_loading())
     values = {line.name: line.value for line in area.table.records()}
     assert values["Hold time"] == "5 min"
-    assert values["Strategy changes"] == "Supervisors and administrators"
+    assert values["Strategy and delay"] == "Supervisors and administrators"
 
 
 # --------------------------------------------------------------------------- audit log
