@@ -369,6 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scripts.admin_screenshots import admin_shots
 
         admin_shots(args.out, work, with_title=with_title, wait_for=wait_for, spin=spin)
+        # admin-B: the price matrix and a rule's live preview
+        from scripts.admin_b_screenshots import pricing_shots
+        from scripts.admin_screenshots import new_cinema
+
+        box, ctx, pricing_db = new_cinema(work / "pricing.db")
+        pricing_shots(box, ctx, args.out, with_title=with_title, wait_for=wait_for, spin=spin)
+        pricing_db.close()  # type: ignore[attr-defined]
         if args.only == "admin":
             return 0
     pristine = work / "pristine.db"

@@ -254,24 +254,42 @@ def _staff(r: Any) -> StaffRow:
     )
 
 
+_AUDIT_COLS = (
+    AU.c.id,
+    AU.c.at,
+    AU.c.action,
+    AU.c.username,
+    AU.c.staff_id,
+    AU.c.counter,
+    AU.c.entity,
+    AU.c.entity_id,
+    AU.c.show_id,
+    AU.c.details,
+)
+
+
 def _audit(r: Any) -> tuple[int, AuditRecord]:
     try:
-        details = json.loads(r.details or "{}")
+        details = json.loads(r[9] or "{}")
     except ValueError:
-        details = {"text": r.details}
-    if not isinstance(details, dict):
+        details = {"text": r[9]}
+    if type(details) is not dict:
         details = {"value": details}
-    return int(r.id), AuditRecord(
-        at=r.at,
-        action=r.action,
-        username=r.username or "",
-        staff_id=r.staff_id,
-        counter=r.counter or "",
-        entity=r.entity or "",
-        entity_id=r.entity_id or "",
-        show_id=r.show_id,
+    return int(r[0]), AuditRecord(
+        at=r[1],
+        action=r[2],
+        username=r[3] or "",
+        staff_id=r[4],
+        counter=r[5] or "",
+        entity=r[6] or "",
+        entity_id=r[7] or "",
+        show_id=r[8],
         details=details,
     )
+
+
+# The filter combos offer the values seen in the most recent rows: bounded work on any trail.
+FACET_WINDOW = 5000
 
 
 class SqlAdminConfigRepository(SqlRepo, AdminConfigRepository):
@@ -672,7 +690,7 @@ class SqlAdminConfigRepository(SqlRepo, AdminConfigRepository):
     # ---------------------------------------------------------------- audit log
 
     def audit_page(self, query: AuditQuery) -> list[tuple[int, AuditRecord]]:
-        stmt = select(AU)
+        stmt = select(*_AUDIT_COLS)
         conditions = []
         for column, value in (
             (AU.c.username, query.username),
@@ -696,5 +714,13 @@ class SqlAdminConfigRepository(SqlRepo, AdminConfigRepository):
 
     def audit_distinct(self, column: str, limit: int = 500) -> list[str]:
         col = _AUDIT_COLUMNS[column]
-        rows = self._exec(select(col).where(col != "").distinct().order_by(col).limit(limit))
+        recent = select(col.label("value")).order_by(AU.c.id.desc()).limit(FACET_WINDOW)
+        sub = recent.subquery()
+        rows = self._exec(
+            select(sub.c.value)
+            .where(sub.c.value != "")
+            .distinct()
+            .order_by(sub.c.value)
+            .limit(limit)
+        )
         return [str(r[0]) for r in rows]

@@ -248,4 +248,5 @@ class AdminConfigRepository(abc.ABC):
 
     @abc.abstractmethod
     def audit_distinct(self, column: str, limit: int = 500) -> list[str]:
-        """Distinct non-empty values of one column (action, username, counter, entity)."""
+        """Distinct non-empty values of one column (action, username, counter, entity) among
+        the most recent few thousand rows (bounded work however long the trail)."""

@@ -28,9 +28,8 @@ def input_of(view: SettingsView, **changes: object) -> SettingsInput:
         "cancellation_fee": view.cancellation_fee,
         "sales_close_offset_minutes": view.sales_close_offset_minutes,
         "cleaning_gap_minutes": view.cleaning_gap_minutes,
-        "cash_tendered_ceiling": view.cash_tendered_ceiling,
-        "strategy_change_role": view.strategy_change_role,
-        "delay_change_role": view.delay_change_role,
+        "cash_tendered_limit": view.cash_tendered_limit,
+        "counter_setup_role": view.counter_setup_role,
         "box_office_timezone": view.box_office_timezone,
         "home_cinemas": view.home_cinemas,
     }
@@ -41,8 +40,8 @@ def input_of(view: SettingsView, **changes: object) -> SettingsInput:
 def test_the_defaults_are_read_and_a_change_is_saved_and_audited(box: BoxOffice) -> None:
     view = settings.get_settings(box, ADMIN)
     assert (view.hold_minutes, view.cancel_cutoff_minutes, view.cleaning_gap_minutes) == (5, 60, 20)
-    assert view.cash_tendered_ceiling == Decimal("100000.00")
-    assert view.strategy_change_role == "SUPERVISOR"
+    assert view.cash_tendered_limit == Decimal("50000.00")  # the counter's default (issue 9)
+    assert view.counter_setup_role == "SUPERVISOR"  # not a demo box office
     saved = settings.update_settings(
         box, ADMIN, input_of(view, hold_minutes="7", cancellation_fee="25.5")
     )
@@ -71,10 +70,10 @@ def test_saving_unchanged_settings_writes_nothing(box: BoxOffice) -> None:
         ("cancellation_fee", "-1", "below 0"),
         ("sales_close_offset_minutes", 181, "above 180"),
         ("cleaning_gap_minutes", 241, "above 240"),
-        ("cash_tendered_ceiling", "99999999999999", "above"),
-        ("cash_tendered_ceiling", "0", "below 1"),
-        ("strategy_change_role", "usher", "one of clerk"),
-        ("delay_change_role", "", "cannot be empty"),
+        ("cash_tendered_limit", "99999999999999", "above"),
+        ("cash_tendered_limit", "0", "below 1"),
+        ("counter_setup_role", "usher", "one of clerk"),
+        ("counter_setup_role", "", "cannot be empty"),
         ("box_office_timezone", "Mars/Base", "not a time zone"),
     ],
 )
@@ -131,3 +130,10 @@ def test_only_an_administrator_reads_or_changes_settings(box: BoxOffice) -> None
         box, lambda ctx: settings.update_settings(box, ctx, input_of(view, hold_minutes=9))
     )
     assert replace(view) == settings.get_settings(box, ADMIN)
+
+
+def test_a_demo_box_office_lets_every_clerk_change_the_teaching_aids(box: BoxOffice) -> None:
+    with box.uows(write=True) as uow:
+        uow.settings.put("demo", "1")
+        uow.commit()
+    assert settings.get_settings(box, ADMIN).counter_setup_role == "CLERK"

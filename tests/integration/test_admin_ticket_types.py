@@ -11,7 +11,7 @@ import pytest
 
 from bms_desktop.domain.errors import InvalidState, NotFound, PermissionDenied, ValidationError
 from bms_desktop.domain.model import Role
-from bms_desktop.services import booking, catalog, queries
+from bms_desktop.services import auth, booking, catalog, queries
 from bms_desktop.services.admin import ticket_types as tt
 from bms_desktop.services.admin.dto_ticket_types import SupervisorCredentials, TicketTypeInput
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
@@ -298,5 +298,38 @@ def test_only_an_administrator_manages_ticket_types_and_an_usher_sets_none(
     assert_refused_and_unchanged(
         box,
         lambda: tt.set_ticket_types(box, usher, ticket_id=1, types={1: "CHILD"}),
+        PermissionDenied,
+    )
+
+
+def test_complimentary_with_an_approval_the_counter_issued(box: BoxOffice) -> None:
+    """With issue 9's approval registry merged: a supervisor's sign-in at the counter issues a
+    one-time approval for this ticket, which set_ticket_types accepts once."""
+    pytest.importorskip("bms_desktop.services.approvals")
+    if not hasattr(auth, "grant_approval"):
+        pytest.skip("the counter's grant_approval is not merged yet")
+    world = build_world(box)
+    ctx = staff_ctx(box, "asha", Role.CLERK)
+    staff_ctx(box, "sunita", Role.SUPERVISOR)
+    held = hold(box, world, ctx, ["B1"])
+    types = {seat_id(box, world, "B1"): "COMPLIMENTARY"}
+    approval = auth.grant_approval(
+        box,
+        ctx,
+        username="sunita",
+        password="sunita-pass-1",
+        action=tt.APPROVAL_ACTION,
+        subject=held.ticket_id,
+    )
+    quote = tt.set_ticket_types(box, ctx, ticket_id=held.ticket_id, types=types, approval=approval)
+    assert quote.total == Decimal("0.00")
+    tt.set_ticket_types(  # back to adult: no approval needed
+        box, ctx, ticket_id=held.ticket_id, types={seat_id(box, world, "B1"): "ADULT"}
+    )
+    assert_refused_and_unchanged(  # used once already
+        box,
+        lambda: tt.set_ticket_types(
+            box, ctx, ticket_id=held.ticket_id, types=types, approval=approval
+        ),
         PermissionDenied,
     )

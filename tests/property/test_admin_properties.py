@@ -12,7 +12,6 @@ marked slow; ``BMS_PROPERTY_SCALE=0.1`` runs a tenth of it (e.g. while developin
 
 from __future__ import annotations
 
-import contextlib
 import os
 from decimal import Decimal
 from typing import Any
@@ -141,14 +140,26 @@ def test_admin_services_refuse_random_input_cleanly(box: BoxOffice, op: AdminOp)
 
 
 @pytest.mark.parametrize(
-    ("bad_id", "active"), [(Decimal("sNaN"), None), (2**70, None), (1, -1)], ids=str
+    ("bad_id", "active"),
+    [
+        pytest.param(
+            Decimal("sNaN"),
+            None,
+            marks=pytest.mark.xfail(reason="admin-A: a Decimal id reaches the driver"),
+        ),
+        (2**70, None),
+        (1, -1),
+    ],
+    ids=str,
 )
-def test_known_findings_of_admin_a(box: BoxOffice, bad_id: object, active: object) -> None:
-    """Found by the property tests: ``places.update_city`` with an id that is not a plain
-    integer (``Decimal('sNaN')``, ``2**70``) or ``active=-1`` raises sqlalchemy's
-    StatementError / OverflowError instead of a domain error. admin-A's services now check ids
-    and flags (``common.require_id``, ``common.optional_flag``): a domain error or nothing."""
+def test_findings_in_admin_a_s_places_services(
+    box: BoxOffice, bad_id: object, active: object
+) -> None:
+    """Found by these property tests: ``places.update_city`` with an id that is not a plain
+    integer, or ``active=-1``, raised sqlalchemy's StatementError / OverflowError. admin-A fixed
+    the big id and the flag; a Decimal id still reaches the driver (xfail until it is checked;
+    then the integer-only id draws of admin-A's ops in admin_ops can go)."""
     city = places.create_city(box, ADMIN, CityInput("Pune"))
-    target = city.city_id if isinstance(bad_id, int) and bad_id == 1 else bad_id
-    with contextlib.suppress(DomainError):
+    target = city.city_id if bad_id == 1 else bad_id
+    with pytest.raises(DomainError):
         places.update_city(box, ADMIN, target, CityInput("Pune"), active=active)  # type: ignore[arg-type]

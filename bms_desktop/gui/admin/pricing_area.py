@@ -87,7 +87,7 @@ class PricingArea(AdminAreaWidget):
                     lambda t: f"{t.base_price:,.2f}",
                     align=RIGHT,
                     sort_key=lambda t: t.base_price,
-                    width=84,
+                    width=92,
                 ),
                 Column(
                     "Seats",
@@ -124,7 +124,7 @@ class PricingArea(AdminAreaWidget):
         self.rules_table = RecordTableWidget(
             [
                 Column("Name", lambda r: r.name, width=150),
-                Column("Kind", lambda r: KIND_NAMES.get(r.kind, r.kind), width=110),
+                Column("Kind", lambda r: KIND_NAMES.get(r.kind, r.kind), width=100),
                 Column(
                     "What it does", lambda r: r.summary, stretch=True, tooltip=lambda r: r.summary
                 ),

@@ -4,6 +4,7 @@ the rule being edited), and re-pricing the unsold seats of future shows."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -165,14 +167,15 @@ class PricingRuleDialog(RecordDialog):
         for st in self._data.seat_types:
             self.seat_type_combo.addItem(f"{st.name} ({st.code})", st.code)
         days = QWidget(left)
-        days_row = QHBoxLayout(days)
-        days_row.setContentsMargins(0, 0, 0, 0)
-        days_row.setSpacing(2)
+        days_grid = QGridLayout(days)
+        days_grid.setContentsMargins(0, 0, 0, 0)
+        days_grid.setHorizontalSpacing(10)
+        days_grid.setVerticalSpacing(2)
         self.day_checks: list[QCheckBox] = []
-        for name in WEEKDAY_NAMES:
+        for i, name in enumerate(WEEKDAY_NAMES):
             check = QCheckBox(name, days)
             check.toggled.connect(self._on_field_changed)
-            days_row.addWidget(check)
+            days_grid.addWidget(check, i // 4, i % 4)  # Mon-Thu, then Fri-Sun
             self.day_checks.append(check)
         self.days_widget = days
         times = QWidget(left)
@@ -388,7 +391,7 @@ class RepriceDialog(QDialog):
         self.box, self.ctx, self.runner = box, ctx, runner
         self.plan: RepricePlan | None = None
         self.result_value: RepriceResult | None = None
-        self._stop = False
+        self._stop = threading.Event()  # read by the worker: never capture the dialog there
         self._running = False
         self.setObjectName("repriceDialog")
         self.setWindowTitle("Re-price unsold seats")
@@ -503,7 +506,7 @@ class RepriceDialog(QDialog):
         if plan is None or not plan.seats or self._running:
             return False
         self._running = True
-        self._stop = False
+        self._stop.clear()
         self.message.clear_message()
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
@@ -512,15 +515,11 @@ class RepriceDialog(QDialog):
         self.progress.setRange(0, plan.shows)
         self.progress.setValue(0)
         self.progress.show()
-        box, ctx, relay = self.box, self.ctx, self._relay
+        # The work must not hold the dialog: if it dropped the last reference, the dialog would
+        # be deleted on the worker thread.
+        box, ctx, emit, stop = self.box, self.ctx, self._relay.progressed.emit, self._stop
         self.runner.submit(
-            lambda: repricing.apply_reprice(
-                box,
-                ctx,
-                plan,
-                progress=relay.progressed.emit,
-                should_stop=lambda: self._stop,
-            ),
+            lambda: repricing.apply_reprice(box, ctx, plan, progress=emit, should_stop=stop.is_set),
             on_done=self._on_applied,
             on_error=self._on_failed,
             label="Re-pricing unsold seats",
@@ -550,7 +549,7 @@ class RepriceDialog(QDialog):
 
     @Slot()
     def _on_stop_button_clicked(self) -> None:
-        self._stop = True
+        self._stop.set()
         self.stop_button.setEnabled(False)
         self.stop_button.setText("Stopping…")
 

@@ -74,18 +74,13 @@ def setting_lines(view: SettingsView) -> list[SettingLine]:
         ),
         SettingLine(
             "Most cash tendered",
-            f"{view.cash_tendered_ceiling:,.2f}",
+            f"{view.cash_tendered_limit:,.2f}",
             "larger cash amounts are refused at the counter",
         ),
         SettingLine(
-            "Strategy changes",
-            _role_text(view.strategy_change_role),
-            "who may change a counter's concurrency strategy",
-        ),
-        SettingLine(
-            "Processing delay",
-            _role_text(view.delay_change_role),
-            "who may change a counter's teaching delay",
+            "Strategy and delay",
+            _role_text(view.counter_setup_role),
+            "who may change a counter's concurrency strategy and processing delay",
         ),
         SettingLine(
             "Box office time zone",
@@ -138,13 +133,10 @@ class SettingsDialog(RecordDialog):
         self.gap_spin = spin(-9999, 9999, " min", "gapSpin")
         self.ceiling_edit = QLineEdit(body)
         self.ceiling_edit.setObjectName("ceilingEdit")
-        self.strategy_combo = QComboBox(body)
-        self.strategy_combo.setObjectName("strategyRoleCombo")
-        self.delay_combo = QComboBox(body)
-        self.delay_combo.setObjectName("delayRoleCombo")
-        for combo in (self.strategy_combo, self.delay_combo):
-            for value, text in ROLE_CHOICES:
-                combo.addItem(text, value)
+        self.setup_combo = QComboBox(body)
+        self.setup_combo.setObjectName("setupRoleCombo")
+        for value, text in ROLE_CHOICES:
+            self.setup_combo.addItem(text, value)
         self.timezone_combo = QComboBox(body)
         self.timezone_combo.setObjectName("timezoneCombo")
         self.timezone_combo.setEditable(True)
@@ -182,13 +174,10 @@ class SettingsDialog(RecordDialog):
             form, "Sales close (from start)", self.close_spin, field="sales_close_offset_minutes"
         )
         self.add_row(form, "Cleaning gap", self.gap_spin, field="cleaning_gap_minutes")
+        self.add_row(form, "Most cash tendered (₹)", self.ceiling_edit, field="cash_tendered_limit")
         self.add_row(
-            form, "Most cash tendered (₹)", self.ceiling_edit, field="cash_tendered_ceiling"
+            form, "May change strategy/delay", self.setup_combo, field="counter_setup_role"
         )
-        self.add_row(
-            form, "May change the strategy", self.strategy_combo, field="strategy_change_role"
-        )
-        self.add_row(form, "May change the delay", self.delay_combo, field="delay_change_role")
         self.add_row(form, "Time zone", self.timezone_combo, field="box_office_timezone")
         self.add_row(form, "Home cinemas", homes, field="home_cinemas", focus=self.homes_table)
         self.setMinimumWidth(600)
@@ -201,9 +190,8 @@ class SettingsDialog(RecordDialog):
         self.fee_edit.setText(f"{record.cancellation_fee:.2f}")
         self.close_spin.setValue(record.sales_close_offset_minutes)
         self.gap_spin.setValue(record.cleaning_gap_minutes)
-        self.ceiling_edit.setText(f"{record.cash_tendered_ceiling:.2f}")
-        combo_select_data(self.strategy_combo, record.strategy_change_role)
-        combo_select_data(self.delay_combo, record.delay_change_role)
+        self.ceiling_edit.setText(f"{record.cash_tendered_limit:.2f}")
+        combo_select_data(self.setup_combo, record.counter_setup_role)
         self.timezone_combo.setCurrentText(record.box_office_timezone)
         self.homes_table.setRowCount(0)
         for home in record.home_cinemas:
@@ -238,9 +226,8 @@ class SettingsDialog(RecordDialog):
             cancellation_fee=self.fee_edit.text(),
             sales_close_offset_minutes=self.close_spin.value(),
             cleaning_gap_minutes=self.gap_spin.value(),
-            cash_tendered_ceiling=self.ceiling_edit.text(),
-            strategy_change_role=str(self.strategy_combo.currentData()),
-            delay_change_role=str(self.delay_combo.currentData()),
+            cash_tendered_limit=self.ceiling_edit.text(),
+            counter_setup_role=str(self.setup_combo.currentData()),
             box_office_timezone=self.timezone_combo.currentText().strip(),
             home_cinemas=self.homes(),
         )

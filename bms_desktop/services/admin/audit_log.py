@@ -48,16 +48,18 @@ def _require_reader(ctx: CounterContext) -> None:
 
 def readable(value: object) -> str:
     """A before/after value as a person reads it."""
+    kind = type(value)
+    if kind is str:
+        return value if value else "(empty)"  # type: ignore[return-value]
     if value is None:
         return "none"
-    if isinstance(value, bool):
+    if kind is bool:
         return "yes" if value else "no"
-    if isinstance(value, str):
-        return value if value else "(empty)"
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}={readable(v)}" for k, v in value.items()) or "(empty)"
-    if isinstance(value, list | tuple):
-        return ", ".join(readable(v) for v in value) or "(empty)"
+    if kind is dict or isinstance(value, Mapping):
+        items = value.items()  # type: ignore[attr-defined]
+        return ", ".join(f"{k}={readable(v)}" for k, v in items) or "(empty)"
+    if kind is list or kind is tuple:
+        return ", ".join(readable(v) for v in value) or "(empty)"  # type: ignore[attr-defined]
     return str(value)
 
 
@@ -66,9 +68,9 @@ def entry_of(event_id: int, record: AuditRecord) -> AuditEntry:
     before = details.pop("before", None)
     after = details.pop("after", None)
     changes: list[FieldChange] = []
-    if isinstance(before, Mapping) or isinstance(after, Mapping):
-        b = before if isinstance(before, Mapping) else {}
-        a = after if isinstance(after, Mapping) else {}
+    if type(before) is dict or type(after) is dict:
+        b = before if type(before) is dict else {}
+        a = after if type(after) is dict else {}
         for key in [*a, *(k for k in b if k not in a)]:
             changes.append(
                 FieldChange(

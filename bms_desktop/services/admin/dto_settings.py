@@ -20,9 +20,8 @@ class SettingsView:
     cancellation_fee: Decimal
     sales_close_offset_minutes: int
     cleaning_gap_minutes: int
-    cash_tendered_ceiling: Decimal
-    strategy_change_role: str  # the least role that may change a counter's strategy
-    delay_change_role: str  # ... and its processing delay
+    cash_tendered_limit: Decimal  # the most cash one sale may be paid with
+    counter_setup_role: str  # the least role that may change a counter's strategy and delay
     box_office_timezone: str
     home_cinemas: tuple[HomeCinema, ...] = ()
 
@@ -36,8 +35,7 @@ class SettingsInput:
     cancellation_fee: Decimal | str
     sales_close_offset_minutes: int | str
     cleaning_gap_minutes: int | str
-    cash_tendered_ceiling: Decimal | str
-    strategy_change_role: str
-    delay_change_role: str
+    cash_tendered_limit: Decimal | str
+    counter_setup_role: str
     box_office_timezone: str
     home_cinemas: tuple[HomeCinema, ...] = field(default=())

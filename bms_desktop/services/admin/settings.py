@@ -3,7 +3,10 @@ cleaning gap between shows, the cash ceiling of a drawer, which roles may change
 strategy and processing delay, the box office's time zone, and each counter's home cinema.
 
 The values live in ``app_meta`` (``uow.settings``); defaults in ``services/context.py``
-(``SETTING_DEFAULTS``). Admin only; validated; one audit row with the values before and after.
+(``SETTING_DEFAULTS``), and for the keys the counter (issue 9) reads, the same defaults here:
+``cash_tendered_limit`` (50,000.00) and ``counter_setup_role`` (empty: every clerk in a demo box
+office, supervisors elsewhere); ``counter_home_cinemas`` is JSON {counter: theater id}. Admin only;
+validated; one audit row with the values before and after.
 
 Two administrators editing at once do not undo each other: ``update_settings(..., loaded=...)``
 writes only the fields this administrator changed since the form was loaded.
@@ -33,6 +36,12 @@ COUNTER_MAX = 40  # tickets.counter / audit_events.counter
 MAX_COUNTERS = 200
 CHANGE_ROLES = (Role.CLERK.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 HOME_KEY = "counter_home_cinemas"
+# Keys shared with the counter (issue 9), with the defaults it uses when they are not set.
+ADMIN_DEFAULTS = {
+    "cash_tendered_limit": "50000.00",
+    "counter_setup_role": "",  # empty: CLERK in a demo box office, SUPERVISOR elsewhere
+    HOME_KEY: "{}",
+}
 
 # field -> (app_meta key, label)
 _KEYS = {
@@ -41,9 +50,8 @@ _KEYS = {
     "cancellation_fee": "cancellation_fee",
     "sales_close_offset_minutes": "sales_close_offset_minutes",
     "cleaning_gap_minutes": "cleaning_gap_minutes",
-    "cash_tendered_ceiling": "cash_tendered_ceiling",
-    "strategy_change_role": "strategy_change_role",
-    "delay_change_role": "delay_change_role",
+    "cash_tendered_limit": "cash_tendered_limit",
+    "counter_setup_role": "counter_setup_role",
     "box_office_timezone": "box_office_timezone",
 }
 
@@ -74,7 +82,7 @@ def _int(raw: str, default: str) -> int:
 
 
 def _view(uow: UnitOfWork) -> SettingsView:
-    raw = {**SETTING_DEFAULTS, **uow.settings.all()}
+    raw = {**SETTING_DEFAULTS, **ADMIN_DEFAULTS, **uow.settings.all()}
     names = {c.id: c.name for c in uow.config.cinema_choices()}
     homes = tuple(
         HomeCinema(counter, theater_id, names.get(theater_id, f"cinema #{theater_id}"))
@@ -89,12 +97,20 @@ def _view(uow: UnitOfWork) -> SettingsView:
             raw["sales_close_offset_minutes"], d["sales_close_offset_minutes"]
         ),
         cleaning_gap_minutes=_int(raw["cleaning_gap_minutes"], d["cleaning_gap_minutes"]),
-        cash_tendered_ceiling=_decimal(raw["cash_tendered_ceiling"], d["cash_tendered_ceiling"]),
-        strategy_change_role=raw["strategy_change_role"],
-        delay_change_role=raw["delay_change_role"],
+        cash_tendered_limit=_decimal(
+            raw["cash_tendered_limit"], ADMIN_DEFAULTS["cash_tendered_limit"]
+        ),
+        counter_setup_role=_setup_role(raw["counter_setup_role"], raw["demo"] == "1"),
         box_office_timezone=raw["box_office_timezone"],
         home_cinemas=homes,
     )
+
+
+def _setup_role(raw: str, demo: bool) -> str:
+    text = raw.strip().upper()
+    if text in CHANGE_ROLES:
+        return text
+    return Role.CLERK.value if demo else Role.SUPERVISOR.value
 
 
 def get_settings(box: BoxOffice, ctx: CounterContext) -> SettingsView:
@@ -173,18 +189,17 @@ def _clean(data: SettingsInput, cinema_ids: set[int]) -> SettingsView:
             minimum=0,
             maximum=240,
         ),
-        cash_tendered_ceiling=parse_decimal(
-            data.cash_tendered_ceiling,
-            field="cash_tendered_ceiling",
+        cash_tendered_limit=parse_decimal(
+            data.cash_tendered_limit,
+            field="cash_tendered_limit",
             label="The most cash tendered at once",
             minimum=Decimal("1.00"),
             maximum=Decimal("10000000.00"),
         ),
-        strategy_change_role=_role(
-            data.strategy_change_role, "strategy_change_role", "Who may change the strategy"
-        ),
-        delay_change_role=_role(
-            data.delay_change_role, "delay_change_role", "Who may change the processing delay"
+        counter_setup_role=_role(
+            data.counter_setup_role,
+            "counter_setup_role",
+            "Who may change a counter's strategy and delay",
         ),
         box_office_timezone=check_timezone(data.box_office_timezone, field="box_office_timezone"),
         home_cinemas=tuple(sorted(homes, key=lambda h: h.counter)),

@@ -12,13 +12,16 @@ by ``domain.coupons``) and total change together in one transaction whose last s
 conditional on the booking still being pending with a live hold.
 
 The basket calls: ``ticket_type_choices(box, theater_id)`` for the types to offer (hot keys in
-their order), then ``set_ticket_types(box, ctx, ticket_id=..., types={show_seat_id: code},
-approval=SupervisorCredentials(...))`` and shows the Quote it returns.
+their order), then ``set_ticket_types(box, ctx, ticket_id=..., types={show_seat_id: code})`` and
+shows the Quote it returns. For a type that needs approval, it first gets one: with the
+counter's approval registry (issue 9) ``auth.grant_approval(box, ctx, username=..., password=...,
+action=APPROVAL_ACTION, subject=ticket_id)``, or without it ``SupervisorCredentials(name,
+password)``, and passes it as ``approval=``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
@@ -278,14 +281,50 @@ def ticket_type_choices(box: BoxOffice, theater_id: int) -> list[TicketTypeChoic
     ]
 
 
+APPROVAL_ACTION = "TICKET_TYPE"  # what a supervisor approves (subject: the ticket id)
+
+
 def _approver(
-    box: BoxOffice, ctx: CounterContext, approval: SupervisorCredentials | None, what: str
-) -> tuple[int, str]:
-    """Check a supervisor's fresh sign-in against the staff table: (staff id, name)."""
+    box: BoxOffice,
+    ctx: CounterContext,
+    approval: object,
+    what: str,
+    ticket_id: int,
+) -> tuple[int, str, Callable[[], None]]:
+    """Check a supervisor's approval: (staff id, name, a callable that uses the approval up).
+
+    Two proofs are accepted. ``SupervisorCredentials``: a fresh sign-in, checked here against the
+    staff table. Or an approval the box office's ``ApprovalRegistry`` issued (the counter's
+    ``auth.grant_approval(..., action=APPROVAL_ACTION, subject=ticket_id)``, issue 9), checked
+    and used once. Never a context the caller built; nobody approves their own request."""
     if approval is None:
         raise PermissionDenied(f"{what} needs a supervisor's approval")
-    if not isinstance(approval, SupervisorCredentials):
+    if isinstance(approval, SupervisorCredentials):
+        staff_id, name = _check_credentials(box, ctx, approval)
+        return staff_id, name, lambda: None
+    registry = getattr(box, "approvals", None)  # services/approvals.py (issue 9), when merged
+    if registry is None:
         raise PermissionDenied("an approval is a supervisor's name and password")
+    issued = registry.check(
+        approval,
+        action=APPROVAL_ACTION,
+        subject=ticket_id,
+        counter=ctx.counter,
+        requested_by=ctx.staff_id,
+        now=box.now(),
+    )
+    with box.uows() as uow:
+        staff = uow.staff.by_id(issued.approver_id)
+    if staff is None or not staff.active or not Role(staff.role).at_least(Role.SUPERVISOR):
+        raise PermissionDenied("the approving supervisor can no longer approve; ask again")
+    if ctx.staff_id is not None and staff.staff_id == ctx.staff_id:
+        raise PermissionDenied("nobody approves their own request; ask another supervisor")
+    return staff.staff_id, staff.username, lambda: registry.consume(issued)
+
+
+def _check_credentials(
+    box: BoxOffice, ctx: CounterContext, approval: SupervisorCredentials
+) -> tuple[int, str]:
     name = approval.username.strip().lower() if isinstance(approval.username, str) else ""
     with box.uows() as uow:
         staff = uow.staff.by_username(name) if 0 < len(name) <= 40 else None
@@ -314,12 +353,13 @@ def set_ticket_types(
     *,
     ticket_id: int,
     types: Mapping[int, str],
-    approval: SupervisorCredentials | None = None,
+    approval: SupervisorCredentials | object | None = None,
 ) -> Quote:
     """Give seats of a pending booking a ticket type ({show_seat_id: code}); seats not named
     keep theirs. Re-prices them, and the booking's subtotal, coupon discount and total, as one
     step. A type that needs approval (Complimentary) is refused without a supervisor's fresh
-    sign-in (``approval``); nothing changes on a refusal."""
+    sign-in (``SupervisorCredentials``) or an approval the counter's registry issued for
+    ``APPROVAL_ACTION`` on this ticket; nothing changes on a refusal."""
     ctx.require(Role.CLERK, "Choosing ticket types")
     if not valid_id(ticket_id):
         raise NotFound(f"there is no booking {ticket_id!r}")
@@ -335,12 +375,13 @@ def set_ticket_types(
     with box.uows() as uow:  # read first: the approval is checked before the write lock
         ticket, seats, offered = _typing_state(uow, ticket_id, now)
         plan = _plan(ticket.code, seats, offered, wanted)
-    approver: tuple[int, str] | None = None
+    approver: tuple[int, str, Callable[[], None]] | None = None
     newly_approved = sorted({code for code, typed in plan if typed.ticket_type != code})
     needing = [c for c in newly_approved if offered[c].needs_approval]
     if needing:
         names = ", ".join(offered[c].name for c in needing)
-        approver = _approver(box, ctx, approval, f"A {names} ticket")
+        approver = _approver(box, ctx, approval, f"A {names} ticket", ticket_id)
+        approver[2]()  # used up now: a failure below means asking again
 
     with box.uows(write=True, label=ctx.counter) as uow:
         ticket, seats, offered = _typing_state(uow, ticket_id, now, lock=True)
