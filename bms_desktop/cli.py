@@ -4,6 +4,7 @@
     bms-desktop seed [--force]            build the demo box office
     bms-desktop db upgrade | status       migrate the schema / show its revision
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
+    bms-desktop race-lab                  the race lab window (robot clerks, live charts, verdict)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -90,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bms_desktop.race_cli import add_race_arguments
 
     add_race_arguments(race)
+
+    race_lab = sub.add_parser("race-lab", help="the race lab window: watch robot clerks race")
+    _common(race_lab, top=False)
     return parser
 
 
@@ -99,7 +103,8 @@ def _config(args: argparse.Namespace) -> RunConfig:
             db=getattr(args, "db", None),
             data_dir=getattr(args, "data_dir", None),
             counter=getattr(args, "counter", None),
-            strategy=getattr(args, "strategy", None),
+            # race --strategy is the robots' (it may be "naive"), not a counter window's
+            strategy=None if args.command == "race" else getattr(args, "strategy", None),
             delay_ms=max(0, getattr(args, "delay_ms", 0) or 0),
             user=getattr(args, "user", None),
             demo=getattr(args, "demo", False),
@@ -124,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bms_desktop.race_cli import run_race
 
                 return run_race(cfg, args)
+            case "race-lab":
+                from bms_desktop.race_cli import run_race_lab
+
+                return run_race_lab(cfg)
             case _:
                 if args.smoke:
                     return app.run_smoke(cfg)

@@ -151,6 +151,7 @@ def run_race(cfg: RunConfig, args: argparse.Namespace) -> int:
         RaceConfig,
         RaceMode,
         compare_json,
+        explain,
         format_compare,
         format_summary,
         run_compare,
@@ -183,7 +184,8 @@ def run_race(cfg: RunConfig, args: argparse.Namespace) -> int:
             text = format_compare(results)
         else:
             result = race(config, cancel=stream.cancel if stream else None, events=stream)
-            payload, ok, text = result.to_json(), result.clean, format_summary(result)
+            payload = {**result.to_json(), "explanation": explain(result)}
+            ok, text = result.clean, format_summary(result)
     except DomainError as exc:
         if stream is not None:
             stream("refused", {"message": str(exc)})
@@ -196,3 +198,17 @@ def run_race(cfg: RunConfig, args: argparse.Namespace) -> int:
         print(text)
     sys.stdout.flush()
     return 0 if ok else 1
+
+
+def run_race_lab(cfg: RunConfig) -> int:
+    """`bms-desktop race-lab`: the race lab window alone, on the configured database."""
+    from bms_desktop import logsetup
+    from bms_desktop.gui.race_lab import open_race_lab
+    from bms_desktop.gui.theme import apply_theme, ensure_application
+
+    logsetup.ensure_std_streams()
+    app, _created = ensure_application([sys.argv[0]])
+    apply_theme(app)
+    window = open_race_lab(None, db_url=cfg.db_url)
+    window.resize(1360, 760)
+    return int(app.exec())

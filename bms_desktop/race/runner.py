@@ -43,7 +43,7 @@ from bms_desktop.race.model import (
     RaceResult,
 )
 from bms_desktop.race.scratch import check_race_show, ensure_scratch_show, seat_map_json
-from bms_desktop.race.summary import summarise
+from bms_desktop.race.summary import explain, summarise
 from bms_desktop.services import queries
 from bms_desktop.services.context import BoxOffice
 
@@ -431,5 +431,5 @@ def run_race(
         before=before, stopped=bool(watches and watches[0].stopped),
     )  # fmt: skip
     if events is not None:
-        events("result", result.to_json())
+        events("result", {**result.to_json(), "explanation": explain(result)})
     return result

@@ -203,6 +203,7 @@ class SeatMapWidget(QWidget):
         self._tiles: SeatTiles | None = None
         self._tiles_key: tuple[int, int, int, float, bool] | None = None
         self._screen_pixmap: QPixmap | None = None
+        self._owner_colours: dict[str, QColor] = {}  # race lab: held/sold seats by owner
 
         self._elapsed = QElapsedTimer()
         self._elapsed.start()
@@ -343,6 +344,18 @@ class SeatMapWidget(QWidget):
         for sid, seat in self._seats.items():
             if seat.status is SeatStatus.HELD:
                 self._restyle(sid, now)
+
+    def set_owner_colours(self, colours: dict[str, QColor]) -> None:
+        """Race lab: paint held and sold seats in the colour of the counter that holds them
+        (``held_by_counter``); counters without a colour keep the usual look. Empty: off."""
+        self._owner_colours = dict(colours)
+        self.update()
+
+    def owner_colour(self, show_seat_id: int) -> QColor | None:
+        seat = self._seats.get(show_seat_id)
+        if seat is None or seat.status not in (SeatStatus.HELD, SeatStatus.SOLD):
+            return None
+        return self._owner_colours.get(seat.held_by_counter or "")
 
     # ------------------------------------------------------------------ queries
 
@@ -830,6 +843,8 @@ class SeatMapWidget(QWidget):
                 painter.setBrush(tiles.companion_brush)
                 painter.drawRects(companion)
         painter.restore()
+        if self._owner_colours:
+            self._paint_owners(painter, rows)
         if lay.show_numbers:
             painter.setFont(lay.number_font)
             if dark:
@@ -844,6 +859,24 @@ class SeatMapWidget(QWidget):
                 self._paint_countdowns(painter, mine, lay)
         self._paint_row_labels(painter, rows, lay)
         self._paint_overlays(painter, bounds, lay)
+
+    def _paint_owners(self, painter: QPainter, rows: list[int]) -> None:
+        by_colour: dict[str, list[QRect]] = {}
+        colours, seats, rects = self._owner_colours, self._seats, self._seat_rects
+        for row in rows:
+            for sid in self._row_ids.get(row, ()):
+                seat = seats[sid]
+                if seat.held_by_counter in colours and seat.status in (
+                    SeatStatus.HELD,
+                    SeatStatus.SOLD,
+                ):
+                    by_colour.setdefault(seat.held_by_counter or "", []).append(rects[sid])
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for owner, owned in by_colour.items():
+            painter.setBrush(colours[owner])
+            painter.drawRects(owned)
+        painter.restore()
 
     def _paint_countdowns(self, painter: QPainter, ids: list[int], lay: _Layout) -> None:
         now = self._clock()
