@@ -75,8 +75,8 @@ def _axes(chart: QChart, x_title: str, y_title: str) -> tuple[QValueAxis, QValue
         f.setPointSizeF(7.5)
         a.setLabelsFont(f)
         a.setTitleFont(f)
-    ax.setLabelFormat("%.0f")
-    ay.setLabelFormat("%.0f")
+    ax.setLabelFormat("%g")
+    ay.setLabelFormat("%g")
     chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
     return ax, ay
@@ -160,6 +160,8 @@ class ChartsPanel(QWidget):
             top_y = max(top_y, max((p.y() for p in points), default=0.0))
         self.sales_x.setRange(0, top_x)
         self.sales_y.setRange(0, top_y * 1.1)
+        self.sales_x.applyNiceNumbers()
+        self.sales_y.applyNiceNumbers()
         if current is not None:
             counters = (current.conflicts, current.retries, current.catches)
             until = max((max(c, default=0) for c in counters), default=0)
@@ -169,7 +171,9 @@ class ChartsPanel(QWidget):
                 s.replace(pts)
                 peak = max(peak, max((p.y() for p in pts), default=0.0))
             self.trouble_x.setRange(0, max(1.0, (until + 1) * BUCKET_S))
-            self.trouble_y.setRange(0, peak * 1.1)
+            self.trouble_y.setRange(0, max(4.0, peak * 1.1))
+            self.trouble_x.applyNiceNumbers()
+            self.trouble_y.applyNiceNumbers()
         self._refresh_waits(runs)
 
     def _refresh_waits(self, runs: Sequence[Run]) -> None:
@@ -193,7 +197,8 @@ class ChartsPanel(QWidget):
                 if bs.at(i) != value:
                     bs.replace(i, value)
                 peak = max(peak, value)
-        self.wait_y.setRange(0, peak * 1.1)
+        self.wait_y.setRange(0, max(4.0, peak * 1.1))
+        self.wait_y.applyNiceNumbers()
 
     def picture(self) -> QPixmap:
         return self.grab()

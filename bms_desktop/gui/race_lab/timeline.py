@@ -114,9 +114,10 @@ class TimelineWidget(QWidget):
 
     def bar_rect(self, a: Attempt) -> QRectF:
         row_h = self._row_h()
-        y = TOP + (a.clerk - 1) * row_h + (1 if row_h > 4 else 0)
+        gap = 3.0 if row_h > 12 else (1.0 if row_h > 4 else 0.0)
+        y = TOP + (a.clerk - 1) * row_h + gap / 2
         x0 = self._x(a.start_ms)
-        return QRectF(x0, y, max(1.0, self._x(a.end_ms) - x0), max(2.0, row_h - 2))
+        return QRectF(x0, y, max(1.0, self._x(a.end_ms) - x0), max(2.0, row_h - gap))
 
     # ------------------------------------------------------------------ painting
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import colorsys
 import csv
+import html
 import shutil
 import tempfile
 from dataclasses import replace
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -49,19 +51,30 @@ from bms_desktop.gui.widgets.seat_map import SeatMapWidget
 # The results table: (field of race --json, heading). The same fields `race --compare` prints.
 FIGURES: tuple[tuple[str, str], ...] = (
     ("strategy", "Strategy"),
-    ("throughput_per_s", "Bookings/s"),
+    ("throughput_per_s", "Sales/s"),
     ("latency_ms_p50", "p50 ms"),
     ("latency_ms_p99", "p99 ms"),
     ("conflicts", "Conflicts"),
     ("retries", "Retries"),
-    ("lock_wait_ms_p50", "Wait p50 ms"),
-    ("lock_wait_ms_p99", "Wait p99 ms"),
+    ("lock_wait_ms_p50", "Wait p50"),
+    ("lock_wait_ms_p99", "Wait p99"),
     ("safety_net_catches", "Safety net"),
     ("database_locked_errors", "DB locked"),
-    ("double_sales", "Double sales"),
+    ("double_sales", "Double"),
     ("sold_seats", "Sold"),
-    ("integrity_ok", "Integrity"),
+    ("integrity_ok", "SQL check"),
 )
+FIGURE_TIPS: dict[str, str] = {
+    "throughput_per_s": "bookings (held and paid) per second of race",
+    "latency_ms_p50": "a sale as the clerk waited for it (hold + pay), median",
+    "latency_ms_p99": "a sale as the clerk waited for it (hold + pay), 99th percentile",
+    "lock_wait_ms_p50": "time waiting for the lock, median (ms)",
+    "lock_wait_ms_p99": "time waiting for the lock, 99th percentile (ms)",
+    "safety_net_catches": "attempts only the database constraint stopped",
+    "database_locked_errors": '"database is locked" errors (the naive way on SQLite)',
+    "double_sales": "seats sold twice, counted by SQL after the race",
+    "integrity_ok": "the independent SQL check (persistence/integrity.py)",
+}
 STRATEGY_CHOICES = (
     ("Compare all four", "compare"),
     ("Pessimistic lock", "pessimistic"),
@@ -111,8 +124,8 @@ class RaceLabWindow(QMainWindow):
 
     def _build(self) -> None:
         self.database_box = QComboBox()
-        self.database_box.addItem(f"This box office ({_short(self.db_url)})", "current")
-        self.database_box.addItem("A throwaway SQLite database", "throwaway")
+        self.database_box.addItem(f"This database: {_short(self.db_url)}", "current")
+        self.database_box.addItem("Throwaway SQLite file", "throwaway")
         self.database_box.setToolTip(
             "The race always sells a new scratch show; real shows are never touched. A throwaway "
             "database is made for the lab and deleted when it closes."
@@ -124,7 +137,7 @@ class RaceLabWindow(QMainWindow):
         self.clerks_spin = _spin(1, 32, 8)
         self.mode_box = QComboBox()
         self.mode_box.addItem("Processes", "processes")
-        self.mode_box.addItem("Threads of one process", "threads")
+        self.mode_box.addItem("Threads (one process)", "threads")
         self.per_booking_spin = _spin(1, 10, 2)
         self.delay_spin = _spin(0, 2000, 0, step=10)
         self.delay_spin.setSuffix(" ms")
@@ -146,13 +159,15 @@ class RaceLabWindow(QMainWindow):
 
         form = QFormLayout()
         form.addRow("Database", self.database_box)
-        form.addRow("Scratch show seats", self.seats_spin)
+        form.addRow("Show seats", self.seats_spin)
         form.addRow("Strategy", self.strategy_box)
         form.addRow("Robot clerks", self.clerks_spin)
-        form.addRow("Clerks run as", self.mode_box)
-        form.addRow("Seats per booking", self.per_booking_spin)
-        form.addRow("Delay in transaction", self.delay_spin)
+        form.addRow("Run as", self.mode_box)
+        form.addRow("Per booking", self.per_booking_spin)
+        form.addRow("Delay in txn", self.delay_spin)
         form.addRow("Run length", self.length_box)
+        self.delay_spin.setToolTip("A processing delay inside each selling transaction")
+        self.per_booking_spin.setToolTip("Seats each robot asks for at once")
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
@@ -163,6 +178,7 @@ class RaceLabWindow(QMainWindow):
         col.addWidget(self.hint_label)
         col.addWidget(_legend())
         col.addStretch(1)
+        settings.setMinimumWidth(300)
         settings.setMaximumWidth(330)
 
         self.verdict_label = QLabel("Choose a race and press Start.")
@@ -170,6 +186,7 @@ class RaceLabWindow(QMainWindow):
         self.verdict_label.setWordWrap(True)
         self.status_label = QLabel("")
         self.status_label.setObjectName("raceStatus")
+        self.status_label.setContentsMargins(8, 2, 8, 2)
 
         self.seat_map = SeatMapWidget()
         self.seat_map.set_owner_colours(self._colours)
@@ -179,6 +196,9 @@ class RaceLabWindow(QMainWindow):
         live.addWidget(self.charts)
         live.setStretchFactor(0, 3)
         live.setStretchFactor(1, 2)
+        self.charts.setMinimumWidth(340)
+        live.setSizes([560, 420])
+        self._live_split = live
 
         self.timeline = TimelineWidget()
         self.timeline_run_box = QComboBox()
@@ -199,19 +219,31 @@ class RaceLabWindow(QMainWindow):
         self.results_table.setHorizontalHeaderLabels([h for _k, h in FIGURES])
         self.results_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_table.verticalHeader().setVisible(False)
-        self.results_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
+        header = self.results_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(56)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for index, (key, _h) in enumerate(FIGURES):
+            tip = FIGURE_TIPS.get(key)
+            head = self.results_table.horizontalHeaderItem(index)
+            if tip and head is not None:
+                head.setToolTip(tip)
+        self.results_table.setFixedHeight(
+            header.sizeHint().height()
+            + 4 * self.results_table.verticalHeader().defaultSectionSize()
+            + 6
         )
-        self.explanation_label = QLabel("")
-        self.explanation_label.setWordWrap(True)
-        self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.results_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.explanation_label = QTextBrowser()
+        self.explanation_label.setObjectName("raceExplanation")
+        self.explanation_label.setOpenLinks(False)
         self.export_csv_button = QPushButton("Save table as CSV…")
         self.export_csv_button.clicked.connect(self._on_export_csv_button_clicked)
         self.export_charts_button = QPushButton("Save charts as PNG…")
         self.export_charts_button.clicked.connect(self._on_export_charts_button_clicked)
         results_page = QWidget()
         rl = QVBoxLayout(results_page)
-        rl.addWidget(self.results_table, 2)
+        rl.addWidget(self.results_table)
         rl.addWidget(self.explanation_label, 1)
         er = QHBoxLayout()
         er.addStretch(1)
@@ -233,7 +265,9 @@ class RaceLabWindow(QMainWindow):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(settings)
         split.addWidget(main)
+        split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
+        split.setSizes([310, 1000])
         self.setCentralWidget(split)
         self._on_choice_changed()
         self._set_verdict(None, "Choose a race and press Start.")
@@ -353,10 +387,17 @@ class RaceLabWindow(QMainWindow):
         run = state.current
         if run is None:
             return
-        if run.index != self._shown_run and run.seat_map is not None:
+        if run.index != self._shown_run and run.seat_map is not None and run.clerks:
+            shown = state.runs[self._shown_run] if 0 <= self._shown_run < len(state.runs) else None
+            if shown is not None:
+                self._paint_sales(shown)  # the last of the previous run, then the new show
             self._show_run(run)
-        if frame.attempts:
-            self._paint_sales(run)
+            s = self.controller.settings
+            of = f" (run {run.index + 1} of {len(STRATEGY_CHOICES) - 1})" if s and s.compare else ""
+            self._set_verdict(None, f"Racing: {run.strategy or (s.strategy if s else '')}{of}…")
+        shown = state.runs[self._shown_run] if 0 <= self._shown_run < len(state.runs) else None
+        if frame.attempts and shown is not None:
+            self._paint_sales(shown)
             self.timeline.refresh()
         self.charts.refresh(state.runs, run)
         if frame.results:
@@ -388,6 +429,8 @@ class RaceLabWindow(QMainWindow):
             self.seat_map.update_seats(changed)
 
     def _update_status(self, run: Run) -> None:
+        if 0 <= self._shown_run < len(self.controller.state.runs):
+            run = self.controller.state.runs[self._shown_run]
         counts = run.live_counts()
         s = self.controller.settings
         runs = f"run {run.index + 1} of 4, " if s is not None and s.compare else ""
@@ -420,18 +463,23 @@ class RaceLabWindow(QMainWindow):
             self._set_verdict(False, message or "The race did not finish.")
             return
         passed = all(r["integrity_ok"] and r["double_sales"] == 0 for r in results)
-        catches = sum(r["safety_net_catches"] for r in results)
-        locked = sum(r["database_locked_errors"] for r in results)
         text = (
             "PASS: the independent SQL check found every seat sold at most once, tickets and "
             "seats in agreement, no orphaned hold."
             if passed
             else "FAIL: " + "; ".join(p for r in results for p in r["integrity"]["problems"])
         )
-        if catches:
-            text += f" {catches} attempt(s) were stopped only by the database constraint."
-        if locked:
-            text += f' {locked} "database is locked" error(s).'
+        for r in results:
+            if r["safety_net_catches"]:
+                text += (
+                    f" {r['strategy'].title()}: {r['safety_net_catches']} attempt(s) were "
+                    "stopped only by the database constraint."
+                )
+            if r["database_locked_errors"]:
+                text += (
+                    f' {r["strategy"].title()}: {r["database_locked_errors"]} "database is '
+                    'locked" error(s).'
+                )
         if any(r.get("stopped") for r in results):
             text += " (Stopped before the end.)"
         self._set_verdict(passed, text)
@@ -454,15 +502,17 @@ class RaceLabWindow(QMainWindow):
                     item.setForeground(QColor("#c62828" if bad else "#2e7d32"))
                 self.results_table.setItem(row, col, item)
         final = self.controller.state.final or {}
-        lines: list[str] = []
+        parts: list[str] = []
         if final.get("compare"):
-            lines += list(final.get("explanation") or [])
+            parts.append(_paragraph(final.get("explanation") or []))
         for r in results:
             if len(results) > 1:
-                lines.append("")
-                lines.append(f"{r['strategy']}:")
-            lines += list(r.get("explanation") or [])
-        self.explanation_label.setText("\n".join(lines))
+                parts.append(f"<h4>{html.escape(str(r['strategy']).title())}</h4>")
+            parts.append(_paragraph(r.get("explanation") or []))
+        self.explanation_label.setHtml("".join(parts))
+
+    def explanation_text(self) -> str:
+        return self.explanation_label.toPlainText()
 
     def _set_verdict(self, passed: bool | None, text: str) -> None:
         colour = {None: "#37474f", True: "#1b5e20", False: "#b71c1c"}[passed]
@@ -526,6 +576,10 @@ class RaceLabWindow(QMainWindow):
             shutil.rmtree(self._throwaway_dir, ignore_errors=True)
             self._throwaway_dir = None
         super().closeEvent(event)
+
+
+def _paragraph(lines: list[str]) -> str:
+    return "<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"
 
 
 def _spin(lo: int, hi: int, value: int, *, step: int = 1) -> QSpinBox:
