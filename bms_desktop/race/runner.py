@@ -282,15 +282,17 @@ def _run_processes(
     stop = SharedFlag(spawn)
     pipes: dict[int, Any] = {}
     procs: dict[int, Any] = {}
+    ends: dict[int, Any] = {}
     for s in specs:
         mine, theirs = spawn.Pipe(duplex=True)
-        pipes[s.clerk] = mine
+        pipes[s.clerk], ends[s.clerk] = mine, theirs
         procs[s.clerk] = spawn.Process(
             target=_process_clerk, args=(db_url, s, theirs, stop), name=f"bms-race-{s.counter}",
             daemon=True,
         )  # fmt: skip
-    for p in procs.values():
+    for clerk, p in procs.items():
         p.start()
+        ends[clerk].close()  # the child has its own copy: its death must reach us as EOF
     by_conn = {id(c): clerk for clerk, c in pipes.items()}
 
     def receive(conn: Any) -> tuple[str, Any] | None:
