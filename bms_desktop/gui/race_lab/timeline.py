@@ -62,6 +62,11 @@ class TimelineWidget(QWidget):
         self._starts: dict[int, list[float]] = {}
         self._seen = 0
         self._span_ms = 1000.0
+        self._cache_key: tuple[int, int, float, int] | None = None
+        self._cached = 0  # attempts already turned into rectangles
+        self._waits: list[QRectF] = []
+        self._bars: dict[str, list[QRectF]] = {}
+        self._outlined: list[QRectF] = []
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(7.0, self._font.pointSizeF() - 1))
 
@@ -75,6 +80,7 @@ class TimelineWidget(QWidget):
         self._starts = {}
         self._seen = 0
         self._span_ms = 1000.0
+        self._cache_key = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -85,7 +91,8 @@ class TimelineWidget(QWidget):
             self._by_clerk.setdefault(a.clerk, []).append(a)
             self._starts.setdefault(a.clerk, []).append(a.start_ms)
             self._clerks = max(self._clerks, a.clerk)
-            self._span_ms = max(self._span_ms, a.end_ms * 1.02)
+            if a.end_ms * 1.02 > self._span_ms:  # grow in steps: the bars stay cached between
+                self._span_ms = max(self._span_ms * 1.5, a.end_ms * 1.1)
         if new:
             self.update()
 
@@ -144,20 +151,8 @@ class TimelineWidget(QWidget):
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
                     f"Robot {clerk}",
                 )
-        waits: list[QRectF] = []
-        bars: dict[str, list[QRectF]] = {}
-        outlined: list[QRectF] = []
-        for clerk_attempts in self._by_clerk.values():
-            for a in clerk_attempts:
-                r: QRectF = self.bar_rect(a)
-                if a.wait_ms > 0 and r.width() > 2:
-                    w = min(r.width(), self._x(a.start_ms + a.wait_ms) - r.x())
-                    if w >= 1:
-                        waits.append(QRectF(r.x(), r.y(), w, r.height()))
-                        r = QRectF(r.x() + w, r.y(), max(1.0, r.width() - w), r.height())
-                bars.setdefault(a.kind, []).append(r)
-                if a.kind == "constraint":
-                    outlined.append(self.bar_rect(a).adjusted(-1, -1, 1, 1))
+        self._update_cache()
+        waits, bars, outlined = self._waits, self._bars, self._outlined
         p.setPen(Qt.PenStyle.NoPen)
         if waits:
             p.setBrush(WAIT_COLOUR)
@@ -170,6 +165,27 @@ class TimelineWidget(QWidget):
             p.setPen(QPen(KIND_COLOURS["constraint"], 1.5))
             p.drawRects(outlined)
         self._paint_axis(p)
+
+    def _update_cache(self) -> None:
+        """Bars as rectangles, grouped by colour; only new attempts are added unless the size,
+        the time span or the number of rows changed."""
+        key = (self.width(), self.height(), self._span_ms, self._clerks)
+        if key != self._cache_key:
+            self._cache_key = key
+            self._cached = 0
+            self._waits, self._bars, self._outlined = [], {}, []
+        attempts = self._attempts[self._cached : self._seen]
+        self._cached = self._seen
+        for a in attempts:
+            r = self.bar_rect(a)
+            if a.wait_ms > 0 and r.width() > 2:
+                w = min(r.width(), self._x(a.start_ms + a.wait_ms) - r.x())
+                if w >= 1:
+                    self._waits.append(QRectF(r.x(), r.y(), w, r.height()))
+                    r = QRectF(r.x() + w, r.y(), max(1.0, r.width() - w), r.height())
+            self._bars.setdefault(a.kind, []).append(r)
+            if a.kind == "constraint":
+                self._outlined.append(self.bar_rect(a).adjusted(-1, -1, 1, 1))
 
     def _paint_axis(self, p: QPainter) -> None:
         y = self.height() - AXIS_H
