@@ -21,9 +21,11 @@ in the race lab, never at a counter.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import threading
+from dataclasses import replace
 from typing import Any
 
 from bms_desktop.config import RunConfig
@@ -94,6 +96,11 @@ def add_race_arguments(parser: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="print exactly one JSON object instead of a table"
     )
     parser.add_argument(
+        "--throwaway-copy", action="store_true",
+        help="race on a throwaway copy of --db (SQLite: an online backup; PostgreSQL: a new "
+        "database on the same server), deleted afterwards",
+    )  # fmt: skip
+    parser.add_argument(
         "--stream", action="store_true",
         help="print one JSON object per line as the race goes; a line 'stop' on standard input "
         "stops it (the race lab uses this)",
@@ -145,11 +152,8 @@ class _Stream:
             sys.stdout.flush()
 
 
-def run_race(cfg: RunConfig, args: argparse.Namespace) -> int:
-    from bms_desktop.app import StartupError
+def _run(config: Any, args: argparse.Namespace, stream: _Stream | None) -> tuple[Any, bool, str]:
     from bms_desktop.race import (
-        RaceConfig,
-        RaceMode,
         compare_json,
         explain,
         format_compare,
@@ -157,6 +161,23 @@ def run_race(cfg: RunConfig, args: argparse.Namespace) -> int:
         run_compare,
     )
     from bms_desktop.race import run_race as race
+
+    cancel = stream.cancel if stream else None
+    if args.compare is not None:
+        strategies = _strategies(args.compare)
+        config.validate()
+        results = run_compare(config, strategies, cancel=cancel, events=stream)
+        payload: dict[str, Any] = compare_json(results)
+        ok = bool(results) and all(r.clean for r in results)
+        return payload, ok, format_compare(results)
+    result = race(config, cancel=cancel, events=stream)
+    payload = {**result.to_json(), "explanation": explain(result)}
+    return payload, result.clean, format_summary(result)
+
+
+def run_race(cfg: RunConfig, args: argparse.Namespace) -> int:
+    from bms_desktop.app import StartupError
+    from bms_desktop.race import RaceConfig, RaceMode
 
     config = RaceConfig(
         db_url=cfg.db_url,
@@ -173,19 +194,12 @@ def run_race(cfg: RunConfig, args: argparse.Namespace) -> int:
     )
     stream = _Stream() if args.stream else None
     try:
-        if args.compare is not None:
-            strategies = _strategies(args.compare)
-            config.validate()
-            results = run_compare(
-                config, strategies, cancel=stream.cancel if stream else None, events=stream
-            )
-            payload = compare_json(results)
-            ok = bool(results) and all(r.safe for r in results) and all(r.clean for r in results)
-            text = format_compare(results)
-        else:
-            result = race(config, cancel=stream.cancel if stream else None, events=stream)
-            payload = {**result.to_json(), "explanation": explain(result)}
-            ok, text = result.clean, format_summary(result)
+        with contextlib.ExitStack() as stack:
+            if args.throwaway_copy:
+                from bms_desktop.race.throwaway import throwaway_copy
+
+                config = replace(config, db_url=stack.enter_context(throwaway_copy(cfg.db_url)))
+            payload, ok, text = _run(config, args, stream)
     except DomainError as exc:
         if stream is not None:
             stream("refused", {"message": str(exc)})

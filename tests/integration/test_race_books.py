@@ -210,3 +210,43 @@ def test_a_race_survives_a_postgresql_restart_and_keeps_its_books(
     assert all(c["fatal"] is None for c in result["per_clerk"])
     assert check_integrity(url, show_id=result["show_id"]).sold_seats == result["db_sold_seats"]
     assert proc.returncode == 0, err
+
+
+def test_a_counter_cannot_choose_the_naive_strategy(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bms_desktop", "--data-dir", str(tmp_path), "--strategy", "naive",
+         "--smoke"],
+        capture_output=True, text=True, check=False, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "invalid choice: 'naive'" in done.stderr
+
+
+def _shows_and_sold(url: str) -> tuple[int, int]:
+    from sqlalchemy import text
+
+    from bms_desktop.persistence.engine import create_engines
+
+    engines = create_engines(url, pool_size=1)
+    try:
+        with engines.read.connect() as conn:
+            shows = conn.execute(text("SELECT COUNT(*) FROM shows")).scalar_one()
+            sold = conn.execute(
+                text("SELECT COUNT(*) FROM show_seats WHERE status = 'SOLD'")
+            ).scalar_one()
+        return int(shows), int(sold)
+    finally:
+        engines.dispose()
+
+
+def test_a_race_on_a_throwaway_copy_leaves_the_database_as_it_was(db_url: str, tmp_path: Path):
+    first = race_cli("--db", db_url, "--clerks", "2", "--seats", "40", "--mode", "threads",
+                     "--json", data_dir=tmp_path)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    before = _shows_and_sold(db_url)
+    done = race_cli("--db", db_url, "--clerks", "3", "--seats", "40", "--mode", "processes",
+                    "--throwaway-copy", "--json", data_dir=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["sold_seats"] == 40 and result["integrity_ok"]
+    assert _shows_and_sold(db_url) == before  # the race happened elsewhere

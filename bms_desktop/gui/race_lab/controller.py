@@ -31,6 +31,7 @@ class LabSettings:
     delay_ms: int = 0
     duration_s: float = 120.0  # "until sold out" is a generous limit
     seed: int | None = None
+    throwaway_copy: bool = False
 
     @property
     def compare(self) -> bool:
@@ -48,6 +49,7 @@ class LabSettings:
             duration_s=self.duration_s,
             compare=list(STRATEGIES) if self.compare else None,
             seed=self.seed,
+            throwaway_copy=self.throwaway_copy,
         )
 
 

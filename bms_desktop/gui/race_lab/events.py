@@ -269,6 +269,7 @@ def race_command(
     duration_s: float,
     compare: list[str] | None = None,
     seed: int | None = None,
+    throwaway_copy: bool = False,
 ) -> list[str]:
     """The program and arguments of the ``race --stream`` child (source run or frozen app)."""
     if getattr(sys, "frozen", False):
@@ -285,4 +286,6 @@ def race_command(
         args += ["--compare", ",".join(compare)]
     if seed is not None:
         args += ["--seed", str(seed)]
+    if throwaway_copy:
+        args.append("--throwaway-copy")
     return program + args

@@ -125,10 +125,12 @@ class RaceLabWindow(QMainWindow):
     def _build(self) -> None:
         self.database_box = QComboBox()
         self.database_box.addItem(f"This database: {_short(self.db_url)}", "current")
-        self.database_box.addItem("Throwaway SQLite file", "throwaway")
+        self.database_box.addItem("Throwaway copy of this database", "copy")
+        self.database_box.addItem("Throwaway SQLite file (empty)", "throwaway")
         self.database_box.setToolTip(
             "The race always sells a new scratch show; real shows are never touched. A throwaway "
-            "database is made for the lab and deleted when it closes."
+            "copy is made for each run and deleted after it; a throwaway file lives until the "
+            "lab closes."
         )
         self.seats_spin = _spin(50, 10_000, 600, step=50)
         self.strategy_box = QComboBox()
@@ -283,6 +285,7 @@ class RaceLabWindow(QMainWindow):
         length = int(self.length_box.currentData())
         return LabSettings(
             db_url=url,
+            throwaway_copy=self.database_box.currentData() == "copy",
             strategy=str(self.strategy_box.currentData()),
             clerks=self.clerks_spin.value(),
             mode=str(self.mode_box.currentData()),
@@ -317,7 +320,9 @@ class RaceLabWindow(QMainWindow):
         if delay_ms is not None:
             self.delay_spin.setValue(delay_ms)
         if throwaway is not None:
-            self.database_box.setCurrentIndex(1 if throwaway else 0)
+            self.database_box.setCurrentIndex(
+                self.database_box.findData("throwaway" if throwaway else "current")
+            )
 
     @Slot()
     def _on_choice_changed(self) -> None:
