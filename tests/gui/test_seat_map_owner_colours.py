@@ -37,3 +37,18 @@ def test_owner_colours_paint_held_and_sold_seats_by_their_counter(qtbot: QtBot) 
     assert image.pixelColor(inside(a1.show_seat_id)) == red
     assert image.pixelColor(inside(a2.show_seat_id)) == blue
     assert image.pixelColor(inside(a3.show_seat_id)) not in (red, blue)
+
+
+def test_updates_can_be_painted_without_the_flash(qtbot: QtBot) -> None:
+    smap = make_seat_map()
+    widget = SeatMapWidget()
+    qtbot.addWidget(widget)
+    widget.set_seat_map(smap, my_counter="")
+    a1, a2 = smap.seats[0], smap.seats[1]
+    widget.update_seats([replace(a1, status=SeatStatus.SOLD, held_by_counter="Robot 1")])
+    assert a1.show_seat_id in widget.flashing_ids()
+    widget.update_seats(
+        [replace(a2, status=SeatStatus.SOLD, held_by_counter="Robot 2")], flash=False
+    )
+    assert a2.show_seat_id not in widget.flashing_ids()
+    assert widget.seat(a2.show_seat_id).status is SeatStatus.SOLD  # type: ignore[union-attr]

@@ -82,6 +82,14 @@ def _axes(chart: QChart, x_title: str, y_title: str) -> tuple[QValueAxis, QValue
     return ax, ay
 
 
+def _grow(axis: QValueAxis, top: float) -> None:
+    """Raise the axis's top in steps (half again), never shrink it during a run: a new range
+    re-lays out the labels, which is most of a chart's cost per refresh."""
+    if top > axis.max() or axis.max() <= 0:
+        axis.setRange(0, max(top * 1.5, 1.0))
+        axis.applyNiceNumbers()
+
+
 def _per_second(counts: dict[int, int], until: int) -> list[QPointF]:
     return [QPointF(b * BUCKET_S, counts.get(b, 0) / BUCKET_S) for b in range(until + 1)]
 
@@ -128,6 +136,8 @@ class ChartsPanel(QWidget):
             layout.addWidget(v, 1)
 
     def clear(self) -> None:
+        for axis in (self.sales_x, self.sales_y, self.trouble_x, self.trouble_y, self.wait_y):
+            axis.setRange(0, 1)
         for s in self._sales.values():
             self.sales_chart.removeSeries(s)
         self._sales.clear()
@@ -158,10 +168,8 @@ class ChartsPanel(QWidget):
             series.replace(points)
             top_x = max(top_x, (until + 1) * BUCKET_S)
             top_y = max(top_y, max((p.y() for p in points), default=0.0))
-        self.sales_x.setRange(0, top_x)
-        self.sales_y.setRange(0, top_y * 1.1)
-        self.sales_x.applyNiceNumbers()
-        self.sales_y.applyNiceNumbers()
+        _grow(self.sales_x, top_x)
+        _grow(self.sales_y, top_y)
         if current is not None:
             counters = (current.conflicts, current.retries, current.catches)
             until = max((max(c, default=0) for c in counters), default=0)
@@ -170,10 +178,8 @@ class ChartsPanel(QWidget):
                 pts = _per_second(dict(c), until)
                 s.replace(pts)
                 peak = max(peak, max((p.y() for p in pts), default=0.0))
-            self.trouble_x.setRange(0, max(1.0, (until + 1) * BUCKET_S))
-            self.trouble_y.setRange(0, max(4.0, peak * 1.1))
-            self.trouble_x.applyNiceNumbers()
-            self.trouble_y.applyNiceNumbers()
+            _grow(self.trouble_x, (until + 1) * BUCKET_S)
+            _grow(self.trouble_y, max(4.0, peak))
         self._refresh_waits(runs)
 
     def _refresh_waits(self, runs: Sequence[Run]) -> None:
@@ -197,8 +203,7 @@ class ChartsPanel(QWidget):
                 if bs.at(i) != value:
                     bs.replace(i, value)
                 peak = max(peak, value)
-        self.wait_y.setRange(0, max(4.0, peak * 1.1))
-        self.wait_y.applyNiceNumbers()
+        _grow(self.wait_y, max(4.0, peak))
 
     def picture(self) -> QPixmap:
         return self.grab()

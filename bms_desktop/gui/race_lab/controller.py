@@ -81,6 +81,7 @@ class RaceLabController(QObject):
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self.frame_times_ms: list[float] = []
+        self.frame_cpu_ms: list[float] = []  # the same frames, as CPU time of the GUI thread
         self.stopping = False
         self._failure = ""
 
@@ -96,6 +97,7 @@ class RaceLabController(QObject):
         self.stopping = False
         self._failure = ""
         self.frame_times_ms.clear()
+        self.frame_cpu_ms.clear()
         self.process.start(settings.command())
         self._timer.start()
         self.started.emit()
@@ -129,11 +131,12 @@ class RaceLabController(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         got = self.pump()
         if got is not None:
             self.frame.emit(got)
             self.frame_times_ms.append((time.perf_counter() - t0) * 1000.0)
+            self.frame_cpu_ms.append((time.thread_time() - c0) * 1000.0)
 
     @Slot(int)
     def _on_process_finished_run(self, code: int) -> None:

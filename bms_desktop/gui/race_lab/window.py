@@ -14,6 +14,7 @@ import csv
 import html
 import shutil
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -84,6 +86,9 @@ STRATEGY_CHOICES = (
 )
 
 
+CHARTS_EVERY_S = 0.2
+
+
 def clerk_colours(n: int = 32) -> dict[str, QColor]:
     """One colour per robot clerk: hues spread by the golden angle, two lightness levels."""
     out: dict[str, QColor] = {}
@@ -117,6 +122,7 @@ class RaceLabWindow(QMainWindow):
         self._colours = clerk_colours()
         self._shown_run = -1
         self._seen_attempts = 0
+        self._charts_due = 0.0
         self._build()
         self.resize(1320, 720)
 
@@ -189,6 +195,8 @@ class RaceLabWindow(QMainWindow):
         self.status_label = QLabel("")
         self.status_label.setObjectName("raceStatus")
         self.status_label.setContentsMargins(8, 2, 8, 2)
+        # its text changes every frame: never let that re-lay out the window
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         self.seat_map = SeatMapWidget()
         self.seat_map.set_owner_colours(self._colours)
@@ -404,7 +412,10 @@ class RaceLabWindow(QMainWindow):
         if frame.attempts and shown is not None:
             self._paint_sales(shown)
             self.timeline.refresh()
-        self.charts.refresh(state.runs, run)
+        now = time.monotonic()
+        if frame.results or now >= self._charts_due:  # charts at 5 Hz: 0.5 s buckets
+            self.charts.refresh(state.runs, run)
+            self._charts_due = now + CHARTS_EVERY_S
         if frame.results:
             self._fill_results()
         self._update_status(run)
@@ -430,8 +441,8 @@ class RaceLabWindow(QMainWindow):
                         replace(seat, status=SeatStatus.SOLD, held_by_counter=f"Robot {a.clerk}")
                     )
         self._seen_attempts = len(run.attempts)
-        if changed:
-            self.seat_map.update_seats(changed)
+        if changed:  # hundreds of sales a second: no flash, only the new colour
+            self.seat_map.update_seats(changed, flash=False)
 
     def _update_status(self, run: Run) -> None:
         if 0 <= self._shown_run < len(self.controller.state.runs):
@@ -460,6 +471,7 @@ class RaceLabWindow(QMainWindow):
 
     @Slot(bool, str)
     def _on_controller_finished(self, ok: bool, message: str) -> None:
+        self.charts.refresh(self.controller.state.runs, self.controller.state.current)
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self._fill_results()

@@ -204,6 +204,7 @@ class SeatMapWidget(QWidget):
         self._tiles_key: tuple[int, int, int, float, bool] | None = None
         self._screen_pixmap: QPixmap | None = None
         self._owner_colours: dict[str, QColor] = {}  # race lab: held/sold seats by owner
+        self._owner_rows: dict[int, tuple[_RowPaint, dict[str, list[QRect]]]] = {}
 
         self._elapsed = QElapsedTimer()
         self._elapsed.start()
@@ -263,14 +264,14 @@ class SeatMapWidget(QWidget):
         if self._selected != previous:
             self._emit_selection()
 
-    def update_seats(self, seats: Iterable[SeatView]) -> None:
+    def update_seats(self, seats: Iterable[SeatView], *, flash: bool = True) -> None:
         """Apply changed seats (from the change feed or after an action of this counter).
 
         Repaints and briefly flashes only the seats whose status or holder changed. A selected seat
         that is no longer free leaves the selection."""
         batch = list(seats)
         now = self._clock()
-        flash = len(batch) <= FLASH_MAX_SEATS
+        flash = flash and len(batch) <= FLASH_MAX_SEATS  # the race lab paints without flashes
         started = self._elapsed.elapsed()
         dirty_rows: set[int] = set()
         changed: list[int] = []
@@ -861,21 +862,31 @@ class SeatMapWidget(QWidget):
         self._paint_overlays(painter, bounds, lay)
 
     def _paint_owners(self, painter: QPainter, rows: list[int]) -> None:
+        # Per row, cached with the row's own paint cache (a changed row gets a new _RowPaint).
         by_colour: dict[str, list[QRect]] = {}
         colours, seats, rects = self._owner_colours, self._seats, self._seat_rects
         for row in rows:
-            for sid in self._row_ids.get(row, ()):
-                seat = seats[sid]
-                if seat.held_by_counter in colours and seat.status in (
-                    SeatStatus.HELD,
-                    SeatStatus.SOLD,
-                ):
-                    by_colour.setdefault(seat.held_by_counter or "", []).append(rects[sid])
+            rp = self._row_cache.get(row)
+            cached = self._owner_rows.get(row)
+            if cached is None or rp is None or cached[0] is not rp:
+                owned: dict[str, list[QRect]] = {}
+                for sid in self._row_ids.get(row, ()):
+                    seat = seats[sid]
+                    owner = seat.held_by_counter
+                    if owner is not None and seat.status in (SeatStatus.HELD, SeatStatus.SOLD):
+                        owned.setdefault(owner, []).append(rects[sid])
+                if rp is not None:
+                    self._owner_rows[row] = (rp, owned)
+            else:
+                owned = cached[1]
+            for owner, found in owned.items():
+                if owner in colours:
+                    by_colour.setdefault(owner, []).extend(found)
         painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
-        for owner, owned in by_colour.items():
+        for owner, owned_rects in by_colour.items():
             painter.setBrush(colours[owner])
-            painter.drawRects(owned)
+            painter.drawRects(owned_rects)
         painter.restore()
 
     def _paint_countdowns(self, painter: QPainter, ids: list[int], lay: _Layout) -> None:
