@@ -214,8 +214,9 @@ def run_clerk(
     ``free`` is the clerk's first look at the map (id -> version; loaded here when None). Each
     round it glances at a few random seats it believes free, forgets the ones that are gone,
     and tries to hold ``seats_per_booking`` of those still free, then pays at once. When it
-    believes nothing is free it reloads the whole map; the show is sold out when the map shows
-    no free and no held seat. Every attempt goes to ``report`` as it ends; the outcome returned
+    believes nothing is free it reloads the whole map, and while only seats held by paying
+    clerks remain it looks at those alone; the show is sold out when the map shows no free and
+    no held seat. Every attempt goes to ``report`` as it ends; the outcome returned
     carries the attempts too (threads mode) or none (``report`` already has them).
     """
     ctx = robot_context(spec)
@@ -234,7 +235,6 @@ def run_clerk(
     deadline = t0 + spec.duration_s
     believed: dict[int, int] = dict(free) if free is not None else {}
     held: list[int] = []  # the last seats, held by others, when nothing is believed free
-    loaded = free is not None
     sold_out = False
     k_max = spec.seats_per_booking
     backoff = _Backoff(rng)
@@ -246,7 +246,6 @@ def run_clerk(
                     believed, held = _peek(box, spec.show_id, held)
                 if not believed and not held:
                     believed, held = load_seats(box, spec.show_id)
-                    loaded = True
                 if not believed:
                     if held:  # their counters are paying for them right now; look again shortly
                         stop.wait(IDLE_WAIT_S)
@@ -281,7 +280,6 @@ def run_clerk(
             backoff.reset()
         if rec.outcome != Outcome.SOLD:
             believed.update(seen)  # the next glance tells which of them are really gone
-    del loaded
     return ClerkOutcome(
         clerk=spec.clerk,
         counter=spec.counter,
