@@ -60,7 +60,10 @@ def summarise(
         db_bookings, db_seats = b1 - b0, s1 - s0
         bookings = sum(1 for r in o.records if r.outcome == Outcome.SOLD)
         seats = sum(r.sold for r in o.records)
-        if db_bookings > bookings:  # committed, never reported (the clerk died): the books say so
+        # A clerk that ended normally reported every attempt; one that died may have committed
+        # a sale it could not report: the database's books say so. (Only then: another race on
+        # the same show at the same time has robots of the same names.)
+        if o.fatal is not None and db_bookings > bookings:
             recovered_bookings += db_bookings - bookings
             recovered_seats += max(0, db_seats - seats)
         per_clerk.append(
