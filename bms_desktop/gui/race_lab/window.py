@@ -230,9 +230,9 @@ class RaceLabWindow(QMainWindow):
         self.results_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_table.verticalHeader().setVisible(False)
         header = self.results_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(56)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # every heading whole (at 1366x768 they fit side by side); the last column takes the rest
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         for index, (key, _h) in enumerate(FIGURES):
             tip = FIGURE_TIPS.get(key)
             head = self.results_table.horizontalHeaderItem(index)
