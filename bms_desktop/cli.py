@@ -9,6 +9,7 @@
     bms-desktop checkin CODE --door NAME  admit a ticket at a door (see `checkin --help`)
     bms-desktop door --door NAME          the Door window (scan tickets)
     bms-desktop admin [--user NAME]       the admin console (sign in as an administrator)
+    bms-desktop race-lab                  the race lab window (robot clerks, live charts, verdict)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -120,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     door = sub.add_parser("door", help="the Door window: scan tickets at a door")
     _common(door, top=False)
     add_door_arguments(door)
+    race_lab = sub.add_parser("race-lab", help="the race lab window: watch robot clerks race")
+    _common(race_lab, top=False)
     return parser
 
 
@@ -129,7 +132,8 @@ def _config(args: argparse.Namespace) -> RunConfig:
             db=getattr(args, "db", None),
             data_dir=getattr(args, "data_dir", None),
             counter=getattr(args, "counter", None),
-            strategy=getattr(args, "strategy", None),
+            # race --strategy is the robots' (it may be "naive"), not a counter window's
+            strategy=None if args.command == "race" else getattr(args, "strategy", None),
             delay_ms=max(0, getattr(args, "delay_ms", 0) or 0),
             user=getattr(args, "user", None),
             demo=getattr(args, "demo", False),
@@ -166,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bms_desktop.door_cli import run_door
 
                 return run_door(cfg, args)
+            case "race-lab":
+                from bms_desktop.race_cli import run_race_lab
+
+                return run_race_lab(cfg)
             case _:
                 if args.smoke:
                     return app.run_smoke(cfg)

@@ -198,12 +198,17 @@ class HotSql:
         """``lock`` on PostgreSQL: FOR UPDATE of the seat rows, in id order (SQLite: the write
         transaction already holds the database lock)."""
         lock = lock and self.postgresql
+        # SQLite without ANALYZE statistics prefers the (show_id, seat_id) index and walks every
+        # seat of the show (600 rows: 0.15 ms; 3,000: 0.7 ms, on every glance and every hold);
+        # the unary + takes show_id out of index choice, so the ids go through the primary key
+        # (0.04 ms). PostgreSQL plans from its statistics and gets the plain column.
+        show = "+show_seats.show_id" if not self.postgresql else "show_seats.show_id"
         return self._cached(
             "seats_lock" if lock else "seats",
             n,
             lambda k: (
                 f"SELECT {_SEAT_COLS} FROM show_seats JOIN seats ON seats.id = show_seats.seat_id "
-                f"WHERE show_seats.show_id = ? AND show_seats.id IN ({_marks(k)}) "
+                f"WHERE {show} = ? AND show_seats.id IN ({_marks(k)}) "
                 "ORDER BY show_seats.id" + (" FOR UPDATE OF show_seats" if lock else "")
             ),
         )

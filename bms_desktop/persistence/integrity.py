@@ -24,7 +24,7 @@ a frozen ``IntegrityReport``. The checks:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -58,6 +58,9 @@ class IntegrityReport:
     charged_without_sale: int
     safety_net_present: bool
     samples: tuple[str, ...] = ()
+    # confirmed tickets and their seats, by the counter that sold them (the race reads its books
+    # back from here: a clerk that died after a commit could not report it)
+    sales_by_counter: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +107,7 @@ class IntegrityReport:
             "safety_net_present": self.safety_net_present,
             "problems": self.problems(),
             "samples": list(self.samples),
+            "sales_by_counter": {k: list(v) for k, v in sorted(self.sales_by_counter.items())},
         }
 
 
@@ -123,6 +127,13 @@ _CONFIRMED = """
 SELECT COUNT(DISTINCT t.id), COUNT(ts.id)
 FROM tickets t LEFT JOIN ticket_seats ts ON ts.ticket_id = t.id
 WHERE t.status = 'CONFIRMED' AND {t_show}
+"""
+
+_BY_COUNTER = """
+SELECT t.counter, COUNT(DISTINCT t.id), COUNT(ts.id)
+FROM tickets t LEFT JOIN ticket_seats ts ON ts.ticket_id = t.id
+WHERE t.status = 'CONFIRMED' AND {t_show}
+GROUP BY t.counter
 """
 
 _DOUBLE_SALES = """
@@ -274,6 +285,9 @@ def check_connection(conn: Connection, dialect: str, show_id: int | None = None)
         charged_without_sale=len(found["charged without sale"]),
         safety_net_present=_safety_net_present(conn, dialect),
         samples=tuple(samples[: SAMPLE_LIMIT * 2]),
+        sales_by_counter={
+            str(c): (int(n), int(k)) for c, n, k in _rows(conn, _BY_COUNTER, show_id)
+        },
     )
 
 

@@ -38,6 +38,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -500,9 +501,12 @@ class PgCluster:
             )
         self._server_down = False
 
-    def restart(self, mode: str = "fast") -> None:
-        """``pg_ctl restart -m MODE`` in two steps (stop, start), same port, same data."""
+    def restart(self, mode: str = "fast", *, down_s: float = 0.0) -> None:
+        """``pg_ctl restart -m MODE`` in two steps (stop, start), same port, same data: every
+        open connection is cut. ``down_s`` keeps it down that long first (the outage itself)."""
         self.stop_server(mode)
+        if down_s > 0:
+            time.sleep(down_s)  # the outage itself, not a synchronisation
         self.start_server()
 
     def create_database(self, name: str) -> str:

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
+    QColor,
     QFocusEvent,
     QHelpEvent,
     QKeyEvent,
@@ -144,6 +145,8 @@ class SeatMapWidget(SeatMapPainting, QWidget):
         self._tiles: SeatTiles | None = None
         self._tiles_key: tuple[int, int, int, float, bool] | None = None
         self._screen_pixmap: QPixmap | None = None
+        self._owner_colours: dict[str, QColor] = {}  # race lab: held/sold seats by owner
+        self._owner_rows: dict[int, tuple[RowPaint, dict[str, list[QRect]]]] = {}
 
         self._elapsed = QElapsedTimer()
         self._elapsed.start()
@@ -204,14 +207,14 @@ class SeatMapWidget(SeatMapPainting, QWidget):
         if self._selected != previous:
             self._emit_selection()
 
-    def update_seats(self, seats: Iterable[SeatView]) -> None:
+    def update_seats(self, seats: Iterable[SeatView], *, flash: bool = True) -> None:
         """Apply changed seats (from the change feed or after an action of this counter).
 
         Repaints and briefly flashes only the seats whose status or holder changed. A selected seat
         that is no longer free leaves the selection."""
         batch = list(seats)
         now = self._clock()
-        flash = len(batch) <= FLASH_MAX_SEATS
+        flash = flash and len(batch) <= FLASH_MAX_SEATS  # the race lab paints without flashes
         started = self._elapsed.elapsed()
         dirty_rows: set[int] = set()
         changed: list[int] = []
@@ -285,6 +288,18 @@ class SeatMapWidget(SeatMapPainting, QWidget):
         for sid, seat in self._seats.items():
             if seat.status is SeatStatus.HELD:
                 self._restyle(sid, now)
+
+    def set_owner_colours(self, colours: dict[str, QColor]) -> None:
+        """Race lab: paint held and sold seats in the colour of the counter that holds them
+        (``held_by_counter``); counters without a colour keep the usual look. Empty: off."""
+        self._owner_colours = dict(colours)
+        self.update()
+
+    def owner_colour(self, show_seat_id: int) -> QColor | None:
+        seat = self._seats.get(show_seat_id)
+        if seat is None or seat.status not in (SeatStatus.HELD, SeatStatus.SOLD):
+            return None
+        return self._owner_colours.get(seat.held_by_counter or "")
 
     # ------------------------------------------------------------------ queries
 

@@ -139,6 +139,8 @@ class SeatMapPainting(_Base):
     _band: QRect | None
     _elapsed: QElapsedTimer
     _clock: Callable[[], datetime]
+    _owner_colours: dict[str, QColor]  # race lab: held/sold seats in their clerk's colour
+    _owner_rows: dict[int, tuple[RowPaint, dict[str, list[QRect]]]]
 
     _layout: SeatLayout | None
     _row_label_text: dict[int, str]
@@ -303,6 +305,8 @@ class SeatMapPainting(_Base):
                 painter.setBrush(tiles.companion_brush)
                 painter.drawRects(companion)
         painter.restore()
+        if self._owner_colours:
+            self._paint_owners(painter, rows)
         if lay.show_numbers:
             painter.setFont(lay.number_font)
             if dark:
@@ -317,6 +321,34 @@ class SeatMapPainting(_Base):
                 self._paint_countdowns(painter, mine, lay)
         self._paint_row_labels(painter, rows, lay)
         self._paint_overlays(painter, bounds, lay)
+
+    def _paint_owners(self, painter: QPainter, rows: list[int]) -> None:
+        # Per row, cached with the row's own paint cache (a changed row gets a new RowPaint).
+        by_colour: dict[str, list[QRect]] = {}
+        colours, seats, rects = self._owner_colours, self._seats, self._seat_rects
+        for row in rows:
+            rp = self._row_cache.get(row)
+            cached = self._owner_rows.get(row)
+            if cached is None or rp is None or cached[0] is not rp:
+                owned: dict[str, list[QRect]] = {}
+                for sid in self._row_ids.get(row, ()):
+                    seat = seats[sid]
+                    owner = seat.held_by_counter
+                    if owner is not None and seat.status in (SeatStatus.HELD, SeatStatus.SOLD):
+                        owned.setdefault(owner, []).append(rects[sid])
+                if rp is not None:
+                    self._owner_rows[row] = (rp, owned)
+            else:
+                owned = cached[1]
+            for owner, found in owned.items():
+                if owner in colours:
+                    by_colour.setdefault(owner, []).extend(found)
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for owner, owned_rects in by_colour.items():
+            painter.setBrush(colours[owner])
+            painter.drawRects(owned_rects)
+        painter.restore()
 
     def _paint_countdowns(self, painter: QPainter, ids: list[int], lay: SeatLayout) -> None:
         now = self._clock()
