@@ -4,6 +4,7 @@
     bms-desktop seed [--force]            build the demo box office
     bms-desktop db upgrade | status       migrate the schema / show its revision
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
+    bms-desktop report NAME ...           a report as CSV or JSON (see `report --help`)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -90,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     from bms_desktop.race_cli import add_race_arguments
 
     add_race_arguments(race)
+
+    # issue 11: reports without the window (a scheduled job at head office)
+    report = sub.add_parser("report", help="a report as CSV or JSON, e.g. sales-by-day")
+    _common(report, top=False)
+    from bms_desktop.report_cli import add_report_arguments
+
+    add_report_arguments(report)
     return parser
 
 
@@ -124,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bms_desktop.race_cli import run_race
 
                 return run_race(cfg, args)
+            case "report":  # issue 11
+                from bms_desktop.report_cli import run_report_command
+
+                return run_report_command(cfg, args)
             case _:
                 if args.smoke:
                     return app.run_smoke(cfg)
