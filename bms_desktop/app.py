@@ -19,7 +19,7 @@ from bms_desktop.persistence.changefeed import open_change_feed
 from bms_desktop.persistence.engine import Engines
 from bms_desktop.persistence.migrate import (
     DatabaseOpenError,
-    alembic_config,
+    downgrade,
     head_revision,
     open_database,
     schema_status,
@@ -54,16 +54,12 @@ def connect(db_url: str, *, create: bool = True, pool_size: int = 5) -> Wiring:
 
 
 def _wipe(db_url: str) -> None:
-    """--force: drop everything (schema included) and build it again."""
-    from alembic import command
-
+    """--force: drop everything (schema included) and build it again. Through
+    ``migrate.downgrade``: on SQLite with foreign keys off while the tables go (a payments table
+    holding a refund refers to itself, and dropping it row by row was refused)."""
     wiring = connect(db_url)
     try:
-        cfg = alembic_config()
-        with wiring.engines.write.connect() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "base")
-            conn.commit()
+        downgrade(wiring.engines, "base")
         upgrade(wiring.engines)
     finally:
         wiring.close()
