@@ -199,6 +199,21 @@ def run_gui(cfg: RunConfig) -> int:
         wiring.close()
 
 
+def run_reports(cfg: RunConfig) -> int:
+    """`bms-desktop reports` (issue 11): the Reports window after a supervisor's sign-in."""
+    from bms_desktop import logsetup
+
+    logsetup.ensure_std_streams()
+    wiring = connect(cfg.db_url, create=False)
+    _start_logging(cfg, "reports")
+    try:
+        from bms_desktop.gui.reports.reports_app import launch_reports
+
+        return launch_reports(wiring.box, user=cfg.user)
+    finally:
+        wiring.close()
+
+
 def _has_demo(cfg: RunConfig) -> bool:
     wiring = connect(cfg.db_url)
     try:

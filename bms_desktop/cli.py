@@ -5,6 +5,7 @@
     bms-desktop db upgrade | status       migrate the schema / show its revision
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
     bms-desktop report NAME ...           a report as CSV or JSON (see `report --help`)
+    bms-desktop reports                   the Reports window (a supervisor signs in)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -98,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     from bms_desktop.report_cli import add_report_arguments
 
     add_report_arguments(report)
+    reports = sub.add_parser("reports", help="the Reports window (a supervisor signs in)")
+    _common(reports, top=False)
     return parser
 
 
@@ -136,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bms_desktop.report_cli import run_report_command
 
                 return run_report_command(cfg, args)
+            case "reports":  # issue 11
+                return app.run_reports(cfg)
             case _:
                 if args.smoke:
                     return app.run_smoke(cfg)

@@ -17,11 +17,14 @@ class NoShiftsRepository(ShiftRepository):
     def open_shift_of_counter(self, counter: str, *, lock: Any = None) -> ShiftRecord | None:
         return None
 
+    def cinema_of_show(self, show_id: int) -> Any:
+        return None  # receipts in the fake carry no cinema header
+
     def shift_for_sale(self, counter: str, show_id: int) -> tuple[ShiftRecord, int | None] | None:
         return None
 
     def open_shift_of_staff(self, staff_id: int) -> ShiftRecord | None:
         return None
 
-    cinema = cinema_of_show = open_shift = shift = shifts = _not_in_fake
+    cinema = open_shift = shift = shifts = _not_in_fake
     add_movement = movements = sums = close = _not_in_fake

@@ -42,6 +42,7 @@ from bms_desktop.domain.model import TicketStatus
 from bms_desktop.gui.formatting import local, money, payment_mode, short_date, stamp, status_text
 from bms_desktop.paths import default_data_dir
 from bms_desktop.services.dto import BookingView
+from bms_desktop.services.receipts import header_lines, tax_text  # issue 11
 
 TICKET_SUFFIX = "-ticket.pdf"
 RECEIPT_SUFFIX = "-receipt.pdf"
@@ -667,6 +668,11 @@ def _receipt_rows(booking: BookingView, reprint: bool, printed_at: datetime) -> 
     rows: list[_Row] = [
         _Row("center", show.theater_name, font=_font(12, bold=True)),
         _Row("center", show.city_name, font=small, colour=MUTED),
+        # issue 11: the cinema's address, phone and GSTIN (from its settings)
+        *(
+            _Row("center", t, font=small, colour=MUTED)
+            for t in header_lines(booking.cinema, city=False)
+        ),
         _Row("space", size=1.5),
         _Row("center", "RECEIPT" + ("  (DUPLICATE)" if reprint else ""), font=bold),
         _Row("rule"),
@@ -712,6 +718,8 @@ def _receipt_rows(booking: BookingView, reprint: bool, printed_at: datetime) -> 
     rows.append(
         _Row("pair", "TOTAL", money(booking.total), _font(11, bold=True), _font(11, bold=True))
     )
+    for left, right in tax_text(booking.taxes):  # issue 11: the GST included, per rate
+        rows.append(_Row("pair", left, right, small, small, colour=MUTED))
     payments = [p for p in booking.payments if p.status == "SUCCESS"]
     if payments:
         rows.append(_Row("rule"))

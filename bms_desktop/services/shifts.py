@@ -32,7 +32,7 @@ from bms_desktop.domain.errors import (
 from bms_desktop.domain.model import Role
 from bms_desktop.services import auth
 from bms_desktop.services.context import BoxOffice, CounterContext
-from bms_desktop.services.dto import StaffView
+from bms_desktop.services.dto import CinemaHeader, StaffView
 from bms_desktop.services.ports import AuditRecord, UnitOfWork
 from bms_desktop.services.ports_shifts import (
     CashMovementRecord,
@@ -242,12 +242,13 @@ def prove_supervisor(
     )
     if not staff.role.at_least(Role.SUPERVISOR):
         raise PermissionDenied(
-            f"{staff.username} is a {staff.role.value.lower()}: a supervisor or an "
-            f"administrator must approve {what.lower()}"
+            f"those are the sign-in details of {staff.username}, a {staff.role.value.lower()}: "
+            f"a supervisor or an administrator must approve {what.lower()}"
         )
     if staff.staff_id in not_staff:
         raise PermissionDenied(
-            f"{staff.username} cannot sign off their own shift: another supervisor must approve"
+            f"the shift is {staff.username}'s own, and nobody signs off their own shift: "
+            "another supervisor must approve"
         )
     return staff
 
@@ -338,6 +339,37 @@ def list_shifts(
                 open_only=open_only,
             )
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class CinemaChoice:
+    theater_id: int
+    name: str
+    city: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.city})" if self.city else self.name
+
+
+def cinema_choices(box: BoxOffice) -> list[CinemaChoice]:
+    """The cinemas a shift can be opened at (race-lab scratch cinemas left out)."""
+    with box.uows() as uow:
+        cities = {c.id: c.name for c in uow.queries.cities()}
+        return [
+            CinemaChoice(t.id, t.name, cities.get(t.parent_id or 0, ""))
+            for t in uow.queries.theaters()
+            if cities.get(t.parent_id or 0, "") != "Race Lab"  # race.RACE_CITY
+        ]
+
+
+def cinema_header(box: BoxOffice, theater_id: int | None) -> CinemaHeader | None:
+    """What a slip prints about the cinema (name, address, GSTIN, phone)."""
+    if theater_id is None:
+        return None
+    with box.uows() as uow:
+        c = uow.shifts.cinema(theater_id)
+    return None if c is None else CinemaHeader(c.name, c.address, c.city, c.gstin, c.phone)
 
 
 # --------------------------------------------------------------------------- open / resume
@@ -579,6 +611,7 @@ def close_shift(
 
 
 __all__ = [
+    "CinemaChoice",
     "CloseResult",
     "DrawerSummary",
     "ModeLine",
@@ -586,6 +619,8 @@ __all__ = [
     "MovementView",
     "ShiftView",
     "SupervisorSignOff",
+    "cinema_choices",
+    "cinema_header",
     "close_shift",
     "current_shift",
     "drawer_summary",
