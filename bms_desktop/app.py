@@ -11,13 +11,16 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from bms_desktop import APP_NAME, __version__
 from bms_desktop.config import RunConfig
 from bms_desktop.domain.errors import DomainError
+from bms_desktop.persistence import backup
 from bms_desktop.persistence.changefeed import open_change_feed
-from bms_desktop.persistence.engine import Engines
+from bms_desktop.persistence.engine import Engines, parse_db_url, sqlite_path
 from bms_desktop.persistence.migrate import (
+    DatabaseDamaged,
     DatabaseOpenError,
     downgrade,
     head_revision,
@@ -36,21 +39,80 @@ class StartupError(Exception):
     """The program cannot start with these settings; the message says what to do."""
 
 
+class DamagedDatabaseError(StartupError):
+    """The SQLite file is damaged; ``newest_backup``: the newest backup that passed its check
+    (None: there is none). The message names it and the command that restores it."""
+
+    def __init__(self, message: str, db_path: Path, newest_backup: backup.BackupInfo | None):
+        super().__init__(message)
+        self.db_path = db_path
+        self.newest_backup = newest_backup
+
+
 @dataclass
 class Wiring:
     engines: Engines
     box: BoxOffice
+    instance_lock: backup.InstanceLock | None = None
 
     def close(self) -> None:
         self.engines.dispose()
+        if self.instance_lock is not None:
+            self.instance_lock.release()
+            self.instance_lock = None
 
 
 def connect(db_url: str, *, create: bool = True, pool_size: int = 5) -> Wiring:
+    engines = _open(db_url, create=create, pool_size=pool_size)
+    lock = _instance_lock(engines)
+    if lock is not None and not lock.acquire_shared(timeout_s=0.0):
+        # A restore is putting another file in place: wait for it, then open that one.
+        engines.dispose()
+        if not lock.acquire_shared(timeout_s=30.0):
+            raise StartupError(f"{engines.url} is being restored from a backup; try again later")
+        try:
+            engines = _open(db_url, create=create, pool_size=pool_size)
+        except BaseException:
+            lock.release()
+            raise
+    box = BoxOffice(uows=SqlUnitOfWorkFactory(engines))
+    return Wiring(engines=engines, box=box, instance_lock=lock)
+
+
+def _open(db_url: str, *, create: bool, pool_size: int) -> Engines:
     try:
-        engines = open_database(db_url, create=create, pool_size=pool_size)
+        return open_database(db_url, create=create, pool_size=pool_size)
+    except DatabaseDamaged as exc:
+        raise _damaged(db_url, exc) from exc
     except DatabaseOpenError as exc:
         raise StartupError(str(exc)) from exc
-    return Wiring(engines=engines, box=BoxOffice(uows=SqlUnitOfWorkFactory(engines)))
+
+
+def _instance_lock(engines: Engines) -> backup.InstanceLock | None:
+    """SQLite: this process's shared claim on the file, which ``db restore`` respects. Taken
+    once the database opened (a refused file gets no lock file beside it)."""
+    if engines.dialect != "sqlite":
+        return None
+    return backup.InstanceLock(sqlite_path(parse_db_url(engines.url)).resolve())
+
+
+def _damaged(db_url: str, exc: DatabaseDamaged) -> DamagedDatabaseError:
+    newest = backup.newest_good_backup(exc.path)
+    if newest is None:
+        where = backup.backups_dir(exc.path)
+        return DamagedDatabaseError(
+            f"{exc}; there is no good backup of it in {where}: choose another database with "
+            "--db, or rebuild the demo with `bms-desktop seed --force`",
+            exc.path,
+            None,
+        )
+    taken = newest.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return DamagedDatabaseError(
+        f"{exc}; the newest good backup is {newest.path} (taken {taken}): restore it with "
+        f"`bms-desktop db restore --db {db_url} {newest.path}`",
+        exc.path,
+        newest,
+    )
 
 
 def _wipe(db_url: str) -> None:
@@ -99,7 +161,16 @@ def run_seed(cfg: RunConfig, *, force: bool = False, days: int = 14) -> int:
     return 0
 
 
-def run_db(cfg: RunConfig, action: str) -> int:
+def run_db(cfg: RunConfig, action: str, *, file: str | None = None, to: str | None = None) -> int:
+    if action in ("backup", "restore"):
+        from bms_desktop.backup_cli import run_backup, run_restore
+
+        try:
+            if action == "backup":
+                return run_backup(cfg.db_url, to=to)
+            return run_restore(cfg.db_url, file)
+        except backup.BackupError as exc:
+            raise StartupError(str(exc)) from exc
     wiring = connect(cfg.db_url)  # opening upgrades an older schema
     try:
         status = schema_status(wiring.engines)
@@ -171,13 +242,17 @@ def run_gui(cfg: RunConfig) -> int:
             # `--demo` opens the demo box office: build it the first time.
             print("Building the demo box office (first run only)...", flush=True)
             run_seed(cfg)
-        wiring = connect(cfg.db_url)
+        wiring = _connect_or_offer_backup(cfg, windowed=not logsetup.has_console())
     except StartupError as exc:
         if not logsetup.has_console():  # windowed build: say it on screen, not only in the log
             from bms_desktop.gui.crash_dialog import show_startup_error
 
             show_startup_error(str(exc))
         raise
+    from bms_desktop.backup_cli import start_scheduler
+
+    scheduler = start_scheduler(wiring.box, cfg.db_url)  # SQLite: backups while it runs
+    health = getattr(wiring.box.uows, "health", None)
     try:
         options = LaunchOptions(
             counter=cfg.counter,
@@ -191,11 +266,13 @@ def run_gui(cfg: RunConfig) -> int:
         status: int = launch(
             wiring.box,
             options,
-            feed_factory=lambda: open_change_feed(cfg.db_url),
+            feed_factory=lambda: open_change_feed(cfg.db_url, health=health),
             seed_demo=lambda: demo.seed_demo(wiring.box),
         )
         return status
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         wiring.close()
 
 
@@ -212,6 +289,32 @@ def run_reports(cfg: RunConfig) -> int:
         return launch_reports(wiring.box, user=cfg.user)
     finally:
         wiring.close()
+
+
+def _connect_or_offer_backup(cfg: RunConfig, *, windowed: bool) -> Wiring:
+    """``connect``; a damaged SQLite file with a good backup: the windowed app offers to restore
+    it (a dialog) and goes on with it; with a console the one-line message says how."""
+    try:
+        return connect(cfg.db_url)
+    except DamagedDatabaseError as exc:
+        if not windowed or exc.newest_backup is None:
+            raise
+        from bms_desktop.gui.dialogs.restore_backup_dialog import RestoreBackupDialog
+
+        chosen = exc.newest_backup
+        if not RestoreBackupDialog.ask(str(exc.db_path), str(chosen.path), chosen.taken_at):
+            raise
+        try:
+            result = backup.restore(exc.db_path, chosen.path)
+        except backup.BackupError as failed:
+            raise StartupError(str(failed)) from failed
+        log.warning(
+            "damaged database %s restored from %s; the damaged file is kept at %s",
+            exc.db_path,
+            chosen.path,
+            result.kept_aside,
+        )
+        return connect(cfg.db_url)
 
 
 def _has_demo(cfg: RunConfig) -> bool:

@@ -3,6 +3,8 @@
     bms-desktop [--db URL] [--data-dir DIR] [--counter NAME] [--strategy S] [--demo] [--smoke]
     bms-desktop seed [--force]            build the demo box office
     bms-desktop db upgrade | status       migrate the schema / show its revision
+    bms-desktop db backup [--to FILE]     online backup of an SQLite database (checked, rotated)
+    bms-desktop db restore FILE           put a backup in place (refused while counters use it)
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
     bms-desktop report NAME ...           a report as CSV or JSON (see `report --help`)
     bms-desktop reports                   the Reports window (a supervisor signs in)
@@ -83,9 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seed.add_argument("--days", type=int, default=14, help="days of shows (default 14)")
 
-    db = sub.add_parser("db", help="database schema")
+    db = sub.add_parser("db", help="database schema, backups")
     _common(db, top=False)
-    db.add_argument("action", choices=["upgrade", "status"])
+    actions = db.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _common(actions.add_parser("upgrade", help="migrate the schema to this version's"), top=False)
+    _common(actions.add_parser("status", help="show the schema's revision"), top=False)
+    backup = actions.add_parser("backup", help="online backup of an SQLite database (checked)")
+    _common(backup, top=False)
+    backup.add_argument(
+        "--to", metavar="FILE", help="write it here (default: backups/ beside the database)"
+    )
+    restore = actions.add_parser(
+        "restore", help="put a backup in the database's place (refused while counters use it)"
+    )
+    _common(restore, top=False)
+    restore.add_argument("file", metavar="FILE", help="the backup file")
 
     race = sub.add_parser("race", help="robot clerks race for the seats of one show")
     _common(race, top=False)
@@ -130,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "seed":
                 return app.run_seed(cfg, force=args.force, days=args.days)
             case "db":
-                return app.run_db(cfg, args.action)
+                return app.run_db(
+                    cfg, args.action, file=getattr(args, "file", None), to=getattr(args, "to", None)
+                )
             case "race":
                 from bms_desktop.race_cli import run_race
 

@@ -13,8 +13,8 @@ window title bar is not part of a grab; the script draws a plain title strip abo
 with the real ``windowTitle()``, so the pictures show which counter is which.
 
 Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png and
-two-counters-1366x768.png (the demo's two windows on a small screen: each shows its map and its
-basket).
+two-counters-1366x768.png (the demo's two windows on a small screen: each shows the whole
+572-seat hall with readable seats, and its basket).
 """
 
 from __future__ import annotations
@@ -217,6 +217,10 @@ def stage(
         windows.append(win)
     for win in windows:
         open_in(win, show)
+        if win.current_hold() is not None:  # a hold the demo's seed left to this counter
+            win.controller.release()
+            wait_for("the release", lambda w=win: w.current_hold() is None and not w.is_busy())
+        win.controller.dismiss_message()
 
     me = windows[0]
     ids = list(queries.best_available_seats(box, show.show_id, 4))  # four in the sweet spot
@@ -228,6 +232,7 @@ def stage(
         # The rival is the second window: a real window with a delay inside its transaction.
         rival_win = windows[1]
         rival_win.set_delay_ms(450)
+        wait_for("the rival's delay", lambda: rival_win.context().delay_ms == 450)
         rival_win.seat_map.set_selection(ids[1:3])
         wait_for("the rival's quote", lambda: not rival_win.is_busy())
         inside = threading.Event()
@@ -241,12 +246,12 @@ def stage(
         rival_win.basket.hold_button.click()
         wait_for("the rival inside its transaction", inside.is_set)
         me.basket.hold_button.click()
-        wait_for("the conflict", lambda: not me.banner.isHidden() and not me.is_busy())
+        wait_for("the conflict", lambda: me.banner.is_showing() and not me.is_busy())
         box.sleep = real_sleep
     else:
         thread = rival_hold(box, ravi, show.show_id, ids[1:2], 0.42)
         me.basket.hold_button.click()
-        wait_for("the conflict", lambda: not me.banner.isHidden() and not me.is_busy())
+        wait_for("the conflict", lambda: me.banner.is_showing() and not me.is_busy())
         thread.join(10)
     me.basket.coupon_edit.setText("WELCOME10")
     me.basket.coupon_button.click()

@@ -18,7 +18,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.support.pg_fixtures import pg_cluster, pg_url  # noqa: F401
+from tests.support.pg_fixtures import own_pg_cluster, pg_cluster, pg_url  # noqa: F401
 
 
 class FakeClock:

@@ -890,6 +890,39 @@ class FakeBookingRepository(_Repo, BookingRepository):
         found.sort(key=lambda tk: (tk.created_at, tk.ticket_id), reverse=True)
         return found[:limit]
 
+    def search_tickets(
+        self,
+        *,
+        code_part: str = "",
+        name_part: str = "",
+        show_id: int | None = None,
+        limit: int = 50,
+    ) -> list[TicketRecord]:
+        def matches(tk: TicketRecord) -> bool:
+            if show_id is not None and tk.show_id != show_id:
+                return False
+            if not code_part and not name_part:
+                return True
+            return bool(code_part and code_part in tk.code.replace("-", "")) or bool(
+                name_part and name_part.lower() in (tk.customer_name or "").lower()
+            )
+
+        found = [tk for tk in self._r().tickets.values() if matches(tk)]
+        found.sort(key=lambda tk: (tk.created_at, tk.ticket_id), reverse=True)
+        return found[:limit]
+
+    def pending_tickets(self, counter: str, now: datetime, limit: int = 50) -> list[TicketRecord]:
+        found = [
+            tk
+            for tk in self._r().tickets.values()
+            if tk.counter == counter
+            and tk.status == "PENDING_PAYMENT"
+            and tk.hold_expires_at is not None
+            and tk.hold_expires_at > now
+        ]
+        found.sort(key=lambda tk: (tk.created_at, tk.ticket_id))
+        return found[:limit]
+
     def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]:
         rows = sorted(
             (ts for ts in self._r().ticket_seats.values() if ts.ticket_id == ticket_id),
@@ -969,6 +1002,7 @@ class FakeBookingRepository(_Repo, BookingRepository):
                 p.change_due,
                 p.refund_of_id,
                 p.created_at,
+                p.approved_by_id,
             )
             for p in rows
         ]

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.domain.errors import CouponRejected, ValidationError
 from bms_desktop.domain.model import CouponKind
 from bms_desktop.domain.pricing import format_money, round_money
@@ -52,8 +53,10 @@ def normalise_code(code: str) -> str:
     return code.strip().upper()
 
 
-def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
+def _when(moment: dt.datetime, tz: str | None = None) -> str:
+    if tz is None:
+        return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return cinema_time.full(moment, tz, label=True)
 
 
 def validate_coupon(spec: CouponSpec) -> None:
@@ -117,11 +120,17 @@ def validate_coupon(spec: CouponSpec) -> None:
 
 
 def evaluate_coupon(
-    coupon: CouponSpec, *, subtotal: Decimal, now: dt.datetime, customer_uses: int
+    coupon: CouponSpec,
+    *,
+    subtotal: Decimal,
+    now: dt.datetime,
+    customer_uses: int,
+    tz: str | None = None,
 ) -> Decimal:
     """The discount ``coupon`` gives on ``subtotal`` at ``now``, or CouponRejected saying why.
 
-    ``customer_uses`` is how many times this customer has already used the coupon.
+    ``customer_uses`` is how many times this customer has already used the coupon; ``tz`` the
+    cinema's time zone, in which a refusal names the coupon's dates.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -132,10 +141,10 @@ def evaluate_coupon(
         raise CouponRejected(f"Coupon {code} is not active.")
     if coupon.valid_from is not None and now < coupon.valid_from:
         raise CouponRejected(
-            f"Coupon {code} is not valid yet: it starts {_when(coupon.valid_from)}."
+            f"Coupon {code} is not valid yet: it starts {_when(coupon.valid_from, tz)}."
         )
     if coupon.valid_to is not None and now >= coupon.valid_to:
-        raise CouponRejected(f"Coupon {code} expired on {_when(coupon.valid_to)}.")
+        raise CouponRejected(f"Coupon {code} expired on {_when(coupon.valid_to, tz)}.")
     if coupon.usage_limit is not None and coupon.used_count >= coupon.usage_limit:
         raise CouponRejected(
             f"Coupon {code} has reached its usage limit ({coupon.usage_limit} uses in total)."

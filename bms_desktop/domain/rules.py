@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Sequence
 from decimal import Decimal
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.domain.errors import InvalidState, SalesClosed, ValidationError
 from bms_desktop.domain.model import MAX_SEATS_PER_BOOKING
 from bms_desktop.domain.pricing import format_money, round_money
@@ -37,8 +38,10 @@ def _require_aware(name: str, moment: dt.datetime) -> None:
         raise ValueError(f"{name} must be timezone-aware, got {moment!r}")
 
 
-def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+def _when(moment: dt.datetime, tz: str | None = None) -> str:
+    if tz is None:  # no cinema given (callers before time zones were passed): as it was
+        return f"{moment:%Y-%m-%d} {cinema_time.clock(moment, 'UTC')}"
+    return cinema_time.full(moment, tz, label=True)
 
 
 def _cleaning(minutes: int) -> str:
@@ -52,6 +55,7 @@ def check_show_slot(
     cleaning_gap_min: int,
     existing: Sequence[tuple[int, dt.datetime, dt.datetime]],
     now: dt.datetime,
+    tz: str | None = None,
 ) -> dt.datetime:
     """End time (``start + runtime``) of a new show on a screen, or ValidationError.
 
@@ -70,7 +74,7 @@ def check_show_slot(
         )
     if start < now:
         raise ValidationError(
-            f"The show would start at {_when(start)}, which is in the past.", field="start"
+            f"The show would start at {_when(start, tz)}, which is in the past.", field="start"
         )
     end = start + dt.timedelta(minutes=runtime_min)
     gap = dt.timedelta(minutes=cleaning_gap_min)
@@ -86,8 +90,9 @@ def check_show_slot(
         other_start, show_id, other_end = clashes[0]
         more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
         raise ValidationError(
-            f"{_when(start)}-{end:%H:%M}{_cleaning(cleaning_gap_min)} overlaps show #{show_id} "
-            f"({_when(other_start)}-{other_end:%H:%M}{_cleaning(cleaning_gap_min)}){more}.",
+            f"{_when(start, tz)}-{cinema_time.clock(end, tz or 'UTC')}"
+            f"{_cleaning(cleaning_gap_min)} overlaps show #{show_id} ({_when(other_start, tz)}-"
+            f"{cinema_time.clock(other_end, tz or 'UTC')}{_cleaning(cleaning_gap_min)}){more}.",
             field="start",
         )
     return end
@@ -114,14 +119,20 @@ def sales_open(*, show_start: dt.datetime, now: dt.datetime, close_offset_min: i
 
 
 def ensure_sales_open(
-    *, show_start: dt.datetime, now: dt.datetime, close_offset_min: int = 0
+    *,
+    show_start: dt.datetime,
+    now: dt.datetime,
+    close_offset_min: int = 0,
+    tz: str | None = None,
 ) -> None:
-    """SalesClosed, with the closing time, when counter sales for the show have closed."""
+    """SalesClosed, with the closing time in the cinema's zone ``tz`` (labelled), when counter
+    sales for the show have closed."""
     if not sales_open(show_start=show_start, now=now, close_offset_min=close_offset_min):
         closed = sales_close_at(show_start, close_offset_min)
         raise SalesClosed(
-            f"Counter sales for this show closed at {_when(closed)} "
-            f"({describe_offset(close_offset_min)} of the show at {show_start:%H:%M})."
+            f"Counter sales for this show closed at {cinema_time.message_time(closed, tz, now)} "
+            f"({describe_offset(close_offset_min)} of the show at "
+            f"{cinema_time.clock(show_start, tz, label=True)})."
         )
 
 
@@ -134,15 +145,19 @@ def cancellation_deadline(show_start: dt.datetime, cutoff_min: int) -> dt.dateti
     return show_start - dt.timedelta(minutes=cutoff_min)
 
 
-def ensure_cancellable(*, show_start: dt.datetime, now: dt.datetime, cutoff_min: int) -> None:
-    """InvalidState, naming the deadline, when it is too late to cancel."""
+def ensure_cancellable(
+    *, show_start: dt.datetime, now: dt.datetime, cutoff_min: int, tz: str | None = None
+) -> None:
+    """InvalidState, naming the deadline in the cinema's zone ``tz`` (labelled), when it is too
+    late to cancel."""
     _require_aware("show_start", show_start)
     _require_aware("now", now)
     deadline = cancellation_deadline(show_start, cutoff_min)
     if now >= deadline:
         raise InvalidState(
-            f"Too late to cancel: cancellations closed at {_when(deadline)} "
-            f"({cutoff_min} min before the show at {show_start:%H:%M})."
+            f"Too late to cancel: cancellations closed at "
+            f"{cinema_time.message_time(deadline, tz, now)} ({cutoff_min} min before the show "
+            f"at {cinema_time.clock(show_start, tz, label=True)})."
         )
 
 

@@ -26,7 +26,7 @@ A seat-type filter, when given, applies to every seat of the block.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bms_desktop.domain.errors import ValidationError
@@ -59,32 +59,28 @@ def _sections(seats: Sequence[SeatSlot]) -> list[list[SeatSlot]]:
     return sections
 
 
-def best_available(
-    seats: Sequence[SeatSlot],
-    n: int,
-    *,
-    seat_type: str | None = None,
-    accessible: bool = False,
-) -> tuple[int, ...] | None:
-    """Keys of the best ``n`` adjacent available seats in one row, sorted by column, or None."""
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SEATS_PER_BOOKING:
-        raise ValidationError(
-            f"Best available picks 1 to {MAX_SEATS_PER_BOOKING} seats, not {n}.", field="n"
-        )
-    if not seats:
-        return None
+_Key = tuple[int, int, int, int, int, int]
 
+
+def _target(seats: Sequence[SeatSlot]) -> tuple[int, int]:
+    """The sweet spot, scaled to stay exact: (row in thirds, column in halves)."""
     min_row = min(s.row for s in seats)
     max_row = max(s.row for s in seats)
     min_col = min(s.col for s in seats)
     max_col = max(s.col for s in seats)
-    # Integer geometry, scaled to stay exact: rows in thirds, columns in halves.
-    target_row3 = 3 * min_row + 2 * (max_row - min_row)
-    target_col2 = min_col + max_col
+    return 3 * min_row + 2 * (max_row - min_row), min_col + max_col
 
-    best_key: tuple[int, int, int, int, int, int] | None = None
-    best_block: list[SeatSlot] | None = None
 
+def _candidates(
+    seats: Sequence[SeatSlot],
+    n: int,
+    target: tuple[int, int],
+    *,
+    seat_type: str | None,
+    accessible: bool,
+) -> Iterator[tuple[_Key, list[SeatSlot]]]:
+    """Every block of ``n`` adjacent free seats with its ranking key (smaller is better)."""
+    target_row3, target_col2 = target
     for section in _sections(seats):
         size = len(section)
         if size < n:
@@ -126,10 +122,156 @@ def best_available(
                 key = (n - n_acc - n_comp, gaps, mixed, distance, row, section[start].col)
             else:
                 key = (gaps, n_acc + n_comp, mixed, distance, row, section[start].col)
-            if best_key is None or key < best_key:
-                best_key = key
-                best_block = section[start : end + 1]
+            yield key, section[start : end + 1]
 
-    if best_block is None:
+
+def _check_count(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SEATS_PER_BOOKING:
+        raise ValidationError(
+            f"Best available picks 1 to {MAX_SEATS_PER_BOOKING} seats, not {n}.", field="n"
+        )
+    return n
+
+
+def best_available(
+    seats: Sequence[SeatSlot],
+    n: int,
+    *,
+    seat_type: str | None = None,
+    accessible: bool = False,
+) -> tuple[int, ...] | None:
+    """Keys of the best ``n`` adjacent available seats in one row, sorted by column, or None."""
+    _check_count(n)
+    if not seats:
         return None
-    return tuple(s.key for s in best_block)
+    target = _target(seats)
+    best = min(
+        _candidates(seats, n, target, seat_type=seat_type, accessible=accessible),
+        key=lambda candidate: candidate[0],
+        default=None,
+    )
+    return None if best is None else tuple(s.key for s in best[1])
+
+
+# --------------------------------------------------------------------------- the best split
+
+
+@dataclass(frozen=True)
+class SplitChoice:
+    """A party of ``n`` that does not fit in one row, seated over a few rows."""
+
+    keys: tuple[int, ...]  # row by row, front to back, each block by column
+    rows: tuple[int, ...]  # the rows used, front to back
+    sizes: tuple[int, ...]  # how many seats in each of those rows
+
+
+def _compositions(n: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Every way to write ``n`` as an ordered sum of ``parts`` positive sizes."""
+    if parts == 1:
+        yield (n,)
+        return
+    for first in range(1, n - parts + 2):
+        for rest in _compositions(n - first, parts - 1):
+            yield (first, *rest)
+
+
+def best_split(
+    seats: Sequence[SeatSlot], n: int, *, seat_type: str | None = None
+) -> SplitChoice | None:
+    """When no ``n`` seats are free together: the best way to seat the party in blocks over
+    several rows, or None when fewer than ``n`` seats are free at all.
+
+    Best, in this order: the fewest rows; rows next to each other (no row between them); no one
+    sitting alone (a block of one); the fewest single-seat gaps left; closest to the sweet
+    spot. Each row's block is that row's best block of its size (as ``best_available`` ranks
+    them). Two rows may be any two rows; three or more are consecutive rows (then, if nothing
+    fits, the biggest blocks nearest the sweet spot, row by row).
+    """
+    _check_count(n)
+    free = [s for s in seats if s.available and (seat_type is None or s.seat_type == seat_type)]
+    if len(free) < n or n < 2:
+        return None
+    target = _target(seats)
+    best_of: dict[tuple[int, int], tuple[_Key, list[SeatSlot]]] = {}
+    for size in range(1, n):
+        for key, block in _candidates(seats, size, target, seat_type=seat_type, accessible=False):
+            row = block[0].row
+            known = best_of.get((row, size))
+            if known is None or key < known[0]:
+                best_of[(row, size)] = (key, block)
+    rows = sorted({row for row, _size in best_of})
+    for parts in range(2, min(n, len(rows)) + 1):
+        groups: list[tuple[int, ...]]
+        if parts == 2:
+            groups = [(a, b) for i, a in enumerate(rows) for b in rows[i + 1 :]]
+        else:
+            groups = [
+                tuple(rows[i : i + parts])
+                for i in range(len(rows) - parts + 1)
+                if rows[i + parts - 1] - rows[i] == parts - 1
+            ]
+        chosen: tuple[tuple[int, int, int, int, int], tuple[int, ...], tuple[int, ...]] | None = (
+            None
+        )
+        for group in groups:
+            apart = int(group[-1] - group[0] != len(group) - 1)
+            for sizes in _compositions(n, parts):
+                picks = [best_of.get((row, size)) for row, size in zip(group, sizes, strict=True)]
+                if any(pick is None for pick in picks):
+                    continue
+                keys = [pick[0] for pick in picks if pick is not None]
+                rank = (
+                    apart,
+                    sizes.count(1),
+                    sum(k[0] for k in keys),  # single-seat gaps left
+                    sum(k[3] for k in keys),  # distance from the sweet spot
+                    group[0],
+                )
+                if chosen is None or rank < chosen[0]:
+                    chosen = (rank, group, sizes)
+        if chosen is not None:
+            _rank, group, sizes = chosen
+            blocks = [best_of[(row, size)][1] for row, size in zip(group, sizes, strict=True)]
+            return SplitChoice(
+                tuple(s.key for block in blocks for s in block), tuple(group), tuple(sizes)
+            )
+    return _greedy_split(seats, free, n, target)
+
+
+def _greedy_split(
+    seats: Sequence[SeatSlot], free: Sequence[SeatSlot], n: int, target: tuple[int, int]
+) -> SplitChoice | None:
+    """The last resort: the biggest free blocks, nearest the sweet spot first."""
+    runs: list[list[SeatSlot]] = []
+    for section in _sections(seats):
+        run: list[SeatSlot] = []
+        for seat in section:
+            if seat in free:
+                run.append(seat)
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+    target_row3, target_col2 = target
+
+    def distance(run: list[SeatSlot]) -> int:
+        dy3 = 3 * run[0].row - target_row3
+        dx2 = run[0].col + run[-1].col - target_col2
+        return 4 * dy3 * dy3 + 9 * dx2 * dx2
+
+    runs.sort(key=lambda run: (-len(run), distance(run)))
+    taken: list[SeatSlot] = []
+    for run in runs:
+        need = n - len(taken)
+        if need <= 0:
+            break
+        middle = max(0, (len(run) - need) // 2)
+        taken.extend(run[middle : middle + need])
+    if len(taken) < n:
+        return None
+    taken.sort(key=lambda s: (s.row, s.col))
+    rows = tuple(sorted({s.row for s in taken}))
+    return SplitChoice(
+        tuple(s.key for s in taken), rows, tuple(sum(1 for s in taken if s.row == r) for r in rows)
+    )

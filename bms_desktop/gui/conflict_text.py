@@ -261,9 +261,14 @@ def describe_error(exc: BaseException, *, action: str = "") -> ConflictMessage:
         )
     if isinstance(exc, DomainError):
         return ConflictMessage(_sentence(f"{what}{exc}"), (), Tone.INFO)
+    # Anything else is a fault, not a refusal: its text may be a driver's, with SQL in it, and
+    # that is never shown to a clerk (the log file has it, with the traceback).
     return ConflictMessage(
         _cap(f"{what}something went wrong"),
-        (_sentence(f"{type(exc).__name__}: {exc}"), "Nothing was sold; the event log has it."),
+        (
+            "Nothing was changed by it; try again. If it happens again, the log file has the "
+            "details for your administrator.",
+        ),
     )
 
 

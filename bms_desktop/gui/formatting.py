@@ -1,10 +1,9 @@
-"""How amounts, times and service messages read on screen and on paper (no Qt needed)."""
+"""How amounts and service messages read on screen and on paper (no Qt needed). Times: see
+``bms_desktop.domain.cinema_time``."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from bms_desktop.domain.model import PaymentMode, TicketStatus
 
@@ -16,24 +15,6 @@ def money(amount: Decimal) -> str:
     value = Decimal(amount).quantize(Decimal("0.01"))
     text = f"{CURRENCY}{abs(value):,.2f}"
     return f"−{text}" if value < 0 else text
-
-
-def local(at: datetime, timezone: str) -> datetime:
-    return at.astimezone(ZoneInfo(timezone))
-
-
-def show_time(at: datetime) -> str:
-    """``Fri 14 Mar 2025, 20:00`` (``at`` already in the cinema's time zone)."""
-    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M}"
-
-
-def short_date(at: datetime) -> str:
-    return f"{at:%a} {at.day} {at:%b %Y}"
-
-
-def stamp(at: datetime) -> str:
-    """``14 Mar 2025 18:03`` for printed-at and audit times."""
-    return f"{at.day} {at:%b %Y %H:%M}"
 
 
 def payment_mode(mode: str) -> str:

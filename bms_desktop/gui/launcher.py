@@ -22,8 +22,8 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Final, Protocol
 
 from PySide6.QtCore import (
     QEvent,
@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QObject,
     QRect,
     Qt,
+    QTimer,
     QtMsgType,
     Signal,
     Slot,
@@ -45,7 +46,7 @@ from bms_desktop.gui.dialogs.first_run_dialog import FirstRunDialog
 from bms_desktop.gui.dialogs.login_dialog import LoginDialog
 from bms_desktop.gui.theme import apply_theme, ensure_application
 from bms_desktop.gui.workers import TaskRunner
-from bms_desktop.services import auth, demo
+from bms_desktop.services import auth, counter_setup, demo
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import ShowSummary, StaffView
 from bms_desktop.services.ports import ChangeFeed
@@ -157,7 +158,9 @@ class CounterManager(QObject):
     def context_for(
         self, staff: StaffView, counter: str, strategy: Strategy | None = None
     ) -> CounterContext:
-        return CounterContext(
+        """The counter's context. A strategy or delay asked for on the command line is kept only
+        when the box office lets this clerk's role change them (``counter_setup_role``)."""
+        ctx = CounterContext(
             counter=counter,
             staff_id=staff.staff_id,
             username=staff.username,
@@ -165,6 +168,17 @@ class CounterManager(QObject):
             strategy=strategy or self._options.strategy,
             delay_ms=self._options.delay_ms,
         )
+        if (ctx.strategy is Strategy.PESSIMISTIC and not ctx.delay_ms) or (
+            counter_setup.may_change_counter_setup(self._box, ctx)
+        ):
+            return ctx
+        log.warning(
+            "%s may not change the strategy or the delay at this box office: %s starts "
+            "pessimistic without a delay",
+            staff.username,
+            counter,
+        )
+        return replace(ctx, strategy=Strategy.PESSIMISTIC, delay_ms=0)
 
     def open_window(
         self,
@@ -310,23 +324,67 @@ def tile_rects(area: QRect, count: int) -> list[QRect]:
 
 def _place(window: QWidget, frame_rect: QRect, bounds: QRect) -> None:
     """Show ``window`` with its frame (title bar and borders included) filling ``frame_rect``.
-    A window whose minimum size is larger than that is moved back inside ``bounds`` (the
-    screen): overlapping its neighbour beats hanging off the screen."""
-    window.setGeometry(frame_rect)
+
+    A real window manager adds the frame only after the window is mapped, so the first guess
+    puts the frame's corner (``move`` places a window's frame) where it belongs, and
+    ``FrameFitter`` corrects the size once the frame is known. A window whose minimum size is
+    larger than that is moved back inside ``bounds`` (the screen): overlapping its neighbour
+    beats hanging off the screen, and a title bar is never above the screen's top."""
+    window.resize(frame_rect.size())
+    window.move(frame_rect.topLeft())
     window.show()
-    frame, inner = window.frameGeometry(), window.geometry()
-    left, top = inner.x() - frame.x(), inner.y() - frame.y()
-    right, bottom = frame.right() - inner.right(), frame.bottom() - inner.bottom()
-    if left or top or right or bottom:
-        window.setGeometry(frame_rect.adjusted(left, top, -right, -bottom))
-    # The style sheet and the layouts settle the real minimum size only once shown.
-    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
-    width = max(window.width(), window.minimumSizeHint().width()) + left + right
-    height = max(window.height(), window.minimumSizeHint().height()) + top + bottom
-    x = max(bounds.x(), min(frame_rect.x(), bounds.x() + bounds.width() - width))
-    y = max(bounds.y(), min(frame_rect.y(), bounds.y() + bounds.height() - height))
-    if (x, y) != (frame_rect.x(), frame_rect.y()):
-        window.move(x, y)
+    fitter = FrameFitter(window, frame_rect, bounds)
+    window.setProperty("frameFitter", fitter)  # lives with the window
+    fitter.fit()
+
+
+class FrameFitter(QObject):
+    """Fits a window's frame into a rectangle once the window manager has framed it (checked
+    for a second after showing; at once where the frame is known, as offscreen)."""
+
+    ATTEMPTS: Final = 20
+    INTERVAL_MS: Final = 50
+
+    def __init__(self, window: QWidget, frame_rect: QRect, bounds: QRect) -> None:
+        super().__init__(window)
+        self._window = window
+        self._rect = QRect(frame_rect)
+        self._bounds = QRect(bounds)
+        self._left = self.ATTEMPTS
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._fitted_margins: tuple[int, int, int, int] | None = None
+
+    def fit(self) -> None:
+        window, rect, bounds = self._window, self._rect, self._bounds
+        frame, inner = window.frameGeometry(), window.geometry()
+        margins = (
+            inner.x() - frame.x(),
+            inner.y() - frame.y(),
+            frame.right() - inner.right(),
+            frame.bottom() - inner.bottom(),
+        )
+        left, top, right, bottom = margins
+        if margins != self._fitted_margins:
+            self._fitted_margins = margins
+            window.resize(rect.width() - left - right, rect.height() - top - bottom)
+            # The style sheet and the layouts settle the real minimum size only once shown.
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+            width = max(window.width(), window.minimumSizeHint().width()) + left + right
+            height = max(window.height(), window.minimumSizeHint().height()) + top + bottom
+            x = max(bounds.x(), min(rect.x(), bounds.x() + bounds.width() - width))
+            y = max(bounds.y(), min(rect.y(), bounds.y() + bounds.height() - height))
+            window.move(x, y)  # the frame's corner
+        if any(margins) or self._left <= 0:
+            self._timer.stop()
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._left -= 1
+        self.fit()
 
 
 # --------------------------------------------------------------------------- entry points
@@ -343,8 +401,14 @@ def launch(
     """Run the GUI until the last counter window closes; the exit code."""
     app, _created = ensure_application()
     apply_theme(app)
-    if demo.is_empty(box) and not FirstRunDialog.ask(box, seed_demo=seed_demo):
-        return 0
+    if demo.is_empty(box):
+        outcome = FirstRunDialog.ask(box, seed_demo=seed_demo)
+        if not outcome:
+            return 0
+        admin = getattr(outcome, "admin", None)
+        if admin is not None and options.user is None:
+            # The sign-in offers the administrator just created.
+            options = replace(options, user=admin.username)
     from bms_desktop.gui.hub import ChangeHub
 
     hub = ChangeHub(feed_factory())

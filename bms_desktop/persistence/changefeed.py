@@ -6,7 +6,9 @@ its show id, in the same transaction as the change.
   commits (one poll costs microseconds); only then are the new audit rows read.
 * PostgreSQL: ``LISTEN bms_changes`` on a dedicated connection in a worker thread; the audit
   trigger NOTIFYs with the show id, delivered at commit. After a reconnect the feed answers
-  ``None`` once: the counter reloads everything, since notices may have been missed.
+  ``None`` once: the counter reloads everything, since notices may have been missed. The
+  listener reconnects on its own after a server restart or a network drop, however long, and
+  tells the process's ``ConnectionHealth`` (the GUI's connection monitor listens).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import threading
 from typing import Any
 
 from bms_desktop.persistence.engine import parse_db_url, sqlite_path
+from bms_desktop.services.health import ConnectionHealth
 from bms_desktop.services.ports import ChangeFeed
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,7 @@ class SqliteChangeFeed(ChangeFeed):
             str(path), check_same_thread=False, isolation_level=None, timeout=0.2
         )
         self._lock = threading.Lock()
+        self._failing = False
         self._version = self._data_version()
         row = self._conn.execute("SELECT coalesce(max(id), 0) FROM audit_events").fetchone()
         self._last_id = int(row[0])
@@ -54,6 +58,13 @@ class SqliteChangeFeed(ChangeFeed):
                 ).fetchall()
             except sqlite3.OperationalError:  # busy for longer than 200 ms: try next poll
                 return set()
+            except sqlite3.Error as exc:  # damaged, closed...: the windows reload once, and
+                if self._failing:  # meet the error themselves, in plain words
+                    return set()
+                self._failing = True
+                log.info("the change feed could not read the database (%s)", exc)
+                return None
+            self._failing = False
             if rows:
                 self._last_id = int(rows[-1][0])
             return {int(r[1]) for r in rows if r[1] is not None}
@@ -66,14 +77,28 @@ class SqliteChangeFeed(ChangeFeed):
 
 
 class PostgresChangeFeed(ChangeFeed):
-    def __init__(self, raw_url: str, *, reconnect_delay_s: float = 0.5) -> None:
+    """``reconnect_delay_s``: the pause between two attempts to reconnect (a restarted server is
+    found again within about that much of its return). ``health`` hears of the loss (within
+    half a second, even on an idle terminal: the listener waits for notices 0.5 s at a time) and
+    of the return."""
+
+    def __init__(
+        self,
+        raw_url: str,
+        *,
+        reconnect_delay_s: float = 0.25,
+        health: ConnectionHealth | None = None,
+    ) -> None:
         url = parse_db_url(raw_url).set(drivername="postgresql")
         self._conninfo = url.render_as_string(hide_password=False)
         self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._delay = reconnect_delay_s
+        self._health = health
         self._conn: Any = None
+        self.connected = False
+        self.reconnects = 0
         self._thread = threading.Thread(target=self._run, name="bms-change-feed", daemon=True)
         self._thread.start()
         self._ready.wait(timeout=5.0)
@@ -87,8 +112,12 @@ class PostgresChangeFeed(ChangeFeed):
                 with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
                     self._conn = conn
                     conn.execute(f"LISTEN {CHANNEL}")
+                    self.connected = True
                     if not first:
+                        self.reconnects += 1
                         self._queue.put(None)  # we may have missed notices: reload everything
+                    if self._health is not None and self._health.lost_since is not None:
+                        self._health.restored()
                     first = False
                     self._ready.set()
                     while not self._stop.is_set():
@@ -100,7 +129,11 @@ class PostgresChangeFeed(ChangeFeed):
             except psycopg.Error as exc:
                 if self._stop.is_set():
                     break
-                log.warning("change feed lost its connection (%s); reconnecting", exc)
+                if self.connected or first:
+                    log.info("change feed lost its connection (%s); reconnecting", exc)
+                self.connected = False
+                if self._health is not None:
+                    self._health.lost()
                 self._ready.set()
                 self._stop.wait(self._delay)
             finally:
@@ -125,7 +158,9 @@ class PostgresChangeFeed(ChangeFeed):
         self._thread.join(timeout=2.0)
 
 
-def open_change_feed(raw_url: str) -> ChangeFeed:
+def open_change_feed(raw_url: str, *, health: ConnectionHealth | None = None) -> ChangeFeed:
+    """``health``: the PostgreSQL listener reports a lost / restored connection to it (the
+    SQLite feed reads a local file: nothing to lose)."""
     if parse_db_url(raw_url).get_backend_name() == "sqlite":
         return SqliteChangeFeed(raw_url)
-    return PostgresChangeFeed(raw_url)
+    return PostgresChangeFeed(raw_url, health=health)

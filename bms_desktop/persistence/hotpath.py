@@ -40,9 +40,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, NoReturn
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bms_desktop.persistence.errors import translate_error
+from bms_desktop.persistence.reconnect import ReconnectPolicy
+from bms_desktop.services.health import ConnectionHealth
 from bms_desktop.services.ports import (
     AuditRecord,
     ClaimConflict,
@@ -254,6 +256,14 @@ SQLITE_SQL: Final = HotSql("sqlite")
 POSTGRESQL_SQL: Final = HotSql("postgresql")
 
 
+def is_plain_read(stmt: Any) -> bool:
+    """A SELECT without FOR UPDATE / FOR SHARE (SQLAlchemy Core): repeating it on a new
+    connection changes nothing. Anything else (DML, text, DDL) counts as a write."""
+    return bool(getattr(stmt, "is_select", False)) and (
+        getattr(stmt, "_for_update_arg", None) is None
+    )
+
+
 # --------------------------------------------------------------------------- the executor
 
 
@@ -264,9 +274,19 @@ class HotPath:
     ``BookingRepository`` method of the same name; see ``repositories.py`` for the contract."""
 
     def __init__(
-        self, conn: Connection, dialect: str, *, lock_timeout_ms: int | None = None
+        self,
+        conn: Connection,
+        dialect: str,
+        *,
+        lock_timeout_ms: int | None = None,
+        reconnect: ReconnectPolicy | None = None,
+        health: ConnectionHealth | None = None,
     ) -> None:
         self._conn = conn
+        self._reconnect = reconnect
+        self._health = health
+        self._statements = 0  # in the current transaction
+        self._dirty = False  # the current transaction wrote or locked rows
         self.postgresql = dialect == "postgresql"
         self._lock_timeout_ms = lock_timeout_ms if self.postgresql else None
         self.sql = POSTGRESQL_SQL if self.postgresql else SQLITE_SQL
@@ -288,15 +308,18 @@ class HotPath:
         """Begin a transaction of the unit of work's connection: through ``Connection.begin()``,
         so the engine's begin event applies (BEGIN IMMEDIATE for a write unit of work on SQLite),
         and, on PostgreSQL, with this unit of work's ``lock_timeout``."""
+        self._statements = 0
+        self._dirty = False
         try:
             self._conn.begin()
         except DBAPIError as exc:
-            translated = translate_error(exc)
-            if translated is exc:
-                raise
-            raise translated from exc
+            raise translate_error(exc) from exc
         if self._lock_timeout_ms is not None:
-            self._run(f"SET LOCAL lock_timeout = '{int(self._lock_timeout_ms)}ms'", ())
+            sql = f"SET LOCAL lock_timeout = '{int(self._lock_timeout_ms)}ms'"
+            try:
+                self._cursor_in_transaction().execute(sql)
+            except Exception as exc:
+                self._raise(exc, sql, ())
 
     def ensure_transaction(self) -> None:
         """A unit of work used again after commit or rollback begins a new transaction (the
@@ -305,6 +328,47 @@ class HotPath:
         ``Connection.commit()`` never commits), and autobegin alone would drop the lock timeout."""
         if not self._conn.in_transaction():
             self.begin()
+
+    # ---------------------------------------------------------------- reconnecting
+
+    def account(self, plain_read: bool) -> None:
+        """A statement of the SQLAlchemy path (repositories.py) succeeded: count it, as ``_run``
+        and ``_read`` count theirs."""
+        self._statements += 1
+        if not plain_read:
+            self._dirty = True
+
+    @property
+    def wrote(self) -> bool:
+        """Whether the current transaction ran anything but plain reads (a write, a row lock):
+        then a lost connection may have lost work, or, at commit, an outcome."""
+        return self._dirty
+
+    def may_retry(self) -> bool:
+        """Whether the current transaction may be begun again on a new connection and the lost
+        statement run again, nobody the wiser: only plain reads ran so far (no write, no row
+        lock); on SQLite nothing at all ran (its read transaction is one snapshot, and a write
+        transaction's reads were made under the write lock)."""
+        if self._reconnect is None or self._dirty:
+            return False
+        return self.postgresql or self._statements == 0
+
+    def recover(self, exc: DBAPIError) -> bool:
+        """After a statement failed: True if the connection was lost and the unit of work may go
+        on (``may_retry``); the transaction has then been begun again on a new connection (after
+        waiting for the database as the reconnect policy allows) and the statement should be
+        run again. False: raise the error."""
+        if not exc.connection_invalidated or not self.may_retry():
+            return False
+        policy = self._reconnect
+        assert policy is not None
+        self._cursor = None
+        with contextlib.suppress(Exception):  # clears SQLAlchemy's invalid transaction
+            self._conn.rollback()
+        if self._health is not None:
+            self._health.lost()
+        policy.run(self.begin, self._health)
+        return True
 
     def _cursor_in_transaction(self) -> Any:
         if not self._conn.in_transaction():
@@ -315,12 +379,30 @@ class HotPath:
         return cur
 
     def _run(self, sql: str, params: Sequence[Any]) -> Any:
+        """A statement that writes or locks rows: never repeated on another connection."""
         cur = self._cursor_in_transaction()
         try:
             cur.execute(sql, params)
         except Exception as exc:
             self._raise(exc, sql, params)
+        self._statements += 1
+        self._dirty = True
         return cur
+
+    def _read(self, sql: str, params: Sequence[Any]) -> Any:
+        """A plain read: if the connection was lost and nothing but plain reads ran before it,
+        the transaction begins again on a new connection and the read runs again."""
+        while True:
+            try:
+                cur = self._cursor_in_transaction()
+                cur.execute(sql, params)
+            except Exception as exc:
+                wrapped = self._wrap(exc, sql, params)
+                if isinstance(wrapped, DBAPIError) and self.recover(wrapped):
+                    continue
+                self._raise_wrapped(wrapped, exc)
+            self._statements += 1
+            return cur
 
     def _wrap(self, exc: Exception, sql: str, params: Sequence[Any]) -> Exception:
         """The driver error as SQLAlchemy would have raised it (a DBAPIError subclass), the
@@ -334,8 +416,15 @@ class HotPath:
             lost = bool(dialect.is_disconnect(exc, self._conn.connection.dbapi_connection, None))
         except Exception:
             lost = False
-        if lost:
+        if lost and not self._conn.invalidated:
             self._cursor = None
+            # As SQLAlchemy does on a disconnect: every pooled connection as old as this one is
+            # replaced at its next checkout (a restarted server has closed them all), then this
+            # connection is invalidated; the Connection reconnects after its rollback.
+            pool_invalidate = getattr(self._conn.engine.pool, "_invalidate", None)
+            if pool_invalidate is not None:
+                with contextlib.suppress(Exception):
+                    pool_invalidate(self._conn.connection, exc, _checkin=False)
             self._conn.invalidate(exc)
         return DBAPIError.instance(
             sql,
@@ -349,13 +438,15 @@ class HotPath:
         )
 
     def _raise(self, exc: Exception, sql: str, params: Sequence[Any]) -> NoReturn:
-        wrapped = self._wrap(exc, sql, params)
-        if not isinstance(wrapped, DBAPIError):
-            raise wrapped
-        translated = translate_error(wrapped)
-        if translated is wrapped:
+        self._raise_wrapped(self._wrap(exc, sql, params), exc)
+
+    @staticmethod
+    def _raise_wrapped(wrapped: Exception, exc: Exception) -> NoReturn:
+        """An IntegrityError stays one, as on the SQLAlchemy path (a repository may catch it
+        where a constraint decides an outcome; the unit of work translates it otherwise)."""
+        if not isinstance(wrapped, DBAPIError) or isinstance(wrapped, IntegrityError):
             raise wrapped from exc
-        raise translated from wrapped
+        raise translate_error(wrapped) from wrapped
 
     def _is_integrity_error(self, exc: BaseException) -> bool:
         return isinstance(exc, self._conn.dialect.loaded_dbapi.IntegrityError)
@@ -363,7 +454,7 @@ class HotPath:
     # ---------------------------------------------------------------- reads
 
     def show_info(self, show_id: int) -> ShowInfo | None:
-        rows = self._run(self.sql.show_info, (show_id,)).fetchall()
+        rows = self._read(self.sql.show_info, (show_id,)).fetchall()
         if not rows:
             return None
         r = rows[0]
@@ -376,7 +467,9 @@ class HotPath:
         if not show_seat_ids:
             return []
         ids = list(show_seat_ids)
-        rows = self._run(self.sql.seats(len(ids), lock), [show_id, *ids]).fetchall()
+        # FOR UPDATE (PostgreSQL) takes row locks: not a plain read, never repeated elsewhere.
+        run = self._run if lock and self.postgresql else self._read
+        rows = run(self.sql.seats(len(ids), lock), [show_id, *ids]).fetchall()
         time_out = self._time_out
         return [
             SeatState(
@@ -398,11 +491,11 @@ class HotPath:
         if not show_seat_ids:
             return []
         ids = list(show_seat_ids)
-        rows = self._run(self.sql.stale_of_seats(len(ids)), [*ids, self._time_in(now)])
+        rows = self._read(self.sql.stale_of_seats(len(ids)), [*ids, self._time_in(now)])
         return [r[0] for r in rows.fetchall() if r[0] is not None]
 
     def ticket(self, ticket_id: int) -> TicketRecord | None:
-        rows = self._run(self.sql.ticket_by_id, (ticket_id,)).fetchall()
+        rows = self._read(self.sql.ticket_by_id, (ticket_id,)).fetchall()
         if not rows:
             return None
         r = rows[0]
@@ -434,7 +527,7 @@ class HotPath:
         """Every seat of a show, in map order. Not a statement of the sale itself, but every
         counter reloads a map after every sale another counter makes (600 seats: about 7 ms
         through SQLAlchemy's result processing here, about 1 ms this way)."""
-        rows = self._run(self.sql.seat_map, (show_id,)).fetchall()
+        rows = self._read(self.sql.seat_map, (show_id,)).fetchall()
         time_out = self._time_out
         return [
             SeatMapRow(
@@ -459,10 +552,10 @@ class HotPath:
         ]
 
     def settings_all(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self._run(self.sql.settings_all, ()).fetchall()}
+        return {r[0]: r[1] for r in self._read(self.sql.settings_all, ()).fetchall()}
 
     def last_writer(self) -> str | None:
-        rows = self._run(self.sql.last_writer, ()).fetchall()
+        rows = self._read(self.sql.last_writer, ()).fetchall()
         return str(rows[0][0]) if rows and rows[0][0] else None
 
     # ---------------------------------------------------------------- writes
@@ -545,6 +638,8 @@ class HotPath:
                 wrapped = self._wrap(exc, sql, params)
                 raise ClaimConflict([s.show_seat_id for s in seats]) from wrapped
             self._raise(exc, sql, params)
+        self._statements += 1
+        self._dirty = True
 
     def confirm(self, ticket_id: int, now: datetime) -> bool:
         stamp = self._time_in(now)
@@ -598,6 +693,7 @@ __all__ = [
     "SQLITE_SQL",
     "HotPath",
     "HotSql",
+    "is_plain_read",
     "money_in",
     "money_out",
     "pg_time_in",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from bms_desktop.persistence.backup import list_backups
 from bms_desktop.persistence.engine import (
     DatabaseUrlError,
     Engines,
@@ -23,6 +24,8 @@ from bms_desktop.persistence.engine import (
     parse_db_url,
     sqlite_path,
 )
+from bms_desktop.persistence.errors import translate_driver_error
+from bms_desktop.services.ports import StorageCorrupt, StorageFull, StorageReadOnly
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -35,6 +38,15 @@ HEAD_REVISION = "0002"
 
 class DatabaseOpenError(RuntimeError):
     """The database cannot be used; the message is one line that says what to do."""
+
+
+class DatabaseDamaged(DatabaseOpenError):
+    """The SQLite file is damaged (malformed pages, or a broken header where backups of it
+    exist); ``path``: the database file. The composition root offers the newest good backup."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,10 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         with path.open("rb") as fh:
             header = fh.read(16)
         if header and header != b"SQLite format 3\x00":
+            if list_backups(path):  # ours, since it has backups: damaged, not foreign
+                raise DatabaseDamaged(
+                    f"{path} is damaged (its first bytes are not a database's any more)", path
+                )
             raise DatabaseOpenError(
                 f"{path} is not a bms-desktop database (not an SQLite file); "
                 "choose another file with --db"
@@ -196,23 +212,57 @@ def open_database(
         raise
     except (DBAPIError, sqlite3.DatabaseError) as exc:
         engines.dispose()
-        raise DatabaseOpenError(_describe_connect_error(raw_url, exc)) from exc
+        message = _describe_connect_error(raw_url, exc)
+        if url.get_backend_name() == "sqlite" and isinstance(
+            translate_driver_error(exc), StorageCorrupt
+        ):
+            raise DatabaseDamaged(message, sqlite_path(url)) from exc
+        raise DatabaseOpenError(message) from exc
     return engines
 
 
 def _describe_connect_error(raw_url: str, exc: Exception) -> str:
-    text = (
-        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
-    )
-    low = text.lower()
+    """One plain line: what went wrong and what to do. The driver's own words go to the log
+    (``errors.translate_driver_error``), never to the person."""
+    orig = getattr(exc, "orig", None) or exc
+    translated = translate_driver_error(exc)
+    low = str(orig).lower()
     if "not a database" in low or "file is encrypted" in low:
         return (
             "the file is not a bms-desktop database (not an SQLite file); choose another with --db"
         )
+    if isinstance(translated, StorageCorrupt):
+        return "the database file is damaged (malformed)"
     if "database is locked" in low:
         return "the database is locked by another program; close it and try again"
-    if "readonly" in low or "read-only" in low:
+    if isinstance(translated, StorageReadOnly):
         return "the database file is read-only; check its permissions or choose another with --db"
+    if isinstance(translated, StorageFull):
+        return "the disk that holds the database is full; free some space and start again"
     if raw_url.startswith("postgres"):
-        return f"cannot reach PostgreSQL ({text}); check the server, the URL and the network"
-    return f"cannot open the database ({text})"
+        url = parse_db_url(raw_url)
+        where = f"{url.host or 'localhost'}:{url.port or 5432}"
+        return (
+            f"cannot reach PostgreSQL at {where} ({_pg_reason(orig, low, url.database)}); "
+            "check the server, the URL and the network"
+        )
+    return f"cannot open the database: {translated.message}"
+
+
+def _pg_reason(orig: BaseException, low: str, database: str | None) -> str:
+    sqlstate = getattr(orig, "sqlstate", None)
+    if "connection refused" in low:
+        return "connection refused: nothing answers at that address"
+    if "could not translate host name" in low or "name or service not known" in low:
+        return "connection failed: unknown host name"
+    if "timeout expired" in low or "timed out" in low:
+        return "connection timed out: no answer"
+    if sqlstate == "3D000" or ("database" in low and "does not exist" in low):
+        return f"connection refused: there is no database named {database or '?'} there"
+    if "password" in low or sqlstate in ("28000", "28P01") or "role" in low:
+        return "connection refused: the user name or password was not accepted"
+    if sqlstate in ("53300", "53400") or "too many" in low:
+        return "connection refused: the server has no room for another connection"
+    if sqlstate == "57P03" or "starting up" in low or "shutting down" in low:
+        return "connection refused: the server is starting up or shutting down"
+    return "the server did not accept the connection"

@@ -35,7 +35,7 @@ from bms_desktop.domain.model import CouponKind, PricingRuleKind
 from bms_desktop.domain.pricing import PricingRuleSpec
 from bms_desktop.persistence import tables as t
 from bms_desktop.persistence.errors import translate_error
-from bms_desktop.persistence.hotpath import HotPath
+from bms_desktop.persistence.hotpath import HotPath, is_plain_read
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import (
     AuditRecord,
@@ -91,18 +91,27 @@ class SqlRepo:
         self.hot = hot if hot is not None else HotPath(conn, dialect)
 
     def _exec(self, stmt: Any, params: Any = None) -> Any:
-        self.hot.ensure_transaction()  # autobegin, with the unit of work's lock timeout
-        try:
-            return (
-                self.conn.execute(stmt, params) if params is not None else self.conn.execute(stmt)
-            )
-        except IntegrityError:
-            raise
-        except DBAPIError as exc:
-            translated = translate_error(exc)
-            if translated is exc:
+        """Run a statement; driver errors become StorageErrors (an IntegrityError stays one: the
+        caller may catch it where a constraint decides an outcome; the unit of work translates
+        it if nobody does). A read unit of work that lost its connection reconnects and runs
+        the statement again (``HotPath.recover``)."""
+        hot = self.hot
+        while True:
+            hot.ensure_transaction()  # autobegin, with the unit of work's lock timeout
+            try:
+                result = (
+                    self.conn.execute(stmt, params)
+                    if params is not None
+                    else self.conn.execute(stmt)
+                )
+            except IntegrityError:
                 raise
-            raise translated from exc
+            except DBAPIError as exc:
+                if not hot.recover(exc):
+                    raise translate_error(exc) from exc
+                continue
+            hot.account(is_plain_read(stmt))
+            return result
 
 
 # --------------------------------------------------------------------------- booking
@@ -212,6 +221,11 @@ def _ticket(r: Any) -> TicketRecord:
     return TicketRecord(*r)
 
 
+def _like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _coupon(r: Any) -> CouponSpec:
     return CouponSpec(
         coupon_id=r[0],
@@ -317,6 +331,41 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
         )
         return [_ticket(r) for r in rows]
 
+    def search_tickets(
+        self,
+        *,
+        code_part: str = "",
+        name_part: str = "",
+        show_id: int | None = None,
+        limit: int = 50,
+    ) -> list[TicketRecord]:
+        stmt = select(*_TICKET_COLS)
+        matches = []
+        if code_part:
+            matches.append(func.replace(TK.c.code, "-", "").like(f"%{_like(code_part)}%", "\\"))
+        if name_part:
+            pattern = f"%{_like(name_part.lower())}%"
+            matches.append(func.lower(TK.c.customer_name).like(pattern, "\\"))
+        if matches:
+            stmt = stmt.where(or_(*matches))
+        if show_id is not None:
+            stmt = stmt.where(TK.c.show_id == show_id)
+        rows = self._exec(stmt.order_by(TK.c.created_at.desc(), TK.c.id.desc()).limit(limit))
+        return [_ticket(r) for r in rows]
+
+    def pending_tickets(self, counter: str, now: datetime, limit: int = 50) -> list[TicketRecord]:
+        rows = self._exec(
+            select(*_TICKET_COLS)
+            .where(
+                TK.c.counter == counter,
+                TK.c.status == "PENDING_PAYMENT",
+                TK.c.hold_expires_at > now,
+            )
+            .order_by(TK.c.created_at, TK.c.id)
+            .limit(limit)
+        )
+        return [_ticket(r) for r in rows]
+
     def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]:
         rows = self._exec(
             select(TS.c.show_seat_id, TS.c.label, TS.c.seat_type, TS.c.price, TS.c.live)
@@ -356,6 +405,7 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
                 PM.c.change_due,
                 PM.c.refund_of_id,
                 PM.c.created_at,
+                PM.c.approved_by_id,
             )
             .where(PM.c.ticket_id == ticket_id)
             .order_by(PM.c.id)

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from bms_desktop.domain import limits
 from bms_desktop.domain.errors import (
     AccountLocked,
     AuthenticationFailed,
     InvalidState,
+    PermissionDenied,
     ValidationError,
 )
+from bms_desktop.domain.limits import check_length
 from bms_desktop.domain.model import Role
+from bms_desktop.services.approvals import Approval
 from bms_desktop.services.context import BoxOffice, CounterContext, load_settings
 from bms_desktop.services.dto import StaffView
-from bms_desktop.services.ports import AuditRecord
+from bms_desktop.services.ports import AuditRecord, StaffRecord, UnitOfWork
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
 FIRST_ADMIN_KEY = "first_admin"
 BAD_LOGIN = "Unknown staff name or wrong password"
+UNKNOWN_FAILURES_PREFIX = "login_failures:"  # app_meta: failed sign-ins under unknown names
 
 
 @cache
@@ -66,68 +70,95 @@ def validate_password(password: str, username: str) -> None:
 
 def login(box: BoxOffice, *, username: str, password: str, counter: str) -> StaffView:
     """Check a staff member's password. Five failures lock the name out for a few minutes,
-    on every terminal (the count lives in the database). Every attempt is audited."""
+    on every terminal (the count lives in the database). Every attempt is audited.
+
+    An unknown name is answered exactly like a known one: the same words, the same count of
+    attempts left, the same lockout (its failures are counted in the settings table), so the
+    sign-in screen never tells which names exist."""
+    return _sign_in(box, username=username, password=password, counter=counter).view()
+
+
+def _sign_in(
+    box: BoxOffice, *, username: str, password: str, counter: str, purpose: str = "sign-in"
+) -> StaffRecord:
+    check_length(counter, limits.limit(limits.COUNTER_NAME), what="a counter name", field="counter")
     now = box.now()
     name = username.strip().lower()
+    key = name[: limits.limit(limits.STAFF_NAME)]
     hasher = _hasher(box.fast_hashing)
     with box.uows(write=True, label=counter) as uow:
         cfg = load_settings(uow)
-        staff = uow.staff.by_username(name)
+        staff = uow.staff.by_username(name) if len(name) <= len(key) else None
 
         def audit(action: str, **details: object) -> None:
+            if purpose != "sign-in":
+                details["purpose"] = purpose
             uow.audit.add(
                 AuditRecord(
                     at=now,
                     action=action,
-                    username=name[:40],
+                    username=key,
                     staff_id=None if staff is None else staff.staff_id,
                     counter=counter,
                     entity="staff",
-                    entity_id=name[:40],
+                    entity_id=key,
                     details=details,
                 )
             )
 
-        if staff is None:
-            # Same work as a real check: no timing hint that the name does not exist.
-            with contextlib.suppress(VerificationError, InvalidHashError):
-                hasher.verify(_dummy_hash(box.fast_hashing), password)
-            audit("LOGIN_FAILED", reason="unknown name")
-            uow.commit()
-            raise AuthenticationFailed(BAD_LOGIN)
-        if staff.locked_until is not None and staff.locked_until > now:
-            seconds = math.ceil((staff.locked_until - now).total_seconds())
+        # Locked (a known name in the staff table, an unknown one in the settings): refused
+        # before the password is looked at, with the same words.
+        failures, locked_until = (
+            (staff.failed_logins, staff.locked_until)
+            if staff is not None
+            else _unknown_failures(uow, key)
+        )
+        if locked_until is not None and locked_until > now:
+            seconds = math.ceil((locked_until - now).total_seconds())
             minutes = max(1, math.ceil(seconds / 60))
             audit("LOGIN_REFUSED", reason="locked", seconds_left=seconds)
             uow.commit()
             raise AccountLocked(
-                f"{staff.username} is locked after too many failed sign-ins; try again in "
-                f"{minutes} minute{'s' if minutes != 1 else ''} or ask a supervisor",
+                f"{key} is locked after too many failed sign-ins; try again in "
+                f"{minutes} minute{'s' if minutes != 1 else ''}",
                 seconds,
             )
-        if staff.locked_until is not None:
+        if locked_until is not None:
             # The lockout is over: the count starts again from zero.
-            uow.staff.record_success(staff.staff_id)
+            failures = 0
+            if staff is not None:
+                uow.staff.record_success(staff.staff_id)
         try:
-            hasher.verify(staff.password_hash, password)
+            if staff is None:
+                # Same work as a real check: no timing hint that the name does not exist.
+                hasher.verify(_dummy_hash(box.fast_hashing), password + "\0")
+            else:
+                hasher.verify(staff.password_hash, password)
         except (VerificationError, InvalidHashError):
-            failures = uow.staff.record_failure(
-                staff.staff_id,
-                lock_after=cfg.lockout_attempts,
-                locked_until=now + timedelta(minutes=cfg.lockout_minutes),
-            )
-            audit("LOGIN_FAILED", reason="wrong password", failures=failures)
+            until = now + timedelta(minutes=cfg.lockout_minutes)
+            if staff is not None:
+                failures = uow.staff.record_failure(
+                    staff.staff_id, lock_after=cfg.lockout_attempts, locked_until=until
+                )
+                audit("LOGIN_FAILED", reason="wrong password", failures=failures)
+            else:
+                failures += 1
+                _put_unknown_failures(
+                    uow, key, failures, until if failures >= cfg.lockout_attempts else None
+                )
+                audit("LOGIN_FAILED", reason="unknown name", failures=failures)
             uow.commit()
             left = cfg.lockout_attempts - failures
             if left <= 0:
                 raise AccountLocked(
-                    f"{staff.username} is now locked for {cfg.lockout_minutes} minutes after "
+                    f"{key} is now locked for {cfg.lockout_minutes} minutes after "
                     f"{cfg.lockout_attempts} failed sign-ins",
                     cfg.lockout_minutes * 60,
                 ) from None
             raise AuthenticationFailed(
                 f"{BAD_LOGIN} ({left} attempt{'s' if left != 1 else ''} left)"
             ) from None
+        assert staff is not None  # the dummy hash never verifies
         if not staff.active:
             audit("LOGIN_REFUSED", reason="inactive")
             uow.commit()
@@ -135,9 +166,115 @@ def login(box: BoxOffice, *, username: str, password: str, counter: str) -> Staf
         uow.staff.record_success(staff.staff_id)
         if hasher.check_needs_rehash(staff.password_hash):
             uow.staff.set_password_hash(staff.staff_id, hasher.hash(password))
-        audit("LOGIN")
+        audit("LOGIN" if purpose == "sign-in" else "APPROVAL_SIGN_IN")
         uow.commit()
-        return staff.view()
+        return staff
+
+
+def _unknown_key(name: str) -> str:
+    return f"{UNKNOWN_FAILURES_PREFIX}{name}"
+
+
+def _unknown_failures(uow: UnitOfWork, name: str) -> tuple[int, datetime | None]:
+    """Failed sign-ins under a name that is not on the staff (count, locked until)."""
+    raw = uow.settings.get(_unknown_key(name)) or ""
+    count, _sep, until = raw.partition("|")
+    try:
+        return int(count or 0), datetime.fromisoformat(until) if until else None
+    except ValueError:
+        return 0, None
+
+
+def _put_unknown_failures(
+    uow: UnitOfWork, name: str, count: int, locked_until: datetime | None
+) -> None:
+    uow.settings.put(
+        _unknown_key(name), f"{count}|{locked_until.isoformat() if locked_until else ''}"
+    )
+
+
+def sign_out(box: BoxOffice, ctx: CounterContext, *, reason: str = "sign out") -> None:
+    """The clerk leaves the counter (sign out, lock, switch clerk): audited. Seats the counter
+    holds stay held: they belong to the counter, and are offered back to whoever signs in."""
+    now = box.now()
+    with box.uows(write=True, label=ctx.counter) as uow:
+        uow.audit.add(
+            AuditRecord(
+                at=now,
+                action="LOGOUT",
+                username=ctx.username,
+                staff_id=ctx.staff_id,
+                counter=ctx.counter,
+                entity="staff",
+                entity_id=ctx.username,
+                details={"reason": reason},
+            )
+        )
+        uow.commit()
+
+
+def current_role(uow: UnitOfWork, ctx: CounterContext) -> Role | None:
+    """The role the staff table gives ``ctx``'s clerk now (None: gone or disabled). A context
+    without a staff id (the system, the race lab's robots) is taken at its word."""
+    if ctx.staff_id is None:
+        return ctx.role
+    staff = uow.staff.by_id(ctx.staff_id)
+    if staff is None or not staff.active:
+        return None
+    return Role(staff.role)
+
+
+def grant_approval(
+    box: BoxOffice,
+    ctx: CounterContext,
+    *,
+    username: str,
+    password: str,
+    action: str,
+    subject: object,
+) -> Approval:
+    """A supervisor signs in at ``ctx``'s counter to approve ``action`` on ``subject``: checked
+    against the staff table (with the lockout, audited). Returns the approval the action's
+    service will accept once, for a few minutes; nobody approves their own request."""
+    staff = _sign_in(
+        box, username=username, password=password, counter=ctx.counter, purpose="approval"
+    )
+    role = Role(staff.role)
+    if not role.at_least(Role.SUPERVISOR):
+        raise PermissionDenied(
+            f"Those are the sign-in details of {staff.username}, a {role.value.lower()}: a "
+            "supervisor or an administrator must approve this"
+        )
+    if ctx.staff_id is not None and staff.staff_id == ctx.staff_id:
+        raise PermissionDenied(
+            f"{staff.username} asked for this approval and cannot give it too: another "
+            "supervisor must sign in"
+        )
+    now = box.now()
+    approval = box.approvals.issue(
+        action=action,
+        subject=subject,
+        counter=ctx.counter,
+        requested_by=ctx.staff_id,
+        approver_id=staff.staff_id,
+        approver=staff.username,
+        now=now,
+    )
+    with box.uows(write=True, label=ctx.counter) as uow:
+        uow.audit.add(
+            AuditRecord(
+                at=now,
+                action="APPROVAL_GRANTED",
+                username=staff.username,
+                staff_id=staff.staff_id,
+                counter=ctx.counter,
+                entity="approval",
+                entity_id=str(subject)[:40],
+                details={"action": action, "requested_by": ctx.username},
+            )
+        )
+        uow.commit()
+    return approval
 
 
 def needs_first_admin(box: BoxOffice) -> bool:
@@ -152,12 +289,13 @@ def create_first_admin(
     second is refused by the database (a unique setup marker), not by a check in Python."""
     name = validate_username(username)
     validate_password(password, name)
+    full = limits.check_text(full_name, limits.FULL_NAME, what="a full name") or ""
     password_hash = hash_password(box, password)  # slow: outside the transaction
     now = box.now()
     with box.uows(write=True, label=counter) as uow:
         if uow.staff.count_admins() > 0 or not uow.settings.put_once(FIRST_ADMIN_KEY, name):
             raise InvalidState("this box office already has an administrator; sign in instead")
-        staff_id = uow.staff.add(name, full_name.strip(), Role.ADMIN, password_hash, now)
+        staff_id = uow.staff.add(name, full, Role.ADMIN, password_hash, now)
         uow.audit.add(
             AuditRecord(
                 at=now,
@@ -170,7 +308,7 @@ def create_first_admin(
             )
         )
         uow.commit()
-    return StaffView(staff_id, name, full_name.strip(), Role.ADMIN, True)
+    return StaffView(staff_id, name, full, Role.ADMIN, True)
 
 
 def add_staff(
@@ -185,6 +323,7 @@ def add_staff(
     ctx.require(Role.ADMIN, "Adding staff")
     name = validate_username(username)
     validate_password(password, name)
+    full = limits.check_text(full_name, limits.FULL_NAME, what="a full name") or ""
     try:
         staff_role = Role(role)
     except ValueError as exc:
@@ -196,7 +335,7 @@ def add_staff(
             raise ValidationError(
                 f"there is already a staff member called {name}", field="username"
             )
-        staff_id = uow.staff.add(name, full_name.strip(), staff_role, password_hash, now)
+        staff_id = uow.staff.add(name, full, staff_role, password_hash, now)
         uow.audit.add(
             AuditRecord(
                 at=now,
@@ -210,4 +349,4 @@ def add_staff(
             )
         )
         uow.commit()
-    return StaffView(staff_id, name, full_name.strip(), staff_role, True)
+    return StaffView(staff_id, name, full, staff_role, True)

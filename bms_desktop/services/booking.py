@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from bms_desktop.domain import rules
+from bms_desktop.domain import cinema_time, limits, rules
 from bms_desktop.domain.coupons import evaluate_coupon, normalise_code
 from bms_desktop.domain.errors import (
     CouponRejected,
@@ -25,6 +27,7 @@ from bms_desktop.domain.errors import (
     FailureReason,
     InvalidState,
     NotFound,
+    PermissionDenied,
     SeatFailure,
     SeatsUnavailable,
     ValidationError,
@@ -39,6 +42,7 @@ from bms_desktop.domain.model import (
     TicketStatus,
 )
 from bms_desktop.domain.pricing import round_money
+from bms_desktop.services.approvals import CANCEL_REFUND, Approval
 from bms_desktop.services.context import BoxOffice, BoxOfficeSettings, CounterContext, load_settings
 from bms_desktop.services.dto import (
     ConcurrencyEvent,
@@ -47,6 +51,7 @@ from bms_desktop.services.dto import (
     PriceLine,
     Quote,
 )
+from bms_desktop.services.outcome_guard import OperationKind, keyed  # issue 13 (faults)
 from bms_desktop.services.ports import (
     AuditRecord,
     ClaimConflict,
@@ -62,6 +67,7 @@ from bms_desktop.services.ports import (
 from bms_desktop.services.tender import Tender, plan, record_refund, record_sale, settle  # issue 11
 
 WAIT_REPORT_THRESHOLD_MS = 2.0  # below this a lock "wait" is just the cost of taking it
+ROW_WAIT_REPORT_MS = 50.0  # a claim statement this slow waited for a row lock (PostgreSQL)
 
 
 # --------------------------------------------------------------------------- report builder
@@ -84,10 +90,32 @@ class _Tracker:
     delay_ms: float = 0.0
     events: list[ConcurrencyEvent] = field(default_factory=list)
     clock_now: datetime | None = None
+    clock: Callable[[], datetime] | None = None
 
-    def event(self, kind: str, message: str, elapsed_ms: float = 0.0) -> None:
-        assert self.clock_now is not None
-        self.events.append(ConcurrencyEvent(self.clock_now, kind, message, round(elapsed_ms, 2)))
+    def event(self, kind: str, message: str, elapsed_ms: float | None = None) -> None:
+        """A row of the counter's event log: stamped when it happens (a hold when it committed,
+        not when its transaction began) and with its own duration (by default the time since
+        the request began)."""
+        at = self.clock() if self.clock is not None else self.clock_now
+        assert at is not None
+        took = (time.perf_counter() - self.t0) * 1000.0 if elapsed_ms is None else elapsed_ms
+        self.events.append(ConcurrencyEvent(at, kind, message, round(took, 2)))
+
+    def waited(self, uow: UnitOfWork, what: str, counter: str) -> None:
+        """Log the wait for the write lock at the start of a unit of work (SQLite's BEGIN
+        IMMEDIATE), whoever held it; below the threshold it is just the cost of taking it."""
+        if uow.dialect != "sqlite" or uow.lock_wait_ms < WAIT_REPORT_THRESHOLD_MS:
+            return  # (PostgreSQL takes no lock at the start: that time is the connection's)
+        holder = uow.booking.last_writer()
+        if holder == counter:
+            holder = None
+        self.lock_holder = self.lock_holder or holder
+        self.event(
+            "LOCK_WAIT",
+            f"waited {uow.lock_wait_ms:,.0f} ms for the database lock held by "
+            f"{holder or 'another counter'} before {what}",
+            uow.lock_wait_ms,
+        )
 
     def report(self) -> ConcurrencyReport:
         return ConcurrencyReport(
@@ -215,7 +243,10 @@ def _check_show(uow: UnitOfWork, show_id: int, now: datetime, cfg: BoxOfficeSett
     if info is None:
         raise NotFound(f"show {show_id} does not exist")
     rules.ensure_sales_open(
-        show_start=info.starts_at, now=now, close_offset_min=cfg.sales_close_offset_minutes
+        show_start=info.starts_at,
+        now=now,
+        close_offset_min=cfg.sales_close_offset_minutes,
+        tz=info.timezone,
     )
     return info
 
@@ -231,11 +262,18 @@ def _new_code() -> str:
     return rules.generate_ticket_code()
 
 
-def _delay(box: BoxOffice, ctx: CounterContext, tracker: _Tracker) -> None:
-    if ctx.delay_ms > 0:
-        tracker.delay_ms = float(ctx.delay_ms)
-        tracker.event("DELAY", f"processing delay of {ctx.delay_ms} ms inside the transaction")
-        box.sleep(ctx.delay_ms / 1000.0)
+def _delay(
+    box: BoxOffice, ctx: CounterContext, tracker: _Tracker, _cfg: BoxOfficeSettings | None = None
+) -> None:
+    """The teaching aid: a pause inside the transaction. Who may set it on a counter is
+    decided when it is set (``counter_setup.change_counter_setup``), not here."""
+    if ctx.delay_ms <= 0:
+        return
+    tracker.delay_ms = float(ctx.delay_ms)
+    tracker.event(
+        "DELAY", f"processing delay of {ctx.delay_ms} ms inside the transaction", ctx.delay_ms
+    )
+    box.sleep(ctx.delay_ms / 1000.0)
 
 
 def _create_pending(
@@ -359,6 +397,7 @@ def _claim_and_record_hold(
 # --------------------------------------------------------------------------- hold
 
 
+@keyed(OperationKind.HOLD)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket code
 def hold_seats(
     box: BoxOffice,
     ctx: CounterContext,
@@ -368,26 +407,34 @@ def hold_seats(
     seen_versions: Mapping[int, int] | None = None,
     customer_name: str | None = None,
     customer_phone: str | None = None,
+    ticket_code: str | None = None,
 ) -> HoldResult:
     """Hold 1..10 seats of one show for this counter, all or nothing.
 
     Raises SeatsUnavailable (every failed seat and why, with the ConcurrencyReport attached),
     SalesClosed, NotFound, ValidationError or StorageBusy. Nothing is changed on any refusal.
+    ``ticket_code``: the new ticket's code, made by the caller before the call so that it can
+    look the hold up should the connection be lost at commit (made by ``keyed`` if not given).
     """
     wanted = rules.validate_seat_ids(list(show_seat_ids))
+    customer_name, customer_phone = _customer(customer_name, customer_phone)
     now = box.now()
-    tracker = _Tracker(ctx.strategy, clock_now=now)
+    tracker = _Tracker(ctx.strategy, clock_now=now, clock=box.now)
+    code = ticket_code or _new_code()  # issue 13: the key is known before the write
     match ctx.strategy:
         case Strategy.PESSIMISTIC:
             return _hold_pessimistic(
-                box, ctx, tracker, show_id, wanted, customer_name, customer_phone
+                box, ctx, tracker, show_id, wanted, customer_name, customer_phone, code
             )
         case Strategy.OPTIMISTIC:
             return _hold_optimistic(
-                box, ctx, tracker, show_id, wanted, seen_versions, customer_name, customer_phone
-            )
+                box, ctx, tracker, show_id, wanted, seen_versions, customer_name, customer_phone,
+                code,
+            )  # fmt: skip
         case Strategy.THREAD:
-            return _hold_thread(box, ctx, tracker, show_id, wanted, customer_name, customer_phone)
+            return _hold_thread(
+                box, ctx, tracker, show_id, wanted, customer_name, customer_phone, code
+            )
     raise ValidationError(f"unknown strategy {ctx.strategy}")  # pragma: no cover
 
 
@@ -399,9 +446,10 @@ def _hold_pessimistic(
     wanted: tuple[int, ...],
     customer_name: str | None,
     customer_phone: str | None,
+    code: str,
 ) -> HoldResult:
     tracker.attempts = 1
-    code, customer = _new_code(), (customer_name, normalise_phone(customer_phone))
+    customer = (customer_name, normalise_phone(customer_phone))
     try:
         uow_cm = box.uows(write=True, lock_timeout_ms=ctx.lock_timeout_ms, label=ctx.counter)
     except StorageBusy:
@@ -434,7 +482,7 @@ def _hold_pessimistic(
                 f"{tracker.lock_holder or 'another counter'}",
                 tracker.lock_wait_ms,
             )
-        _delay(box, ctx, tracker)
+        _delay(box, ctx, tracker, cfg)
         failures = _classify(wanted, seats, now)
         if failures:
             raise _unavailable(failures, tracker)
@@ -449,7 +497,11 @@ def _hold_pessimistic(
             box, uow, ctx, tracker, ticket_id, code, show_id, wanted, seats, now,
             lock_wait_ms=round(tracker.lock_wait_ms, 1),
         )  # fmt: skip
-    tracker.event("HOLD", f"held {', '.join(s.label for s in seats)} until {expires:%H:%M:%S}")
+    tracker.event(
+        "HOLD",
+        f"held {', '.join(s.label for s in seats)} until "
+        f"{cinema_time.clock(expires, info.timezone, seconds=True)}",
+    )
     return _hold_result(ticket_id, code, info, seats, expires, tracker)
 
 
@@ -467,6 +519,7 @@ def _hold_optimistic(
     seen_versions: Mapping[int, int] | None,
     customer_name: str | None,
     customer_phone: str | None,
+    code: str,
 ) -> HoldResult:
     tracker.max_retries = ctx.max_retries
     versions = dict(seen_versions or {})
@@ -474,16 +527,19 @@ def _hold_optimistic(
     if missing:  # read without any lock: the version is the whole check
         versions.update(_read_versions(box, show_id, missing))
     # A refused attempt rolls its ticket back, so the next attempt may use the same code.
-    code, customer = _new_code(), (customer_name, normalise_phone(customer_phone))
+    customer = (customer_name, normalise_phone(customer_phone))
     while True:
         tracker.attempts += 1
         with box.uows(write=True, lock_timeout_ms=ctx.lock_timeout_ms, label=ctx.counter) as uow:
             tracker.lock_wait_ms += uow.lock_wait_ms
+            # An optimistic counter takes no lock of its own, but its write waits for the
+            # database lock of a counter inside its transaction: that wait is logged too.
+            tracker.waited(uow, f"claiming the seats (attempt {tracker.attempts})", ctx.counter)
             now = box.now()
             tracker.clock_now = now
             cfg = load_settings(uow)
             info = _check_show(uow, show_id, now, cfg)
-            _delay(box, ctx, tracker)
+            _delay(box, ctx, tracker, cfg)
             expires = now + timedelta(minutes=cfg.hold_minutes)
             seats_now = uow.booking.seats(show_id, wanted, lock=False)
             if _has_stale_hold(seats_now, now):
@@ -496,7 +552,20 @@ def _hold_optimistic(
                 raise _unavailable(unknown, tracker)
             ticket_id = _create_pending(uow, ctx, info, seats_now, now, expires, customer, code)
             expected: dict[int, int | None] = {sid: versions.get(sid, -1) for sid in wanted}
+            t_claim = time.perf_counter()
             changed = uow.booking.mark_held(ticket_id, ctx.counter, expires, now, expected)
+            claim_ms = (time.perf_counter() - t_claim) * 1000.0
+            if uow.dialect != "sqlite" and claim_ms >= ROW_WAIT_REPORT_MS:
+                # PostgreSQL: the conditional UPDATE waited for another counter's row lock.
+                tracker.lock_wait_ms += claim_ms
+                holder = uow.booking.last_writer()
+                tracker.lock_holder = tracker.lock_holder or holder
+                tracker.event(
+                    "LOCK_WAIT",
+                    f"waited {claim_ms:,.0f} ms for the row lock held by "
+                    f"{holder or 'another counter'} while claiming the seats",
+                    claim_ms,
+                )
             if changed == set(wanted):
                 _claim_and_record_hold(
                     box, uow, ctx, tracker, ticket_id, code, show_id, wanted, seats_now, now,
@@ -562,6 +631,7 @@ def _hold_thread(
     wanted: tuple[int, ...],
     customer_name: str | None,
     customer_phone: str | None,
+    code: str,
 ) -> HoldResult:
     """Per-seat threading locks, statements committed one by one.
 
@@ -593,17 +663,19 @@ def _hold_thread(
                 uow.commit()
             with box.uows(label=ctx.counter) as uow:
                 seats = uow.booking.seats(show_id, wanted, lock=False)
-        _delay(box, ctx, tracker)
+        _delay(box, ctx, tracker, cfg)
         failures = _classify(wanted, seats, now)
         if failures:
             raise _unavailable(failures, tracker)
         expires = now + timedelta(minutes=cfg.hold_minutes)
-        code, customer = _new_code(), (customer_name, normalise_phone(customer_phone))
+        customer = (customer_name, normalise_phone(customer_phone))
         # Steps 3-5 each commit on their own, one after the other on one unit of work (each
         # step after the first begins a new transaction): the database lock is taken and given
         # back three times, between which another process may claim the seats.
         refused: ClaimConflict | None = None
         with box.uows(write=True, label=ctx.counter) as uow:
+            tracker.lock_wait_ms += uow.lock_wait_ms
+            tracker.waited(uow, "writing the ticket", ctx.counter)
             # 3. the ticket (committed on its own)
             ticket_id = _create_pending(uow, ctx, info, seats, now, expires, customer, code)
             uow.commit()
@@ -675,6 +747,63 @@ def _customer_key(phone: str | None) -> str:
     return normalise_phone(phone) or "walk-in"
 
 
+def checked_phone(phone: str | None) -> str | None:
+    """The phone number as stored, or ValidationError when it is longer than the column."""
+    normal = normalise_phone(phone)
+    if normal is None:
+        return None
+    limits.check_length(
+        normal, limits.limit(limits.CUSTOMER_PHONE), what="a phone number", field="customer_phone"
+    )
+    return normal
+
+
+def _customer(name: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    """The customer's name and phone as they will be stored; too long: ValidationError."""
+    checked = limits.check_text(
+        name, limits.CUSTOMER_NAME, what="the customer's name", field="customer_name"
+    )
+    return checked, checked_phone(phone)
+
+
+# --------------------------------------------------------------------------- waits
+
+
+@dataclass(frozen=True, slots=True)
+class WaitNote:
+    """A wait for the database lock in a write of a payment, release, coupon or refund."""
+
+    at: datetime
+    ms: float
+    holder: str | None
+    what: str
+
+
+_WAITS: ContextVar[list[WaitNote] | None] = ContextVar("bms_waits", default=None)
+
+
+@contextmanager
+def recording_waits() -> Iterator[list[WaitNote]]:
+    """Collect, in this thread, every lock wait of the service calls made inside the block
+    (a counter's worker wraps an action in it, so that the event log shows every wait)."""
+    notes: list[WaitNote] = []
+    token = _WAITS.set(notes)
+    try:
+        yield notes
+    finally:
+        _WAITS.reset(token)
+
+
+def _note_wait(box: BoxOffice, uow: UnitOfWork, ctx: CounterContext, what: str) -> None:
+    notes = _WAITS.get()
+    if notes is None or uow.dialect != "sqlite" or uow.lock_wait_ms < WAIT_REPORT_THRESHOLD_MS:
+        return
+    holder = uow.booking.last_writer()
+    notes.append(
+        WaitNote(box.now(), uow.lock_wait_ms, None if holder == ctx.counter else holder, what)
+    )
+
+
 def apply_coupon(
     box: BoxOffice,
     ctx: CounterContext,
@@ -685,8 +814,12 @@ def apply_coupon(
 ) -> Quote:
     """Attach a coupon to a pending ticket (the use is counted at confirmation)."""
     code = normalise_code(code)
+    if len(code) > limits.limit(limits.COUPON_CODE):
+        raise CouponRejected(f"there is no coupon {code[:20]}… (a code has at most 20 characters)")
+    customer_phone = checked_phone(customer_phone) if customer_phone else customer_phone
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
+        _note_wait(box, uow, ctx, f"applying {code}")
         ticket = _pending(uow, ticket_id, now)
         coupon = uow.booking.coupon_by_code(code)
         if coupon is None:
@@ -697,7 +830,14 @@ def apply_coupon(
                 f"{code} is limited per customer: enter the customer's phone number first"
             )
         uses = uow.booking.coupon_uses(coupon.coupon_id, _customer_key(phone))
-        discount = evaluate_coupon(coupon, subtotal=ticket.subtotal, now=now, customer_uses=uses)
+        info = uow.booking.show_info(ticket.show_id)
+        discount = evaluate_coupon(
+            coupon,
+            subtotal=ticket.subtotal,
+            now=now,
+            customer_uses=uses,
+            tz=None if info is None else info.timezone,
+        )
         total = round_money(ticket.subtotal - discount)
         uow.booking.set_ticket_amounts(
             ticket_id, discount=discount, total=total, coupon_id=coupon.coupon_id
@@ -716,6 +856,7 @@ def apply_coupon(
 def remove_coupon(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> Quote:
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
+        _note_wait(box, uow, ctx, "removing the coupon")
         ticket = _pending(uow, ticket_id, now)
         uow.booking.set_ticket_amounts(
             ticket_id, discount=Decimal("0.00"), total=ticket.subtotal, coupon_id=None
@@ -774,6 +915,7 @@ class ConfirmResult:
     tendered: Decimal | None
     change_due: Decimal | None
     payment_id: int
+    confirmed_at: datetime | None = None
     payment_ids: tuple[int, ...] = ()  # issue 11: one per tender of a split payment
     tenders: tuple[tuple[PaymentMode, Decimal], ...] = ()  # issue 11: (mode, amount) per part
 
@@ -790,6 +932,7 @@ def _money(value: Decimal | str | None, what: str) -> Decimal | None:
     return round_money(amount)
 
 
+@keyed(OperationKind.CONFIRM)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def confirm_booking(
     box: BoxOffice,
     ctx: CounterContext,
@@ -812,12 +955,27 @@ def confirm_booking(
     except ValueError as exc:
         raise ValidationError(f"unknown payment mode {mode}") from exc
     cash = _money(tendered, "tendered amount")
-    reference = (reference or "").strip() or None
+    reference = limits.check_text(
+        reference, limits.PAYMENT_REFERENCE, what="a payment reference", field="reference"
+    )
+    if customer_name is not None or customer_phone is not None:
+        customer_name, customer_phone = _customer(customer_name, customer_phone)
     if pay_mode == PaymentMode.CASH and cash is None and not split:
         raise ValidationError("enter the cash tendered", field="tendered")
     tenders = plan(pay_mode, cash, reference, split)  # issue 11
     now = box.now()
     with box.uows(write=True, lock_timeout_ms=ctx.lock_timeout_ms, label=ctx.counter) as uow:
+        _note_wait(box, uow, ctx, "taking the payment")
+        given = [t.tendered for t in tenders if t.tendered is not None]  # issue 11: split too
+        if given:
+            ceiling = load_settings(uow).cash_tendered_limit
+            for handed in given:
+                if handed > ceiling:
+                    raise ValidationError(
+                        f"{_rupees(handed)} is more cash than one sale takes (at most "
+                        f"{_rupees(ceiling)}); check the amount tendered",
+                        field="tendered",
+                    )
         ticket = uow.booking.ticket(ticket_id)
         if ticket is None:
             raise NotFound(f"ticket {ticket_id} does not exist")
@@ -890,10 +1048,15 @@ def confirm_booking(
         uow.commit()
     return ConfirmResult(
         ticket_id, ticket.code, ticket.total, pay_mode, paid[0].tendered, change, payment_id,
-        tuple(p.payment_id for p in paid), tuple((p.mode, p.amount) for p in paid),
+        now, tuple(p.payment_id for p in paid), tuple((p.mode, p.amount) for p in paid),
     )  # fmt: skip
 
 
+def _rupees(amount: Decimal) -> str:
+    return f"₹{amount:,.2f}"
+
+
+@keyed(OperationKind.RELEASE)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def record_failed_payment(
     box: BoxOffice,
     ctx: CounterContext,
@@ -909,8 +1072,12 @@ def record_failed_payment(
         pay_mode = PaymentMode(mode)
     except ValueError as exc:
         raise ValidationError(f"unknown payment mode {mode}") from exc
+    reason = (
+        limits.check_text(reason, limits.PAYMENT_REFERENCE, what="the reason", field="reason") or ""
+    )
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
+        _note_wait(box, uow, ctx, "recording the failed payment")
         ticket = _pending(uow, ticket_id, now)
         uow.booking.add_payment(
             NewPayment(
@@ -922,7 +1089,7 @@ def record_failed_payment(
                 created_at=now,
                 counter=ctx.counter,
                 staff_id=ctx.staff_id,
-                reference=reason[:80] or None,
+                reference=reason or None,
             )
         )
         if release:
@@ -944,10 +1111,12 @@ def record_failed_payment(
         uow.commit()
 
 
+@keyed(OperationKind.RELEASE)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def release_hold(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> bool:
     """Give held seats back. False if there was nothing to release (already gone)."""
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
+        _note_wait(box, uow, ctx, "releasing the seats")
         ticket = uow.booking.ticket(ticket_id)
         if ticket is None:
             raise NotFound(f"ticket {ticket_id} does not exist")
@@ -975,6 +1144,10 @@ class RefundResult:
     fee: Decimal
     mode: PaymentMode
     approved_by: str
+    show_id: int = 0
+    seat_labels: tuple[str, ...] = ()
+    show_seat_ids: tuple[int, ...] = ()
+    counter: str = ""
     parts: tuple[tuple[PaymentMode, Decimal], ...] = ()  # issue 11: (mode, amount) paid back
 
 
@@ -1002,25 +1175,68 @@ def _cancellable(
     info = uow.booking.show_info(ticket.show_id)
     assert info is not None
     rules.ensure_cancellable(
-        show_start=info.starts_at, now=now, cutoff_min=cfg.cancel_cutoff_minutes
+        show_start=info.starts_at, now=now, cutoff_min=cfg.cancel_cutoff_minutes, tz=info.timezone
     )
     return ticket, info
 
 
+def _cancel_approver(
+    box: BoxOffice, uow: UnitOfWork, ctx: CounterContext, ticket_id: int, approval: object | None
+) -> tuple[int, str, Approval | None]:
+    """Who approves this cancellation: the clerk, if the staff table says they are a supervisor
+    (or admin), else the supervisor behind an approval this box office issued for exactly this
+    ticket at this counter (never the clerk who asked). (staff id, name, approval to use up)."""
+    what = "Cancelling and refunding a booking"
+    if ctx.staff_id is not None:
+        staff = uow.staff.by_id(ctx.staff_id)
+        if (
+            staff is not None
+            and staff.active
+            and Role(staff.role).at_least(Role.SUPERVISOR)
+            and approval is None
+        ):
+            return staff.staff_id, staff.username, None
+    if approval is None:
+        raise PermissionDenied(
+            f"{what} needs a supervisor; {ctx.username} is a {ctx.role.value.lower()}"
+            if not ctx.role.at_least(Role.SUPERVISOR)
+            else f"{what} needs a supervisor: {ctx.username} is not one on the staff list"
+        )
+    issued = box.approvals.check(
+        approval,
+        action=CANCEL_REFUND,
+        subject=ticket_id,
+        counter=ctx.counter,
+        requested_by=ctx.staff_id,
+        now=box.now(),
+    )
+    approver = uow.staff.by_id(issued.approver_id)
+    if approver is None or not approver.active or not Role(approver.role).at_least(Role.SUPERVISOR):
+        raise PermissionDenied(f"{issued.approver} can no longer approve this; ask again")
+    if ctx.staff_id is not None and approver.staff_id == ctx.staff_id:
+        raise PermissionDenied("nobody approves their own cancellation; ask another supervisor")
+    return approver.staff_id, approver.username, issued
+
+
+@keyed(OperationKind.CANCEL)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def cancel_booking(
     box: BoxOffice,
     ctx: CounterContext,
     *,
     ticket_id: int,
-    approver: CounterContext | None = None,
+    approval: Approval | None = None,
     fee: Decimal | str | None = None,
     reason: str = "",
 ) -> RefundResult:
-    """Cancel a confirmed booking and refund it: a supervisor must do it or approve it."""
-    who = approver if approver is not None else ctx
-    who.require(Role.SUPERVISOR, "Cancelling and refunding a booking")
+    """Cancel a confirmed booking and refund it: a supervisor (as the staff table says) does it,
+    or approves it by signing in at the counter (``auth.grant_approval``: ``approval``)."""
+    reason = (
+        limits.check_text(reason, limits.PAYMENT_REFERENCE, what="the reason", field="reason") or ""
+    )
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
+        _note_wait(box, uow, ctx, "cancelling the booking")
+        approver_id, approver_name, used = _cancel_approver(box, uow, ctx, ticket_id, approval)
         cfg = load_settings(uow)
         ticket, info = _cancellable(uow, ticket_id, now, cfg)
         fee_value = _money(fee, "fee") if fee is not None else Decimal(cfg.cancellation_fee)
@@ -1030,7 +1246,7 @@ def cancel_booking(
         uow.booking.return_coupon(ticket_id, now)
         # issue 11: back to the original tenders, cash through this counter's open shift
         refunded = record_refund(
-            uow, ctx, ticket, refund, approved_by_id=who.staff_id, reason=reason, now=now
+            uow, ctx, ticket, refund, approved_by_id=approver_id, reason=reason, now=now
         )
         _audit(
             uow,
@@ -1042,9 +1258,12 @@ def cancel_booking(
             code=ticket.code,
             refund=str(refund),
             fee=str(fee_value),
-            approved_by=who.username,
+            approved_by=approver_name,
             reason=reason,
         )
+        seats = uow.booking.ticket_seats(ticket_id)
+        if used is not None:
+            box.approvals.consume(used)  # once: a second use is refused
         uow.commit()
     return RefundResult(
         ticket_id,
@@ -1052,8 +1271,12 @@ def cancel_booking(
         refund,
         fee_value or Decimal("0.00"),
         refunded[0].mode,
-        who.username,
-        tuple((p.mode, p.amount) for p in refunded),  # issue 11
+        approver_name,
+        show_id=info.show_id,
+        seat_labels=tuple(s.label for s in seats),
+        show_seat_ids=tuple(s.show_seat_id for s in seats),
+        counter=ctx.counter,
+        parts=tuple((p.mode, p.amount) for p in refunded),  # issue 11
     )
 
 
@@ -1087,14 +1310,17 @@ __all__ = [
     "ConfirmResult",
     "DomainError",
     "RefundResult",
+    "WaitNote",
     "apply_coupon",
     "cancel_booking",
+    "checked_phone",
     "confirm_booking",
     "effective_status",
     "expire_holds",
     "hold_seats",
     "normalise_phone",
     "record_failed_payment",
+    "recording_waits",
     "refund_preview",
     "release_hold",
     "remove_coupon",

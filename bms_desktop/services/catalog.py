@@ -290,6 +290,7 @@ def schedule_show(
             cleaning_gap_min=cfg.cleaning_gap_minutes,
             existing=uow.catalog.screen_shows(screen_id),
             now=now if check_past else starts_at,
+            tz=tz,
         )
         base = {t.code: t.base_price for t in uow.queries.seat_types()}
         specs = uow.catalog.pricing_rules()

@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 from bms_desktop.domain.errors import PermissionDenied
 from bms_desktop.domain.model import Role, Strategy
+from bms_desktop.services.approvals import ApprovalRegistry
 from bms_desktop.services.ports import UnitOfWork, UnitOfWorkFactory
 
 Clock = Callable[[], datetime]
@@ -33,6 +35,14 @@ SETTING_DEFAULTS: dict[str, str] = {
     "lockout_minutes": "5",
     "box_office_timezone": "Asia/Kolkata",
     "demo": "0",
+    # The most cash one sale may be paid with: more than a drawer takes is a typing mistake.
+    "cash_tendered_limit": "50000.00",
+    # Who may change a counter's strategy and processing delay (the teaching aids): set in
+    # app_meta; without it everyone in a demo box office and supervisors in a real cinema.
+    "counter_setup_role": "",
+    # issue 13: backups of an SQLite box office (start of day, then every N hours; keep N)
+    "backup_every_hours": "6",
+    "backup_keep": "14",
 }
 
 
@@ -47,6 +57,10 @@ class BoxOfficeSettings:
     lockout_minutes: int = 5
     box_office_timezone: str = "Asia/Kolkata"
     demo: bool = False
+    cash_tendered_limit: Decimal = Decimal("50000.00")
+    counter_setup_role: Role = Role.SUPERVISOR
+    backup_every_hours: int = 6
+    backup_keep: int = 14
 
     @classmethod
     def from_mapping(cls, raw: dict[str, str]) -> BoxOfficeSettings:
@@ -61,7 +75,29 @@ class BoxOfficeSettings:
             lockout_minutes=int(merged["lockout_minutes"]),
             box_office_timezone=merged["box_office_timezone"],
             demo=merged["demo"] == "1",
+            cash_tendered_limit=_decimal(merged["cash_tendered_limit"], Decimal("50000.00")),
+            counter_setup_role=_role(
+                merged["counter_setup_role"],
+                Role.CLERK if merged["demo"] == "1" else Role.SUPERVISOR,
+            ),
+            backup_every_hours=int(merged["backup_every_hours"]),
+            backup_keep=int(merged["backup_keep"]),
         )
+
+
+def _decimal(text: str, default: Decimal) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, AttributeError):
+        return default
+    return value if value.is_finite() and value > 0 else default
+
+
+def _role(text: str, default: Role) -> Role:
+    try:
+        return Role(text.strip().upper())
+    except ValueError:
+        return default
 
 
 def load_settings(uow: UnitOfWork) -> BoxOfficeSettings:
@@ -139,6 +175,7 @@ class BoxOffice:
     locks: SeatLockRegistry = field(default_factory=SeatLockRegistry)
     sleep: Callable[[float], None] = field(default=time.sleep)
     fast_hashing: bool = False  # tests only: cheap Argon2 parameters
+    approvals: ApprovalRegistry = field(default_factory=ApprovalRegistry)
 
     def now(self) -> datetime:
         return self.clock()

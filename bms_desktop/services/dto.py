@@ -151,6 +151,16 @@ class ConcurrencyReport:
 
 
 @dataclass(frozen=True, slots=True)
+class BestSeats:
+    """The seats best available proposes: together in one row, or else the best split."""
+
+    show_seat_ids: tuple[int, ...]
+    together: bool
+    rows: tuple[str, ...]  # row labels, front to back
+    sizes: tuple[int, ...] = ()  # seats per row, in the order of ``rows``
+
+
+@dataclass(frozen=True, slots=True)
 class HoldResult:
     ticket_id: int
     ticket_code: str
@@ -173,6 +183,7 @@ class PaymentView:
     tendered: Decimal | None
     change_due: Decimal | None
     created_at: datetime
+    approved_by: str | None = None  # a refund: the supervisor who approved it
 
 
 @dataclass(frozen=True, slots=True)

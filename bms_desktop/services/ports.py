@@ -175,6 +175,7 @@ class PaymentRecord:
     change_due: Decimal | None
     refund_of_id: int | None
     created_at: datetime
+    approved_by_id: int | None = None  # a refund: the supervisor who approved it
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,12 +305,75 @@ class ClaimConflict(DomainError):
         )
 
 
-class StorageBusy(DomainError):
+class StorageError(DomainError):
+    """The database could not do what was asked. Every driver error reaches the services, the GUI
+    and ``--json`` outputs as one of these subclasses, with a message a person can read (the
+    driver's own text goes to the log only: ``persistence/errors.py``).
+
+    ``retryable``: the same request may succeed later without anyone changing anything (busy,
+    unreachable); the others need a person (free disk space, fix permissions, restore a backup).
+    """
+
+    retryable = False
+
+
+class StorageBusy(StorageError):
     """The database could not give the lock in time (lock timeout, busy); nothing changed."""
 
+    retryable = True
 
-class StorageUnavailable(DomainError):
-    """The database cannot be reached; nothing changed."""
+
+class StorageUnavailable(StorageError):
+    """The database cannot be reached, or the connection was lost before anything was committed;
+    nothing changed, so the request may be repeated as it is."""
+
+    retryable = True
+
+
+class StorageFull(StorageError):
+    """The disk under the database is full; nothing was saved."""
+
+
+class StorageReadOnly(StorageError):
+    """The database may be read but not written here; nothing was saved."""
+
+
+class StorageCorrupt(StorageError):
+    """The database file is damaged; nothing was saved."""
+
+
+class StorageRejected(StorageError):
+    """The database refused a value (too long, out of range); nothing was saved."""
+
+
+class StorageConflict(StorageError):
+    """A database constraint no service expected refused the change; nothing was saved."""
+
+
+class StorageFailure(StorageError):
+    """Any other database error; nothing was changed; the details are in the log."""
+
+
+class OutcomeUnknown(StorageError):
+    """The connection was lost while a commit was on its way: the database may or may not have
+    saved the change. Never repeat the request blindly: look it up (``services.outcomes``).
+
+    ``kind`` (HOLD, CONFIRM, RELEASE, CANCEL) and the keys are filled in by the service that
+    committed (``services.outcome_guard``); the unit of work that saw the commit fail knows
+    neither."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str | None = None,
+        ticket_id: int | None = None,
+        ticket_code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.ticket_id = ticket_id
+        self.ticket_code = ticket_code
 
 
 # --------------------------------------------------------------------------- repositories
@@ -391,6 +455,24 @@ class BookingRepository(abc.ABC):
 
     @abc.abstractmethod
     def tickets_by_phone(self, phone: str, limit: int = 50) -> list[TicketRecord]: ...
+
+    @abc.abstractmethod
+    def search_tickets(
+        self,
+        *,
+        code_part: str = "",
+        name_part: str = "",
+        show_id: int | None = None,
+        limit: int = 50,
+    ) -> list[TicketRecord]:
+        """Tickets whose code (dashes left out) contains ``code_part`` or whose customer name
+        contains ``name_part`` (any case); an empty part matches nothing, both empty: no text
+        condition. Only of ``show_id`` when given. Newest first."""
+
+    @abc.abstractmethod
+    def pending_tickets(self, counter: str, now: datetime, limit: int = 50) -> list[TicketRecord]:
+        """The PENDING_PAYMENT tickets of this counter whose hold is still live, oldest first
+        (the holds a counter had when it closed or crashed)."""
 
     @abc.abstractmethod
     def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]: ...
@@ -641,6 +723,12 @@ class UnitOfWorkFactory(abc.ABC):
     ) -> UnitOfWork:
         """A new unit of work. ``write=True`` takes the write lock at begin on SQLite
         (BEGIN IMMEDIATE); ``lock_timeout_ms`` bounds lock waits on PostgreSQL."""
+
+    def probe(self) -> None:
+        """One cheap read, without waiting for a database that does not answer: raises
+        StorageUnavailable if it does not answer now (the GUI's connection monitor)."""
+        with self() as uow:
+            uow.settings.get("probe")
 
 
 class ChangeFeed(abc.ABC):

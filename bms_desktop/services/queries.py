@@ -12,16 +12,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bms_desktop.domain import rules
+from bms_desktop.domain import limits, rules
 from bms_desktop.domain.coupons import evaluate_coupon, normalise_code
 from bms_desktop.domain.errors import CouponRejected, NotFound, ValidationError
-from bms_desktop.domain.model import SeatStatus, TicketStatus
+from bms_desktop.domain.model import SeatStatus, Strategy, TicketStatus
 from bms_desktop.domain.pricing import price_seat, round_money
-from bms_desktop.domain.seating import SeatSlot, best_available
+from bms_desktop.domain.seating import SeatSlot, best_available, best_split
 from bms_desktop.services.booking import normalise_phone
 from bms_desktop.services.context import BoxOffice, load_settings
 from bms_desktop.services.dto import (
+    BestSeats,
     BookingView,
+    ConcurrencyReport,
+    HoldResult,
     PaymentView,
     PriceLine,
     Quote,
@@ -180,7 +183,36 @@ def best_available_seats(
 ) -> tuple[int, ...]:
     """The best ``count`` adjacent free seats (empty tuple when there are none)."""
     smap = seat_map if seat_map is not None else get_seat_map(box, show_id)
-    slots = [
+    slots = _slots(smap)
+    return best_available(slots, count, seat_type=seat_type, accessible=accessible) or ()
+
+
+def best_seats(
+    box: BoxOffice,
+    show_id: int,
+    count: int,
+    *,
+    seat_type: str | None = None,
+    seat_map: SeatMap | None = None,
+) -> BestSeats | None:
+    """The best ``count`` free seats together; when no row has them, the best split over the
+    fewest (adjacent) rows, never leaving anyone alone where that can be helped. None when
+    fewer than ``count`` seats are free."""
+    smap = seat_map if seat_map is not None else get_seat_map(box, show_id)
+    slots = _slots(smap)
+    labels = {s.row: s.row_label for s in smap.seats}
+    together = best_available(slots, count, seat_type=seat_type)
+    if together:
+        row = next(s.row for s in slots if s.key == together[0])
+        return BestSeats(together, True, (labels[row],), (count,))
+    split = best_split(slots, count, seat_type=seat_type)
+    if split is None:
+        return None
+    return BestSeats(split.keys, False, tuple(labels[r] for r in split.rows), split.sizes)
+
+
+def _slots(smap: SeatMap) -> list[SeatSlot]:
+    return [
         SeatSlot(
             key=s.show_seat_id,
             row=s.row,
@@ -192,7 +224,6 @@ def best_available_seats(
         )
         for s in smap.seats
     ]
-    return best_available(slots, count, seat_type=seat_type, accessible=accessible) or ()
 
 
 def quote_seats(
@@ -240,7 +271,8 @@ def quote_seats(
         code = None
         if coupon_code and coupon_code.strip():
             code = normalise_code(coupon_code)
-            coupon = uow.booking.coupon_by_code(code)
+            too_long = len(code) > limits.limit(limits.COUPON_CODE)
+            coupon = None if too_long else uow.booking.coupon_by_code(code)
             try:
                 if coupon is None:
                     raise CouponRejected(f"there is no coupon {code}")
@@ -250,6 +282,7 @@ def quote_seats(
                     subtotal=subtotal,
                     now=now,
                     customer_uses=uow.booking.coupon_uses(coupon.coupon_id, key),
+                    tz=info.timezone,
                 )
                 message = f"{code}: {discount:.2f} off"
             except CouponRejected as exc:
@@ -274,6 +307,12 @@ def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView
     seats = uow.booking.ticket_seats(ticket_id)
     coupon = uow.booking.coupon_by_id(ticket.coupon_id) if ticket.coupon_id else None
     staff = uow.staff.by_id(ticket.staff_id) if ticket.staff_id else None
+    payments = uow.booking.payments(ticket_id)
+    approvers = {
+        p.approved_by_id: uow.staff.by_id(p.approved_by_id)
+        for p in payments
+        if p.approved_by_id is not None
+    }
     status = TicketStatus(ticket.status)
     expires = ticket.hold_expires_at if status == TicketStatus.PENDING_PAYMENT else None
     if status == TicketStatus.PENDING_PAYMENT and not rules.hold_is_live(expires, now):
@@ -314,12 +353,21 @@ def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView
                 tendered=p.tendered,
                 change_due=p.change_due,
                 created_at=p.created_at,
+                approved_by=(
+                    None
+                    if p.approved_by_id is None
+                    else _staff_name(approvers.get(p.approved_by_id))
+                ),
             )
-            for p in uow.booking.payments(ticket_id)
+            for p in payments
         ),
         cinema=cinema,  # issue 11
         taxes=taxes,  # issue 11
     )
+
+
+def _staff_name(record: object) -> str | None:
+    return getattr(record, "username", None)
 
 
 def get_booking(box: BoxOffice, ticket_id: int) -> BookingView:
@@ -328,20 +376,85 @@ def get_booking(box: BoxOffice, ticket_id: int) -> BookingView:
         return _booking_view(uow, ticket_id, now)
 
 
-def find_bookings(box: BoxOffice, text: str) -> list[BookingView]:
-    """By ticket code (with or without dashes, any case) or by the customer's phone number."""
-    query = text.strip()
-    if not query:
-        raise ValidationError("enter a ticket code or a phone number")
+def find_bookings(
+    box: BoxOffice, text: str, *, show_id: int | None = None, limit: int = 50
+) -> list[BookingView]:
+    """Bookings by ticket code (whole, or a part of at least 3 letters and digits, with or
+    without dashes, any case), by the customer's phone number (6 digits or more) or by a part of
+    the customer's name; only of ``show_id`` when given (then an empty ``text`` lists the
+    show's bookings). Newest first."""
+    query = " ".join(text.split())
+    if not query and show_id is None:
+        raise ValidationError("enter a ticket code, a phone number or a customer's name")
+    limits.check_length(query, limits.SEARCH_TEXT_MAX, what="a search", field="search")
     now = box.now()
     with box.uows() as uow:
-        code = rules.normalise_ticket_code(query)
+        code = rules.normalise_ticket_code(query) if query else None
         ticket = uow.booking.ticket_by_code(code) if code else None
-        if ticket is not None:
+        if ticket is not None and show_id in (None, ticket.show_id):
             return [_booking_view(uow, ticket.ticket_id, now)]
         digits = normalise_phone(query) or ""
-        if len(digits) >= 6:
-            return [
-                _booking_view(uow, t.ticket_id, now) for t in uow.booking.tickets_by_phone(digits)
+        phone_like = (
+            bool(query)
+            and sum(ch.isdigit() for ch in query) >= 6
+            and not any(ch.isalpha() for ch in query)
+        )
+        if phone_like:
+            found = [
+                t
+                for t in uow.booking.tickets_by_phone(digits, limit)
+                if show_id is None or t.show_id == show_id
             ]
-    return []
+        else:
+            code_part = "".join(ch for ch in query.upper() if ch.isalnum())
+            found = uow.booking.search_tickets(
+                code_part=code_part if len(code_part) >= 3 else "",
+                name_part=query if len(query) >= 2 else "",
+                show_id=show_id,
+                limit=limit,
+            )
+            if query and len(code_part) < 3 and len(query) < 2:
+                found = []
+        return [_booking_view(uow, t.ticket_id, now) for t in found]
+
+
+def pending_holds(box: BoxOffice, counter: str) -> list[HoldResult]:
+    """The seats this counter still holds (a window closed, the program was killed): every
+    PENDING_PAYMENT ticket of the counter whose hold has not run out, oldest first, as holds
+    the counter can take up again (pay for them or release them)."""
+    now = box.now()
+    out: list[HoldResult] = []
+    with box.uows() as uow:
+        for ticket in uow.booking.pending_tickets(counter, now):
+            seats = uow.booking.ticket_seats(ticket.ticket_id)
+            live = [s for s in seats if s.live]
+            if not live or ticket.hold_expires_at is None:
+                continue
+            lines = tuple(
+                PriceLine(s.label, s.seat_type, s.price, f"{s.seat_type.title()} {s.price:.2f}")
+                for s in live
+            )
+            coupon = uow.booking.coupon_by_id(ticket.coupon_id) if ticket.coupon_id else None
+            try:
+                strategy = Strategy(ticket.strategy)
+            except ValueError:
+                strategy = Strategy.PESSIMISTIC
+            out.append(
+                HoldResult(
+                    ticket_id=ticket.ticket_id,
+                    ticket_code=ticket.code,
+                    show_id=ticket.show_id,
+                    seat_labels=tuple(s.label for s in live),
+                    show_seat_ids=tuple(s.show_seat_id for s in live),
+                    expires_at=ticket.hold_expires_at,
+                    quote=Quote(
+                        lines,
+                        ticket.subtotal,
+                        ticket.discount,
+                        ticket.total,
+                        coupon_code=None if coupon is None else coupon.code,
+                    ),
+                    report=ConcurrencyReport(strategy=strategy, attempts=0),
+                )
+            )
+    return out

@@ -17,6 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from bms_desktop.domain import cinema_time
+
 ColumnKind = Literal["text", "int", "money", "percent", "decimal", "date", "datetime"]
 Cell = str | int | Decimal | date | datetime | None
 
@@ -120,7 +122,7 @@ def shown(value: Cell, kind: ColumnKind = "text") -> str:
     if kind == "int" and isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, datetime):
-        return f"{value.day} {value:%b %Y %H:%M}"
+        return cinema_time.stamp(value, getattr(value.tzinfo, "key", None))
     if isinstance(value, date):
         return f"{value:%a} {value.day} {value:%b %Y}"
     return str(value)

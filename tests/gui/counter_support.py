@@ -35,6 +35,13 @@ class QuietFeed(ChangeFeed):
         self.closed = True
 
 
+def allow_counter_setup(box: BoxOffice, role: str = "CLERK") -> None:
+    """Let this role change a counter's strategy and delay (a demo box office lets clerks)."""
+    with box.uows(write=True, label="test") as uow:
+        uow.settings.put("counter_setup_role", role)
+        uow.commit()
+
+
 def make_window(
     qtbot: QtBot,
     box: BoxOffice,
@@ -92,9 +99,11 @@ def gated(box: BoxOffice) -> Iterator[Gate]:
         box.sleep = previous
 
 
-def press(widget: QWidget, key: Qt.Key) -> None:
+def press(
+    widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     """One key press and release, as the clerk's keyboard sends it (typed wrapper of QTest)."""
-    QTest.keyClick(widget, key)
+    QTest.keyClick(widget, key, modifiers)
 
 
 def type_text(widget: QWidget, text: str) -> None:

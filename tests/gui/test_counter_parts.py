@@ -16,6 +16,7 @@ from bms_desktop.domain.errors import InvalidState
 from bms_desktop.domain.model import PaymentMode, Strategy
 from bms_desktop.gui.conflict_text import ConflictMessage, Tone
 from bms_desktop.gui.hub import ChangeHub
+from bms_desktop.gui.models.event_log_model import EventLogModel, LogEntry
 from bms_desktop.gui.models.show_list_model import (
     COL_MOVIE,
     COL_SEATS,
@@ -28,7 +29,7 @@ from bms_desktop.gui.models.show_list_model import (
 )
 from bms_desktop.gui.widgets.basket import BasketWidget, format_countdown, money, parse_amount
 from bms_desktop.gui.widgets.conflict_banner import ConflictBannerWidget
-from bms_desktop.gui.widgets.event_log import EventLogModel, EventLogWidget, LogEntry
+from bms_desktop.gui.widgets.event_log import EventLogWidget
 from bms_desktop.gui.widgets.show_finder import ShowFinderWidget, split_title
 from bms_desktop.gui.workers import ACTIVITY, TaskRunner
 from bms_desktop.services.context import BoxOffice
@@ -281,7 +282,7 @@ def test_new_seat_counts_update_the_rows_in_place(qtbot: QtBot) -> None:
 
 def test_show_times_are_given_in_the_cinemas_zone_and_as_today_or_tomorrow() -> None:
     show = summary(1, hours=2)  # 06:30 UTC = 12:00 in Kolkata
-    assert time_text(show) == "Mon 04 Mar 12:00"
+    assert time_text(show) == "Mon 4 Mar 12:00"
     assert time_text(show, today=show.local_starts_at.date()) == "Today 12:00"
     tomorrow = replace(show, starts_at=show.starts_at + timedelta(days=1))
     assert time_text(tomorrow, today=show.local_starts_at.date()) == "Tomorrow 12:00"

@@ -32,6 +32,7 @@ from bms_desktop.services.ports import NewCoupon
 from tests.conftest import FakeClock
 from tests.gui.counter_support import (
     QuietFeed,
+    allow_counter_setup,
     gated,
     make_window,
     open_show,
@@ -46,6 +47,7 @@ pytestmark = pytest.mark.timeout(120)
 
 @pytest.fixture
 def world(box: BoxOffice) -> World:
+    allow_counter_setup(box)  # these counters teach: their clerks may switch strategies
     return build_world(box)
 
 
@@ -80,6 +82,12 @@ def hold(qtbot: QtBot, win: CounterWindow, ids: list[int]) -> None:
     wait_idle(qtbot, win)
 
 
+def headline(win: CounterWindow) -> str:
+    """The headline of the message above the map (whole: the banner may shorten it)."""
+    message = win.banner.message()
+    return "" if message is None else message.headline
+
+
 def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
@@ -89,16 +97,25 @@ def pdf_text(path: Path) -> str:
 # --------------------------------------------------------------------------- selling
 
 
-def test_the_title_names_the_counter_the_clerk_and_the_strategy(window: CounterWindow) -> None:
+def set_strategy(qtbot: QtBot, win: CounterWindow, strategy: Strategy) -> None:
+    win.set_strategy(strategy)
+    qtbot.waitUntil(lambda: win.context().strategy is strategy, timeout=10_000)
+    wait_idle(qtbot, win)
+
+
+def test_the_title_names_the_counter_the_clerk_and_the_strategy(
+    qtbot: QtBot, window: CounterWindow
+) -> None:
     assert window.windowTitle() == ("BMS Box Office — Counter 1 — counter1 — Pessimistic lock")
-    window.set_strategy(Strategy.OPTIMISTIC)
+    set_strategy(qtbot, window, Strategy.OPTIMISTIC)
     assert window.windowTitle() == window_title(window.context())
     assert window.windowTitle().endswith("Optimistic version check")
     assert window.strategy_combo.currentData() == Strategy.OPTIMISTIC.value
     window.strategy_combo.setCurrentIndex(2)
-    assert window.context().strategy is Strategy.THREAD
-    window.strategy_actions[Strategy.OPTIMISTIC].trigger()
-    assert window.strategy_actions[Strategy.OPTIMISTIC].isChecked()
+    qtbot.waitUntil(lambda: window.context().strategy is Strategy.THREAD, timeout=10_000)
+    window.actions_.strategies[Strategy.OPTIMISTIC].trigger()
+    qtbot.waitUntil(lambda: window.context().strategy is Strategy.OPTIMISTIC, timeout=10_000)
+    assert window.actions_.strategies[Strategy.OPTIMISTIC].isChecked()
     assert "STRATEGY" in window.event_log.kinds()
 
 
@@ -412,9 +429,9 @@ def test_pessimistic_second_window_waits_for_the_first_windows_transaction(
 ) -> None:
     w1, w2, _hub = two_windows
     race_for_c7(qtbot, box, world, w1, w2)
-    headline = w2.banner.headline_label.text()
-    assert headline.startswith("Pessimistic: waited ")
-    assert "ms for the lock held by Counter 1; C7 was taken by Counter 1 meanwhile" in headline
+    said = headline(w2)
+    assert said.startswith("Pessimistic: waited ")
+    assert "ms for the lock held by Counter 1; C7 was taken by Counter 1 meanwhile" in said
     kinds = w2.event_log.kinds()
     assert "LOCK_WAIT" in kinds and "CONFLICT" in kinds
     qtbot.waitUntil(
@@ -429,12 +446,12 @@ def test_thread_lock_second_window_waits_for_the_seat_lock_of_the_first(
     world: World,
 ) -> None:
     w1, w2, _hub = two_windows
-    w1.set_strategy(Strategy.THREAD)
-    w2.set_strategy(Strategy.THREAD)
+    set_strategy(qtbot, w1, Strategy.THREAD)
+    set_strategy(qtbot, w2, Strategy.THREAD)
     race_for_c7(qtbot, box, world, w1, w2)
-    headline = w2.banner.headline_label.text()
-    assert headline.startswith("Thread lock: waited ")
-    assert "for the seat lock held by Counter 1; C7 was taken by Counter 1 meanwhile" in headline
+    said = headline(w2)
+    assert said.startswith("Thread lock: waited ")
+    assert "for the seat lock held by Counter 1; C7 was taken by Counter 1 meanwhile" in said
 
 
 def test_optimistic_second_window_finds_the_version_moved(
@@ -444,7 +461,7 @@ def test_optimistic_second_window_finds_the_version_moved(
     world: World,
 ) -> None:
     w1, w2, _hub = two_windows
-    w2.set_strategy(Strategy.OPTIMISTIC)
+    set_strategy(qtbot, w2, Strategy.OPTIMISTIC)
     c7 = seat_id(box, world, "C7")
     seen = w2.seat_map.seat(c7)
     assert seen is not None
@@ -456,7 +473,7 @@ def test_optimistic_second_window_finds_the_version_moved(
     w2.basket.hold_button.click()
     qtbot.waitUntil(lambda: not w2.banner.isHidden(), timeout=10_000)
     wait_idle(qtbot, w2)
-    assert w2.banner.headline_label.text() == (
+    assert headline(w2) == (
         f"Optimistic: C7 changed since you loaded the map (version {seen.version} -> "
         f"{seen.version + 1}); not retried, the seat is taken"
     )
@@ -472,7 +489,7 @@ def test_optimistic_retry_wins_a_seat_that_changed_but_is_free_again(
     world: World,
 ) -> None:
     w1, w2, _hub = two_windows
-    w2.set_strategy(Strategy.OPTIMISTIC)
+    set_strategy(qtbot, w2, Strategy.OPTIMISTIC)
     c7 = seat_id(box, world, "C7")
     w2.set_live_updates(False)
     hold(qtbot, w1, [c7])
@@ -480,7 +497,7 @@ def test_optimistic_retry_wins_a_seat_that_changed_but_is_free_again(
     qtbot.waitUntil(lambda: w1.current_hold() is None, timeout=10_000)
     wait_idle(qtbot, w1)
     hold(qtbot, w2, [c7])
-    assert "retry 1 of 3" in w2.banner.headline_label.text()
+    assert "retry 1 of 3" in headline(w2)
     assert "RETRY" in w2.event_log.kinds()
 
 
@@ -506,7 +523,7 @@ def test_thread_lock_across_processes_is_caught_by_the_database_constraint(
         qtbot.waitUntil(lambda: not w1.banner.isHidden(), timeout=10_000)
     wait_idle(qtbot, w1)
     assert w1.current_hold() is None
-    assert w1.banner.headline_label.text() == (
+    assert headline(w1) == (
         "Thread lock: the other process was not covered by this lock; the database constraint "
         "refused the second sale"
     )
@@ -611,7 +628,7 @@ def test_a_sale_made_by_another_process_appears_on_the_map(
 # --------------------------------------------------------------------------- menus
 
 
-def test_find_booking_opens_the_lookup_and_refreshes_the_shows_it_changed(
+def test_the_counter_logs_its_own_cancellation_as_its_own_not_another_counters(
     qtbot: QtBot,
     window: CounterWindow,
     box: BoxOffice,
@@ -620,8 +637,13 @@ def test_find_booking_opens_the_lookup_and_refreshes_the_shows_it_changed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from bms_desktop.gui.dialogs.lookup_dialog import BookingLookupDialog
-    from bms_desktop.services import booking
+    from bms_desktop.services import auth, booking
+    from bms_desktop.services.approvals import CANCEL_REFUND
 
+    auth.add_staff(
+        box, SYSTEM, username="sunita", full_name="Sunita", role=Role.SUPERVISOR,
+        password="sunita-pass",
+    )  # fmt: skip
     open_show(qtbot, window, world.show_id)
     a1 = seat_id(box, world, "A1")
     hold(qtbot, window, [a1])
@@ -631,38 +653,46 @@ def test_find_booking_opens_the_lookup_and_refreshes_the_shows_it_changed(
     code = sold.args[0]
     calls: list[dict[str, object]] = []
 
-    def ask(_cls: object, /, box_: BoxOffice, ctx: CounterContext, **kw: object) -> set[int]:
+    def ask(_cls: object, /, box_: BoxOffice, ctx: CounterContext, **kw: object) -> list[object]:
         calls.append({"ctx": ctx, **kw})
         view = queries.find_bookings(box_, code)[0]
-        supervisor = clerk("Counter 1", role=Role.SUPERVISOR)
-        booking.cancel_booking(box_, ctx, ticket_id=view.ticket_id, approver=supervisor)
-        return {world.show_id}
+        approval = auth.grant_approval(
+            box_, ctx, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
+            subject=view.ticket_id,
+        )  # fmt: skip
+        return [booking.cancel_booking(box_, ctx, ticket_id=view.ticket_id, approval=approval)]
 
     monkeypatch.setattr(BookingLookupDialog, "ask", classmethod(ask))
-    window.find_booking_action.trigger()
+    window.actions_.find_booking.trigger()
     assert calls and calls[0]["print_folder"] == tmp_path / "tickets"
     assert calls[0]["parent"] is window
+    assert calls[0]["show"] == window.current_show()  # "This show" is offered in the lookup
     qtbot.waitUntil(lambda: window.seat_map.visual_of(a1) is SeatVisual.AVAILABLE, timeout=5_000)
+    wait_idle(qtbot, window)
+    entries = window.event_log.entries()
+    cancels = [e for e in entries if e.kind == "CANCEL"]
+    assert len(cancels) == 1 and code in cancels[0].message and "sunita" in cancels[0].message
+    assert not [e for e in entries if e.kind == "REMOTE"]  # not "Other counter"
 
 
 def test_new_counter_window_is_asked_of_the_launcher(qtbot: QtBot, window: CounterWindow) -> None:
     with qtbot.waitSignal(window.new_counter_requested):
-        window.new_counter_action.trigger()
+        window.actions_.new_counter.trigger()
     assert "F9" in window.shortcut_help_text()
 
 
 def test_the_processing_delay_setting_changes_the_counters_context(
     qtbot: QtBot, window: CounterWindow
 ) -> None:
-    with qtbot.waitSignal(window.context_changed) as changed:
+    with qtbot.waitSignal(window.context_changed, timeout=10_000) as changed:
         window.delay_combo.setCurrentIndex(window.delay_combo.findData(500))
     assert changed.args[0].delay_ms == 500
     assert window.context().delay_ms == 500
     assert "500 ms delay" in window.context_status.text()
     window.set_delay_ms(333)  # a value from the command line that is not one of the choices
-    assert window.delay_combo.currentText() == "333 ms"
+    qtbot.waitUntil(lambda: window.delay_combo.currentText() == "333 ms", timeout=10_000)
     window.set_delay_ms(0)
-    assert window.delay_combo.currentText() == "off"
+    qtbot.waitUntil(lambda: window.delay_combo.currentText() == "off", timeout=10_000)
 
 
 # --------------------------------------------------------------------------- narrow windows
@@ -718,7 +748,7 @@ def test_a_narrow_window_shows_the_list_until_a_show_is_open_then_the_map(
     assert window.finder.isVisible() and not window.map_panel.isVisible()
     assert window.map_button.isVisible()
     assert window.finder.current_show_id() == world.show_id  # the open show is highlighted
-    window.map_action.trigger()
+    window.actions_.map.trigger()
     assert window.map_panel.isVisible() and not window.finder.isVisible()
     assert window.seat_map.hasFocus() or not window.isActiveWindow()
     # A window with the room shows the list beside the map.
@@ -742,7 +772,7 @@ def test_the_menu_bar_corner_drops_its_captions_in_a_narrow_window(
     resize_to(qtbot, window, 683, 738)
     assert window.delay_combo.currentText() == "Delay off"  # named without its caption
     window.set_delay_ms(333)
-    assert window.delay_combo.currentText() == "Delay 333 ms"
+    qtbot.waitUntil(lambda: window.delay_combo.currentText() == "Delay 333 ms", timeout=10_000)
     resize_to(qtbot, window, 1366, 738)
     assert window.delay_combo.currentText() == "333 ms"
     assert window.context().delay_ms == 333
@@ -757,11 +787,14 @@ def test_print_again_reprints_the_last_ticket(
         window.basket.pay_button.click()
     wait_idle(qtbot, window)
     ticket_pdf, _receipt = window.last_printed_files()
-    ticket_pdf.unlink()
+    original = ticket_pdf.read_bytes()
     assert window.basket.print_button.isVisible()
     window.basket.print_button.click()
     wait_idle(qtbot, window)
-    assert ticket_pdf.exists()
+    duplicate, _copy = window.last_printed_files()
+    assert duplicate.name.endswith("-ticket-duplicate-2.pdf")
+    assert "DUPLICATE" in pdf_text(duplicate)
+    assert ticket_pdf.read_bytes() == original  # the original is kept as it was
     assert "reprinted" in window.event_log.entries()[-1].message
 
 

@@ -61,5 +61,5 @@ def test_help_about_in_the_counter_window_opens_the_about_dialog(qtbot, monkeypa
     hub = ChangeHub(SilentFeed(), start=False)
     window = CounterWindow(box, clerk("Counter 7"), hub, db_label="demo.db")
     qtbot.addWidget(window)
-    window.about_action.trigger()
+    window.actions_.about.trigger()
     assert [(i.database, i.counter.split(" · ")[0]) for i in shown] == [("demo.db", "Counter 7")]

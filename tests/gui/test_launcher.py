@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QFile, QRect, Signal
+from PySide6.QtCore import QFile, QPoint, QRect, QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -510,3 +510,91 @@ def test_tile_rects_split_the_screen_into_equal_columns() -> None:
         QRect(10, 0, 683, 728),
         QRect(693, 0, 683, 728),
     ]
+
+
+class FramedWindow(FakeCounterWindow):
+    """Behaves as under a real window manager: the frame (a 20 px title bar, thin borders)
+    arrives a moment after the window is shown, keeping the frame where it was asked to be and
+    putting the client area below the title bar; ``move`` then places the frame."""
+
+    LEFT, TOP, RIGHT, BOTTOM = 1, 20, 1, 5
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.framed = False
+
+    def move(self, *args: Any) -> None:  # type: ignore[override]
+        at = QPoint(*args) if len(args) == 2 else QPoint(args[0])
+        if self.framed:
+            at += QPoint(self.LEFT, self.TOP)
+        self.setGeometry(QRect(at, self.size()))  # the client area, exactly
+
+    def frameGeometry(self) -> QRect:  # type: ignore[override]
+        inner = self.geometry()
+        if not self.framed:
+            return QRect(inner)
+        return inner.adjusted(-self.LEFT, -self.TOP, self.RIGHT, self.BOTTOM)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(30, self._frame)
+
+    def _frame(self) -> None:
+        if not self.framed:
+            self.framed = True
+            at = self.geometry().topLeft() + QPoint(self.LEFT, self.TOP)
+            self.setGeometry(QRect(at, self.size()))
+
+
+def test_demo_windows_keep_their_title_bars_on_the_screen_under_a_window_manager(
+    qtbot: QtBot, box: BoxOffice, opened: list[QWidget]
+) -> None:
+    """Defect 15: under a real window manager the demo put the frames at y = -20."""
+
+    def framed(box_: BoxOffice, ctx: CounterContext, hub: Any, db_label: str) -> QWidget:
+        window = FramedWindow(box_, ctx, hub, db_label)
+        qtbot.addWidget(window)
+        opened.append(window)
+        return window
+
+    make_demo_like(box)
+    manager = CounterManager(box, options(demo=True), QuietFeed(), window_factory=framed)
+    area = QRect(0, 0, 1366, 768)
+    manager.open_demo_counters(area)
+    qtbot.waitUntil(lambda: all(w.framed for w in opened))  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: [w.frameGeometry().size() for w in opened] == [QSize(683, 768)] * 2,
+        timeout=5_000,
+    )
+    for window in opened:
+        frame = window.frameGeometry()
+        assert frame.top() == 0  # the title bar is on the screen
+        assert area.contains(frame)
+    assert opened[1].frameGeometry().left() == 683
+
+
+def test_after_setting_up_a_new_cinema_the_sign_in_offers_the_administrator_just_created(
+    qtbot: QtBot,
+    box: BoxOffice,
+    fake_factory: Any,
+    restore_app: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Defect 19: the sign-in did not offer the name just created at the first run."""
+    from bms_desktop.gui.dialogs.first_run_dialog import FirstRunOutcome
+
+    def first_run(cls: type, box_: BoxOffice, **kw: Any) -> FirstRunOutcome:
+        admin = auth.create_first_admin(
+            box_, username="anita", full_name="Anita Rao", password="anita-secret"
+        )
+        return FirstRunOutcome(admin)
+
+    monkeypatch.setattr(FirstRunDialog, "ask", classmethod(first_run))
+    asked: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        LoginDialog, "ask", classmethod(lambda cls, b, **kw: asked.append(kw) or None)
+    )
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    launch(box, options(), feed_factory=QuietFeed, seed_demo=lambda: None,
+           window_factory=fake_factory)  # fmt: skip
+    assert [kw["default_user"] for kw in asked] == ["anita"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from bms_desktop.gui.dialogs.first_run_dialog import SETUP_PAGE, FirstRunDialog
 from bms_desktop.gui.dialogs.login_dialog import LoginDialog
 from bms_desktop.gui.dialogs.lookup_dialog import BookingLookupDialog
 from bms_desktop.services import auth, booking, demo, queries
+from bms_desktop.services.approvals import CANCEL_REFUND, Approval
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import StaffView
 from bms_desktop.services.ports import StorageUnavailable
@@ -341,11 +343,16 @@ def test_a_second_terminal_setting_up_at_the_same_time_is_refused_and_goes_on_to
 
 
 def approval(
-    qtbot: QtBot, box: BoxOffice, amount: Decimal | None = None
+    qtbot: QtBot, box: BoxOffice, amount: Decimal | None = None, *, asking: StaffView | None = None
 ) -> SupervisorApprovalDialog:
+    ctx = (
+        ctx_of(asking)
+        if asking is not None
+        else CounterContext("Counter 1", None, "desk", Role.CLERK)
+    )
     dialog = SupervisorApprovalDialog(
-        box, counter="Counter 1", action_text="Cancel BMS-TEST-CODE", amount=amount,
-        amount_label="Refund",
+        box, ctx=ctx, action=CANCEL_REFUND, subject=42, action_text="Cancel BMS-TEST-CODE",
+        amount=amount, amount_label="Refund",
     )  # fmt: skip
     qtbot.addWidget(dialog)
     dialog.show()
@@ -362,13 +369,14 @@ def test_a_supervisor_approves_on_the_clerks_terminal_and_the_sign_in_is_audited
     dialog.username_edit.setText("supervisor")
     dialog.password_edit.setText("supervisor-demo")
     assert dialog.approve()
-    approver = dialog.approver
-    assert approver is not None
-    assert (approver.username, approver.role, approver.counter) == (
-        "supervisor", Role.SUPERVISOR, "Counter 1",
+    given = dialog.approval
+    assert given is not None
+    assert (given.approver, given.counter, given.action, given.subject) == (
+        "supervisor", "Counter 1", CANCEL_REFUND, "42",
     )  # fmt: skip
-    assert approver.staff_id == staff["supervisor"].staff_id
-    assert ("supervisor", "Counter 1") in audit_actions(box, "LOGIN")
+    assert given.approver_id == staff["supervisor"].staff_id
+    assert ("supervisor", "Counter 1") in audit_actions(box, "APPROVAL_SIGN_IN")
+    assert ("supervisor", "Counter 1") in audit_actions(box, "APPROVAL_GRANTED")
 
 
 def test_a_clerks_credentials_do_not_approve(
@@ -379,7 +387,7 @@ def test_a_clerks_credentials_do_not_approve(
     dialog.username_edit.setText("ravi")
     dialog.password_edit.setText("ravi-demo")
     assert not dialog.approve()
-    assert dialog.approver is None
+    assert dialog.approval is None
     assert "ravi, a clerk" in dialog.message.text()
     assert "supervisor or an administrator must approve" in dialog.message.text()
     dialog.username_edit.setText("supervisor")
@@ -428,6 +436,40 @@ def test_a_booking_is_found_by_its_code_typed_loosely_and_by_the_phone_number(
     assert [b.code for b in found] == [sold.code]
 
 
+def test_find_booking_keeps_the_keyboard_and_finds_by_part_of_a_code_a_name_or_the_show(
+    qtbot: QtBot, box: BoxOffice, world: World, staff: dict[str, StaffView], sold: Any,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    other = sell(box, world, ctx_of(staff["ravi"]), ["B1"], name="Rahul Verma")
+    show = queries.get_seat_map(box, world.show_id).show
+    dialog = BookingLookupDialog(box, ctx_of(staff["asha"]), print_folder=tmp_path, show=show)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.search_edit.setFocus()
+    qtbot.waitUntil(dialog.search_edit.hasFocus)
+    # Part of the code, typed loosely (the middle four letters and two more, no dash).
+    middle = sold.code.split("-")[1] + sold.code.split("-")[2][:2]
+    qtbot.keyClicks(dialog.search_edit, middle.lower())
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    assert dialog.results.rowCount() == 1
+    assert dialog.current is not None and dialog.current.code == sold.code
+    assert dialog.search_edit.hasFocus()  # the next search can be typed at once
+    assert dialog.search_edit.selectedText() == middle.lower()
+    # Part of the customer's name, any case.
+    assert [b.code for b in dialog.search("priya")] == [sold.code]
+    assert [b.code for b in dialog.search("VERMA")] == [other.code]
+    # Every booking of the show open at the counter, newest first; Down walks them.
+    dialog.search_edit.clear()
+    dialog.scope_combo.setCurrentIndex(1)
+    codes = [dialog.results.item(row, 0).text() for row in range(dialog.results.rowCount())]
+    assert codes == [other.code, sold.code]
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Down)
+    assert dialog.current is not None and dialog.current.code == sold.code
+    assert dialog.search_edit.hasFocus()
+
+
 def test_an_unknown_code_and_empty_input_get_a_message(
     qtbot: QtBot, box: BoxOffice, staff: dict[str, StaffView], sold: Any, tmp_path: Path
 ) -> None:
@@ -440,27 +482,72 @@ def test_an_unknown_code_and_empty_input_get_a_message(
     assert not dialog.reprint_button.isEnabled()
     assert dialog.search("   ") == []
     assert dialog.message.kind == "error"
-    assert "ticket code or a phone number" in dialog.message.text()
+    assert "ticket code, a phone number or a customer's name" in dialog.message.text()
 
 
-def test_reprint_writes_the_ticket_and_the_receipt_marked_duplicate(
+def test_a_reprint_keeps_the_original_pdfs_and_adds_a_numbered_duplicate(
     qtbot: QtBot, box: BoxOffice, staff: dict[str, StaffView], sold: Any, tmp_path: Path
 ) -> None:
     from pypdf import PdfReader
 
-    folder = tmp_path / "reprints"
+    from bms_desktop.gui import printing
+
+    folder = tmp_path / "tickets"
+    original_ticket, original_receipt = printing.print_ticket_and_receipt(sold, folder)
+    before = (original_ticket.read_bytes(), original_receipt.read_bytes())
     dialog = lookup(qtbot, box, ctx_of(staff["asha"]), folder)
     dialog.search(sold.code)
     dialog.reprint_button.click()
     assert dialog.last_printed is not None
     ticket, receipt = dialog.last_printed
-    assert ticket == folder / f"{sold.code}-ticket.pdf"
-    assert receipt == folder / f"{sold.code}-receipt.pdf"
+    assert ticket == folder / f"{sold.code}-ticket-duplicate-2.pdf"
+    assert receipt == folder / f"{sold.code}-receipt-duplicate-2.pdf"
     text = PdfReader(ticket).pages[0].extract_text()
     assert sold.code in text
     assert "DUPLICATE" in text
     assert dialog.message.kind == "success"
-    assert f"{sold.code}-ticket.pdf" in dialog.message.text()
+    assert (original_ticket.read_bytes(), original_receipt.read_bytes()) == before
+    assert "DUPLICATE" not in PdfReader(original_ticket).pages[0].extract_text()
+    dialog.reprint_button.click()
+    assert dialog.last_printed == (
+        folder / f"{sold.code}-ticket-duplicate-3.pdf",
+        folder / f"{sold.code}-receipt-duplicate-3.pdf",
+    )
+
+
+def test_a_cancellation_prints_a_refund_slip_naming_the_approver(
+    qtbot: QtBot,
+    box: BoxOffice,
+    staff: dict[str, StaffView],
+    sold: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pypdf import PdfReader
+
+    clerk = ctx_of(staff["asha"])
+
+    def approve(cls: type, b: BoxOffice, **kw: Any) -> Approval:
+        return auth.grant_approval(
+            b, kw["ctx"], username="supervisor", password="supervisor-demo",
+            action=kw["action"], subject=kw["subject"],
+        )  # fmt: skip
+
+    monkeypatch.setattr(SupervisorApprovalDialog, "ask", classmethod(approve))
+    dialog = lookup(qtbot, box, clerk, tmp_path)
+    dialog.search(sold.code)
+    dialog.fee_edit.setText("20")
+    assert dialog.cancel_and_refund()
+    assert dialog.last_printed == (tmp_path / f"{sold.code}-refund.pdf",)
+    text = " ".join(PdfReader(tmp_path / f"{sold.code}-refund.pdf").pages[0].extract_text().split())
+    assert "REFUND SLIP" in text
+    assert "Approved by" in text and "supervisor" in text
+    assert "180.00" in text and "Cancellation fee" in text
+    assert "Refund slip" in dialog.message.text()
+    assert dialog.reprint_button.text() == "Print the refund slip again"
+    dialog.reprint_button.click()
+    assert dialog.last_printed == (tmp_path / f"{sold.code}-refund-copy-2.pdf",)
+    assert [r.ticket_code for r in dialog.cancelled] == [sold.code]
 
 
 def test_a_clerk_cancels_with_a_supervisors_approval_after_seeing_the_refund(
@@ -474,9 +561,12 @@ def test_a_clerk_cancels_with_a_supervisors_approval_after_seeing_the_refund(
 ) -> None:
     asked: list[dict[str, Any]] = []
 
-    def approve(cls: type, box_: BoxOffice, **kw: Any) -> CounterContext:
+    def approve(cls: type, box_: BoxOffice, **kw: Any) -> Approval:
         asked.append(kw)
-        return ctx_of(staff["supervisor"], kw["counter"])
+        return auth.grant_approval(
+            box_, kw["ctx"], username="supervisor", password="supervisor-demo",
+            action=kw["action"], subject=kw["subject"],
+        )  # fmt: skip
 
     monkeypatch.setattr(SupervisorApprovalDialog, "ask", classmethod(approve))
     dialog = lookup(qtbot, box, ctx_of(staff["asha"]), tmp_path)
@@ -490,7 +580,8 @@ def test_a_clerk_cancels_with_a_supervisors_approval_after_seeing_the_refund(
 
     assert len(asked) == 1
     assert asked[0]["amount"] == Decimal("180.00")
-    assert asked[0]["counter"] == "Counter 1"
+    assert asked[0]["ctx"].counter == "Counter 1"
+    assert asked[0]["subject"] == sold.ticket_id
     assert sold.code in asked[0]["action_text"]
     after = queries.get_booking(box, sold.ticket_id)
     assert after.status == TicketStatus.CANCELLED
@@ -501,7 +592,7 @@ def test_a_clerk_cancels_with_a_supervisors_approval_after_seeing_the_refund(
     assert dialog.results.item(0, 2).text() == "Cancelled"
     assert not dialog.cancel_button.isEnabled()  # a cancelled booking cannot be cancelled again
     assert "Only a confirmed booking can be cancelled" in dialog.cancel_message.text()
-    assert not dialog.reprint_button.isEnabled()
+    assert dialog.reprint_button.text() == "Print the refund slip again"
 
 
 def test_no_approval_means_no_cancellation(
@@ -530,13 +621,17 @@ def test_a_clerk_alone_is_refused_by_the_service_even_if_the_approval_were_bypas
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clerk = ctx_of(staff["asha"])
-    # A dialog that "approved" with the clerk's own context: the service still refuses.
-    monkeypatch.setattr(SupervisorApprovalDialog, "ask", classmethod(lambda cls, b, **kw: clerk))
+    # A dialog that "approved" with an approval it made up itself: the service still refuses.
+    forged = Approval(
+        "made-up", CANCEL_REFUND, str(sold.ticket_id), clerk.counter, clerk.staff_id,
+        staff["supervisor"].staff_id, "supervisor", box.now() + timedelta(minutes=1),
+    )  # fmt: skip
+    monkeypatch.setattr(SupervisorApprovalDialog, "ask", classmethod(lambda cls, b, **kw: forged))
     dialog = lookup(qtbot, box, clerk, tmp_path)
     dialog.search(sold.code)
     assert not dialog.cancel_and_refund()
     assert dialog.cancel_message.kind == "error"
-    assert "needs a supervisor" in dialog.cancel_message.text()
+    assert "not given by a supervisor" in dialog.cancel_message.text()
     assert "Nothing was changed" in dialog.cancel_message.text()
     assert queries.get_booking(box, sold.ticket_id).status == TicketStatus.CONFIRMED
     with pytest.raises(PermissionDenied):
@@ -605,7 +700,7 @@ def test_a_fee_above_the_total_is_refused_as_it_is_typed(
     assert dialog.refund_label.text() == "₹200.00"
 
 
-def test_ask_returns_the_shows_it_changed(
+def test_ask_returns_the_cancellations_it_made(
     qtbot: QtBot,
     box: BoxOffice,
     world: World,
@@ -627,7 +722,7 @@ def test_ask_returns_the_shows_it_changed(
     changed = BookingLookupDialog.ask(
         box, ctx_of(staff["supervisor"]), print_folder=tmp_path, text=sold.code
     )
-    assert changed == {world.show_id}
+    assert [(r.show_id, r.ticket_code) for r in changed] == [(world.show_id, sold.code)]
 
 
 # --------------------------------------------------------------------------- waiting

@@ -68,3 +68,69 @@ def test_expired_hold_reads_free_and_late_payment_is_refused(box, clock):
         show_seat_ids=world.seat_ids[:1],
     )
     assert again.seat_labels == held.seat_labels
+
+
+def test_a_text_too_long_for_its_column_is_refused_with_a_plain_message_on_both_engines(box):
+    """Defect 3: 200 characters of name showed a driver error with SQL on PostgreSQL and were
+    stored whole on SQLite."""
+    from bms_desktop.domain.errors import ValidationError
+
+    world = build_world(box)
+    ctx = clerk()
+    with pytest.raises(ValidationError) as too_long:
+        booking.hold_seats(
+            box, ctx, show_id=world.show_id, show_seat_ids=world.seat_ids[:1],
+            customer_name="N" * 200,
+        )  # fmt: skip
+    assert str(too_long.value) == (
+        "The customer's name can be at most 120 characters; this one has 200"
+    )
+    assert too_long.value.field == "customer_name"
+    assert queries.get_seat_map(box, world.show_id).by_id()[world.seat_ids[0]].status == (
+        SeatStatus.AVAILABLE
+    )
+    held = booking.hold_seats(box, ctx, show_id=world.show_id, show_seat_ids=world.seat_ids[:1])
+    for field, value in [
+        ("customer_name", "x" * 3000),
+        ("customer_phone", "9" * 21),
+        ("reference", "R" * 81),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            booking.confirm_booking(
+                box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI, **{field: value}
+            )
+        assert refused.value.field == field
+        assert "SQL" not in str(refused.value) and "at most" in str(refused.value)
+    assert queries.get_booking(box, held.ticket_id).status == TicketStatus.PENDING_PAYMENT
+    booking.confirm_booking(
+        box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI, customer_name="N" * 120
+    )
+    assert queries.get_booking(box, held.ticket_id).customer_name == "N" * 120
+
+
+def test_cash_beyond_what_a_drawer_takes_is_refused_and_the_ceiling_is_a_setting(box):
+    """Defect 4: 99999999999999 tendered became a change of ₹999,996,039.00, stored."""
+    from bms_desktop.domain.errors import ValidationError
+
+    world = build_world(box)
+    ctx = clerk()
+    held = booking.hold_seats(box, ctx, show_id=world.show_id, show_seat_ids=world.seat_ids[:1])
+    with pytest.raises(ValidationError) as refused:
+        booking.confirm_booking(
+            box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="99999999999999"
+        )
+    assert refused.value.field == "tendered"
+    assert "₹99,999,999,999,999.00 is more cash than one sale takes" in str(refused.value)
+    assert "at most ₹50,000.00" in str(refused.value)
+    assert queries.get_booking(box, held.ticket_id).payments == ()
+    with box.uows(write=True) as uow:
+        uow.settings.put("cash_tendered_limit", "2000")
+        uow.commit()
+    with pytest.raises(ValidationError, match=r"at most ₹2,000\.00"):
+        booking.confirm_booking(
+            box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="2000.01"
+        )
+    done = booking.confirm_booking(
+        box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="2000"
+    )
+    assert done.change_due == 2000 - done.total

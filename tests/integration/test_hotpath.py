@@ -411,23 +411,35 @@ def test_postgresql_lock_timeout_holds_in_every_transaction_of_a_unit_of_work(pg
 
 
 @pytest.mark.postgres
-def test_postgresql_lost_connection_is_storage_unavailable_and_is_replaced(pg_url, clock):
+def test_postgresql_lost_connection_repeats_a_read_and_refuses_after_a_write(pg_url, clock):
+    """A read unit of work whose connection is killed begins again on a new connection and
+    repeats the read (nothing but plain reads ran: nobody can tell); one that already wrote gets
+    StorageUnavailable (its transaction died with the connection: nothing was saved)."""
     from bms_desktop.app import connect
 
     wiring = connect(pg_url, pool_size=1)
     box = wiring.box
     box.clock = clock
+
+    def kill(uow: object) -> None:
+        pid = uow.connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()  # type: ignore[attr-defined]
+        with wiring.engines.read.connect() as killer:
+            killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+            killer.commit()
+
     try:
         world = build_world(box)
         with box.uows() as uow:
-            pid = uow.connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-            with wiring.engines.read.connect() as killer:
-                killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
-                killer.commit()
+            kill(uow)
+            assert len(uow.booking.seats(world.show_id, world.seat_ids[:1], lock=False)) == 1
+        with box.uows(write=True) as uow:
+            uow.settings.put("written", "1")
+            kill(uow)
             with pytest.raises(StorageUnavailable):
                 uow.booking.seats(world.show_id, world.seat_ids[:1], lock=False)
-        with box.uows() as uow:  # the pool gave a fresh connection
+        with box.uows() as uow:  # the pool gave a fresh connection; the write was not saved
             assert len(uow.booking.seats(world.show_id, world.seat_ids[:1], lock=False)) == 1
+            assert uow.settings.get("written") is None
     finally:
         wiring.close()
 

@@ -19,6 +19,11 @@ Fixtures
     the maintenance database), ``create_database(name) -> url`` and
     ``drop_database(name)``.
 
+``own_pg_cluster`` (module scope)
+    A throwaway cluster of the test module's own (never ``BMS_TEST_PG_URL``'s server), for
+    tests that stop and restart the server (``stop_server`` / ``start_server`` /
+    ``restart``) without disturbing the session's other tests. Left running after each test.
+
 ``pg_url`` (function scope)
     The SQLAlchemy URL (``postgresql+psycopg://...``) of a fresh, empty database with a
     unique name (``bms_t_<test name>_<random hex>``), created for this test and dropped
@@ -56,6 +61,7 @@ from tests.support.pgcluster import (
 )
 
 __all__ = [
+    "own_pg_cluster",
     "pg_cluster",
     "pg_url",
     "postgres_unavailable",
@@ -130,3 +136,18 @@ def pg_url(pg_cluster: PgServer, request: pytest.FixtureRequest) -> Iterator[str
         yield url
     finally:
         pg_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def own_pg_cluster() -> Iterator[PgCluster]:
+    """A server of the module's own, which its tests may stop and start again."""
+    require_postgres()
+    cluster = PgCluster()
+    try:
+        cluster.start()
+    except PgClusterError as exc:
+        postgres_unavailable(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

@@ -364,6 +364,7 @@ class PgCluster:
         bindir: Path | str | None = None,
         os_user: str = RUN_AS_WHEN_ROOT,
         start_timeout: int = 60,
+        parent_dir: Path | str | None = None,
     ) -> None:
         self.superuser = superuser
         self.dbname = dbname
@@ -372,10 +373,14 @@ class PgCluster:
         self._bindir = None if bindir is None else Path(bindir)
         self._os_user = os_user
         self._start_timeout = start_timeout
+        # Where the temporary directory goes (default: the system's); e.g. a small tmpfs to
+        # make the server's disk fill up.
+        self._parent_dir = None if parent_dir is None else str(parent_dir)
         self._run_as: _RunAs | None = None
         self._env: dict[str, str] = {}
         self._base: Path | None = None
         self._port: int | None = None
+        self._server_down = False
         self._owner_pid = os.getpid()
 
     # -- public API
@@ -422,7 +427,10 @@ class PgCluster:
         self._bindir = bindir
         self._run_as = _run_as(self._os_user)
         self._base = Path(
-            tempfile.mkdtemp(prefix="bms-pg-", dir=_temp_parent(self._run_as is not None))
+            tempfile.mkdtemp(
+                prefix="bms-pg-",
+                dir=self._parent_dir or _temp_parent(self._run_as is not None),
+            )
         )
         self._env = self._make_env()
         self._owner_pid = os.getpid()
@@ -457,6 +465,45 @@ class PgCluster:
             self._base = None
             self._port = None
             atexit.unregister(self._stop_at_exit)
+
+    # -- faults (issue 13): the server goes away and comes back, data and port kept
+
+    @property
+    def accepting(self) -> bool:
+        """Whether the server is up (False between ``stop_server`` and ``start_server``)."""
+        return self._port is not None and not self._server_down
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """``pg_ctl -m MODE stop`` (smart | fast | immediate), keeping the data directory and
+        the port: ``start_server`` brings the same server back at the same URL. ``fast`` is
+        what an administrator's restart does: every session is terminated (57P01)."""
+        if self._port is None:
+            raise PgClusterError("the cluster is not running")
+        if mode not in ("smart", "fast", "immediate"):
+            raise ValueError(f"unknown shutdown mode {mode!r}")
+        proc = self._pg_ctl("-m", mode, "-w", "-t", "60", "stop", timeout=90)
+        if proc.returncode != 0:
+            raise PgClusterError(f"pg_ctl stop -m {mode} failed: {proc.stdout.strip()}")
+        self._server_down = True
+
+    def start_server(self) -> None:
+        """Start the stopped server again, on the same port (waits until it accepts)."""
+        if self._port is None:
+            raise PgClusterError("the cluster is not running")
+        timeout = self._start_timeout
+        args = ("-l", str(self.log_file), "-w", "-t", str(timeout), "-o", f"-p {self._port}")
+        proc = self._pg_ctl(*args, "start", timeout=timeout + 30)
+        if proc.returncode != 0:
+            raise PgClusterError(
+                f"PostgreSQL did not start again on port {self._port}: {proc.stdout.strip()}\n"
+                f"--- tail of {self.log_file} ---\n{_tail(self._read_log())}"
+            )
+        self._server_down = False
+
+    def restart(self, mode: str = "fast") -> None:
+        """``pg_ctl restart -m MODE`` in two steps (stop, start), same port, same data."""
+        self.stop_server(mode)
+        self.start_server()
 
     def create_database(self, name: str) -> str:
         """Create database ``name``; return its SQLAlchemy URL."""

@@ -180,9 +180,36 @@ def test_the_lockout_message_rounds_the_minutes_up_exactly(box, clock, fake, adm
 def test_an_unknown_name_gets_the_same_message_and_is_audited(box, fake, admin):
     with pytest.raises(AuthenticationFailed) as err:
         _login(box, PASSWORD, name="mallory")
-    assert str(err.value) == auth.BAD_LOGIN
+    assert str(err.value) == f"{auth.BAD_LOGIN} (4 attempts left)"
     [row] = fake.audit_rows("LOGIN_FAILED")
     assert (row.username, row.staff_id, row.data["reason"]) == ("mallory", None, "unknown name")
+
+
+def test_the_lockout_never_tells_which_staff_names_exist(box, clock, fake, admin):
+    """Every answer to an unknown name reads like the answer to a real one, attempt by attempt,
+    lockout included, and none sends the clerk to a supervisor."""
+    auth.add_staff(
+        box, _admin_ctx(admin), username="ravi", full_name="Ravi", role=Role.CLERK,
+        password=PASSWORD,
+    )  # fmt: skip
+
+    def answers(name: str) -> list[tuple[str, str]]:
+        out = []
+        for _ in range(6):
+            with pytest.raises(AuthenticationFailed) as err:
+                _login(box, "wrong password", name=name)
+            out.append((type(err.value).__name__, str(err.value).replace(name, "NAME")))
+        return out
+
+    real, made_up = answers("ravi"), answers("rav1")
+    assert real == made_up
+    assert real[0] == ("AuthenticationFailed", f"{auth.BAD_LOGIN} (4 attempts left)")
+    assert real[4][0] == real[5][0] == "AccountLocked"
+    assert not any("supervisor" in text for _kind, text in real)
+    clock.advance(minutes=5)
+    with pytest.raises(AuthenticationFailed) as again:
+        _login(box, "wrong password", name="rav1")  # the lockout of a made-up name ends too
+    assert str(again.value) == f"{auth.BAD_LOGIN} (4 attempts left)"
 
 
 def test_a_disabled_account_is_refused_even_with_the_right_password(box, fake, admin):

@@ -22,8 +22,9 @@ from bms_desktop.domain.errors import (
     ValidationError,
 )
 from bms_desktop.domain.model import CouponKind, PaymentMode, Role, SeatStatus, Strategy
-from bms_desktop.services import booking, queries
-from bms_desktop.services.context import BoxOffice, CounterContext, SeatLockRegistry
+from bms_desktop.services import auth, booking, queries
+from bms_desktop.services.approvals import CANCEL_REFUND, Approval
+from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, SeatLockRegistry
 from bms_desktop.services.dto import ConcurrencyReport, HoldResult
 from bms_desktop.services.ports import NewCoupon
 from tests.conftest import FakeClock
@@ -87,8 +88,21 @@ def _report(err: SeatsUnavailable) -> ConcurrencyReport:
     return err.report
 
 
-def _supervisor(staff_id: int | None = 7) -> CounterContext:
-    return CounterContext("Counter 9", staff_id, "sunita", Role.SUPERVISOR)
+def _staff(box: BoxOffice, username: str, role: Role, password: str = "pass-word-1") -> int:
+    """A real member of staff (the services check roles against the staff table)."""
+    with box.uows() as uow:
+        existing = uow.staff.by_username(username)
+    if existing is not None:
+        return existing.staff_id
+    return auth.add_staff(
+        box, SYSTEM, username=username, full_name=username.title(), role=role, password=password
+    ).staff_id
+
+
+def _supervisor(box: BoxOffice, username: str = "sunita") -> CounterContext:
+    return CounterContext(
+        "Counter 9", _staff(box, username, Role.SUPERVISOR), username, Role.SUPERVISOR
+    )
 
 
 # =========================================================================== hold
@@ -725,7 +739,7 @@ def test_the_coupon_use_is_given_back_on_cancellation(box, fake, world):
     booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="ONCE")
     booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
     assert _used(fake, "ONCE") == 1
-    refund = booking.cancel_booking(box, _supervisor(), ticket_id=held.ticket_id)
+    refund = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id)
     assert refund.refund == Decimal("50.00")
     assert _used(fake, "ONCE") == 0
     assert [r.returned_at for r in fake.tables.redemptions.values()] == [box.now()]
@@ -741,7 +755,7 @@ def test_the_coupon_use_is_given_back_on_cancellation(box, fake, world):
 def test_a_supervisor_cancels_a_confirmed_booking_with_a_full_refund(box, fake, world):
     ids = world.seat_ids[:2]
     held = _sell(box, world, ids)
-    result = booking.cancel_booking(box, _supervisor(), ticket_id=held.ticket_id, reason="ill")
+    result = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, reason="ill")
     assert (result.refund, result.fee, result.mode, result.approved_by) == (
         Decimal("200.00"),
         Decimal("0.00"),
@@ -760,7 +774,7 @@ def test_a_supervisor_cancels_a_confirmed_booking_with_a_full_refund(box, fake, 
     )
     assert (refund.refund_of_id, refund.approved_by_id, refund.reference) == (
         original.id,
-        7,
+        _staff(box, "sunita", Role.SUPERVISOR),
         "ill",
     )
     [audit] = fake.audit_rows("CANCEL_REFUND")
@@ -780,25 +794,77 @@ def test_a_clerk_alone_cannot_cancel_a_booking(box, fake, world):
 
 def test_a_clerk_with_a_supervisors_approval_can_cancel(box, fake, world):
     held = _sell(box, world, world.seat_ids[:1])
-    desk = CounterContext(C1, 3, "ravi", Role.CLERK)
-    result = booking.cancel_booking(
-        box, desk, ticket_id=held.ticket_id, approver=_supervisor(staff_id=8)
-    )
+    desk = CounterContext(C1, _staff(box, "ravi", Role.CLERK), "ravi", Role.CLERK)
+    boss = _staff(box, "sunita", Role.SUPERVISOR, password="sunita-pass")
+    approval = auth.grant_approval(
+        box, desk, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
+        subject=held.ticket_id,
+    )  # fmt: skip
+    result = booking.cancel_booking(box, desk, ticket_id=held.ticket_id, approval=approval)
     assert result.approved_by == "sunita"
     refund = max(fake.tables.payments.values(), key=lambda p: p.id)
-    assert (refund.staff_id, refund.approved_by_id, refund.counter) == (3, 8, C1)
+    assert (refund.staff_id, refund.approved_by_id, refund.counter) == (desk.staff_id, boss, C1)
+    assert [r.username for r in fake.audit_rows("APPROVAL_GRANTED")] == ["sunita"]
+
+
+def test_an_approval_is_proved_by_the_service_never_made_up_by_the_caller(box, fake, world):
+    """A clerk's own context dressed as a supervisor, a hand-made approval, a clerk approving
+    with their own password, a used or stale approval, one for another ticket: all refused, and
+    nothing changes."""
+    first = _sell(box, world, world.seat_ids[:1])
+    second = _sell(box, world, world.seat_ids[1:2])
+    clerk_id = _staff(box, "ravi", Role.CLERK, password="ravi-pass-1")
+    _staff(box, "sunita", Role.SUPERVISOR, password="sunita-pass")
+    desk = CounterContext(C1, clerk_id, "ravi", Role.CLERK)
+    before = fake.db.generation
+    dressed_up = CounterContext(C1, clerk_id, "ravi", Role.SUPERVISOR)
+    with pytest.raises(PermissionDenied, match="needs a supervisor"):
+        booking.cancel_booking(box, dressed_up, ticket_id=first.ticket_id)
+    made_up = Approval(
+        "forged", CANCEL_REFUND, str(first.ticket_id), C1, clerk_id, clerk_id, "ravi",
+        box.now() + timedelta(minutes=1),
+    )  # fmt: skip
+    with pytest.raises(PermissionDenied, match="not given by a supervisor"):
+        booking.cancel_booking(box, desk, ticket_id=first.ticket_id, approval=made_up)
+    with pytest.raises(PermissionDenied, match="a clerk"):
+        auth.grant_approval(
+            box, desk, username="ravi", password="ravi-pass-1", action=CANCEL_REFUND,
+            subject=first.ticket_id,
+        )  # fmt: skip
+    boss_desk = CounterContext(C1, _staff(box, "sunita", Role.SUPERVISOR), "sunita", Role.CLERK)
+    with pytest.raises(PermissionDenied, match="cannot give it too"):
+        auth.grant_approval(
+            box, boss_desk, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
+            subject=first.ticket_id,
+        )  # fmt: skip
+    approval = auth.grant_approval(
+        box, desk, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
+        subject=first.ticket_id,
+    )  # fmt: skip
+    with pytest.raises(PermissionDenied, match="for something else"):
+        booking.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=approval)
+    assert fake.tables.tickets[first.ticket_id].status == "CONFIRMED"
+    assert fake.tables.tickets[second.ticket_id].status == "CONFIRMED"
+    booking.cancel_booking(box, desk, ticket_id=first.ticket_id, approval=approval)
     with pytest.raises(PermissionDenied):
-        booking.cancel_booking(
-            box, desk, ticket_id=held.ticket_id, approver=clerk("Counter 2", role=Role.CLERK)
-        )
+        booking.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=approval)
+    late = auth.grant_approval(
+        box, desk, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
+        subject=second.ticket_id,
+    )  # fmt: skip
+    box.clock.advance(minutes=3)  # type: ignore[attr-defined]
+    with pytest.raises(PermissionDenied, match="ran out"):
+        booking.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=late)
+    assert fake.tables.tickets[second.ticket_id].status == "CONFIRMED"
+    assert before < fake.db.generation  # (the audited sign-ins and the one cancellation)
 
 
 def test_a_cancellation_fee_is_kept_from_the_refund(box, fake, world):
     held = _sell(box, world, world.seat_ids[:2])
     assert booking.refund_preview(box, ticket_id=held.ticket_id, fee="30") == Decimal("170.00")
     with pytest.raises(ValidationError, match="more than the total"):
-        booking.cancel_booking(box, _supervisor(), ticket_id=held.ticket_id, fee="200.01")
-    result = booking.cancel_booking(box, _supervisor(), ticket_id=held.ticket_id, fee="30")
+        booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, fee="200.01")
+    result = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, fee="30")
     assert (result.refund, result.fee) == (Decimal("170.00"), Decimal("30.00"))
     refund = max(fake.tables.payments.values(), key=lambda p: p.id)
     assert refund.amount == Decimal("170.00")
@@ -808,18 +874,18 @@ def test_the_default_cancellation_fee_comes_from_the_settings(box, world):
     configure(box, cancellation_fee="25.00")
     held = _sell(box, world, world.seat_ids[:1])
     assert booking.refund_preview(box, ticket_id=held.ticket_id) == Decimal("75.00")
-    result = booking.cancel_booking(box, _supervisor(), ticket_id=held.ticket_id)
+    result = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id)
     assert (result.refund, result.fee) == (Decimal("75.00"), Decimal("25.00"))
 
 
 def test_only_a_confirmed_booking_can_be_cancelled(box, world):
     pending = _hold(box, world, world.seat_ids[:1])
     with pytest.raises(InvalidState, match="pending payment"):
-        booking.cancel_booking(box, _supervisor(), ticket_id=pending.ticket_id)
+        booking.cancel_booking(box, _supervisor(box), ticket_id=pending.ticket_id)
     sold = _sell(box, world, world.seat_ids[1:2])
-    booking.cancel_booking(box, _supervisor(), ticket_id=sold.ticket_id)
+    booking.cancel_booking(box, _supervisor(box), ticket_id=sold.ticket_id)
     with pytest.raises(InvalidState, match="is cancelled"):
-        booking.cancel_booking(box, _supervisor(), ticket_id=sold.ticket_id)
+        booking.cancel_booking(box, _supervisor(box), ticket_id=sold.ticket_id)
 
 
 def test_cancellation_closes_at_the_cutoff_before_the_show(box, clock, fake, world):
@@ -828,13 +894,13 @@ def test_cancellation_closes_at_the_cutoff_before_the_show(box, clock, fake, wor
     early = _sell(box, world, world.seat_ids[1:2])
     clock.now = start - timedelta(minutes=60)
     with pytest.raises(InvalidState, match="Too late to cancel"):
-        booking.cancel_booking(box, _supervisor(), ticket_id=late.ticket_id)
+        booking.cancel_booking(box, _supervisor(box), ticket_id=late.ticket_id)
     assert fake.tables.tickets[late.ticket_id].status == "CONFIRMED"
     clock.now = start - timedelta(minutes=61)
-    booking.cancel_booking(box, _supervisor(), ticket_id=early.ticket_id)
+    booking.cancel_booking(box, _supervisor(box), ticket_id=early.ticket_id)
     configure(box, cancel_cutoff_minutes=120)
     with pytest.raises(InvalidState, match="120 min before"):
-        booking.cancel_booking(box, _supervisor(), ticket_id=late.ticket_id)
+        booking.cancel_booking(box, _supervisor(box), ticket_id=late.ticket_id)
 
 
 # =========================================================================== release, failures

@@ -135,8 +135,30 @@ def test_sales_may_stay_open_after_the_start() -> None:
 
 def test_ensure_sales_open_says_when_sales_closed() -> None:
     ensure_sales_open(show_start=at(18), now=at(17), close_offset_min=-15)
-    with pytest.raises(SalesClosed, match=r"closed at 2024-06-01 17:45 \(15 min before the start"):
+    with pytest.raises(SalesClosed, match=r"closed at 17:45 UTC \(15 min before the start"):
         ensure_sales_open(show_start=at(18), now=at(17, 50), close_offset_min=-15)
+
+
+def test_sales_closed_and_too_late_messages_read_in_the_cinemas_time_zone() -> None:
+    # A 13:00 show in a Kolkata cinema is 07:30 UTC: the clerk reads 13:00 IST, not 07:30.
+    start = dt.datetime(2024, 6, 1, 7, 30, tzinfo=UTC)
+    with pytest.raises(SalesClosed) as closed:
+        ensure_sales_open(show_start=start, now=start, tz="Asia/Kolkata")
+    assert str(closed.value) == (
+        "Counter sales for this show closed at 13:00 IST (at the start of the show at 13:00 IST)."
+    )
+    with pytest.raises(InvalidState) as late:
+        ensure_cancellable(
+            show_start=start, now=start - dt.timedelta(minutes=30), cutoff_min=60, tz="Asia/Kolkata"
+        )
+    assert str(late.value) == (
+        "Too late to cancel: cancellations closed at 12:00 IST (60 min before the show at "
+        "13:00 IST)."
+    )
+    with pytest.raises(InvalidState, match=r"closed at Sat 1 Jun, 12:00 IST"):
+        ensure_cancellable(
+            show_start=start, now=start + dt.timedelta(days=1), cutoff_min=60, tz="Asia/Kolkata"
+        )
 
 
 def test_describe_offset_reads_naturally() -> None:
@@ -163,7 +185,7 @@ def test_cancelling_before_the_deadline_is_allowed() -> None:
 
 
 def test_cancelling_at_or_after_the_deadline_names_the_deadline() -> None:
-    with pytest.raises(InvalidState, match=r"closed at 2024-06-01 17:00 \(60 min before"):
+    with pytest.raises(InvalidState, match=r"closed at 17:00 UTC \(60 min before"):
         ensure_cancellable(show_start=at(18), now=at(17), cutoff_min=60)
     with pytest.raises(InvalidState):
         ensure_cancellable(show_start=at(18), now=at(19), cutoff_min=60)

@@ -246,3 +246,40 @@ def test_ten_thousand_seats_are_handled_correctly() -> None:
     assert all(s.available for s in picked)
     assert len({s.row for s in picked}) == 1
     assert [s.col for s in picked] == list(range(picked[0].col, picked[0].col + 4))
+
+
+# ----------------------------------------------------------------------------------- best split
+
+
+def test_a_party_too_big_for_one_row_is_split_over_the_fewest_adjacent_rows() -> None:
+    from bms_desktop.domain.seating import best_split
+
+    seats = hall(
+        "ooooXXXXoooo",  # row 0: 4 | 4
+        "oooooXXXXXXX",  # row 1: 5
+        "XXXXXXXXoooo",  # row 2: 4
+        "oooXXXXXXooo",  # row 3: 3 | 3
+    )
+    assert best_available(seats, 9) is None
+    split = best_split(seats, 9)
+    assert split is not None
+    assert split.rows == (1, 2) and split.sizes == (5, 4)  # two rows, side by side
+    assert len(split.keys) == 9 and len(set(split.keys)) == 9
+
+
+def test_a_split_leaves_nobody_alone_where_it_can() -> None:
+    from bms_desktop.domain.seating import best_split
+
+    # Row 0 has 9 free together, row 1 only 1 and 2: 10 = 9 + 1 would leave one person alone,
+    # row 2 has 6 free: 10 = 4 + 6 (rows 1 and 2 are no good either: 2 + ... too few).
+    seats = hall("oooooooooX", "oXXXXXXXoo", "ooooooXXXX")
+    split = best_split(seats, 10)
+    assert split is not None
+    assert 1 not in split.sizes
+    assert len(split.rows) == 2
+
+
+def test_no_split_when_too_few_seats_are_free() -> None:
+    from bms_desktop.domain.seating import best_split
+
+    assert best_split(hall("ooXXX", "XXXoo"), 5) is None

@@ -1,8 +1,9 @@
 """A supervisor signs in on the clerk's terminal to approve one action (a cancellation and refund).
 
-The sign-in goes through ``auth.login`` (audited, with the lockout). A clerk's credentials are
-refused here with a message; the service that performs the action checks the approver's role again,
-so a bypassed dialog approves nothing.
+The sign-in goes to ``auth.grant_approval``: the service checks the password against the staff
+table (audited, with the lockout), refuses a clerk's credentials and the clerk's own, and issues a
+short-lived ``Approval`` for exactly this action; the service that performs the action accepts
+only such an approval, once. A dialog bypassed or faked approves nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from bms_desktop.domain.errors import DomainError, PermissionDenied, ValidationError
-from bms_desktop.domain.model import Role
 from bms_desktop.gui.dialogs.common import (
     DialogHeader,
     MessageLabel,
@@ -33,6 +33,7 @@ from bms_desktop.gui.dialogs.common import (
 )
 from bms_desktop.gui.formatting import money
 from bms_desktop.services import auth
+from bms_desktop.services.approvals import Approval
 from bms_desktop.services.context import BoxOffice, CounterContext
 
 DIALOG_WIDTH = 500
@@ -40,13 +41,16 @@ CARD_TEXT_WIDTH = DIALOG_WIDTH - 2 * 20 - 2 * 14 - 2
 
 
 class SupervisorApprovalDialog(QDialog):
-    """``ask()`` returns the approving supervisor's CounterContext, or None."""
+    """``ask()`` returns the ``Approval`` the service issued to the supervisor who signed in,
+    for ``action`` on ``subject`` at ``ctx``'s counter, or None."""
 
     def __init__(
         self,
         box: BoxOffice,
         *,
-        counter: str,
+        ctx: CounterContext,
+        action: str,
+        subject: object,
         action_text: str,
         amount: Decimal | None = None,
         amount_label: str = "Amount",
@@ -54,8 +58,11 @@ class SupervisorApprovalDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._box = box
-        self._counter = counter
-        self.approver: CounterContext | None = None
+        self._ctx = ctx
+        self._counter = ctx.counter
+        self._action = action
+        self._subject = subject
+        self.approval: Approval | None = None
         self.setObjectName("approvalDialog")
         self.setWindowTitle("Supervisor approval")
         self.setModal(True)
@@ -140,30 +147,20 @@ class SupervisorApprovalDialog(QDialog):
         self.message.clear_message()
         self.username_edit.setFocus()
 
-    def save(self) -> CounterContext:
+    def save(self) -> Approval:
         username = self.username_edit.text().strip()
         password = self.password_edit.text()
         if not username:
             raise ValidationError("enter the supervisor's staff name", field="username")
         if not password:
             raise ValidationError("enter the supervisor's password", field="password")
-        staff = run_in_background(
+        box, ctx, action, subject = self._box, self._ctx, self._action, self._subject
+        return run_in_background(
             self,
             f"Checking {username}'s sign-in…",
-            lambda: auth.login(
-                self._box, username=username, password=password, counter=self._counter
+            lambda: auth.grant_approval(
+                box, ctx, username=username, password=password, action=action, subject=subject
             ),
-        )
-        if not staff.role.at_least(Role.SUPERVISOR):
-            raise PermissionDenied(
-                f"Those are the sign-in details of {staff.username}, a "
-                f"{staff.role.value.lower()}: a supervisor or an administrator must approve this"
-            )
-        return CounterContext(
-            counter=self._counter,
-            staff_id=staff.staff_id,
-            username=staff.username,
-            role=staff.role,
         )
 
     def _fit_action_label(self) -> None:
@@ -183,7 +180,7 @@ class SupervisorApprovalDialog(QDialog):
     def approve(self) -> bool:
         """What the Approve button does; True when the dialog accepted."""
         try:
-            self.approver = self.save()
+            self.approval = self.save()
         except DomainError as exc:
             self.message.show_error(exc.message)
             self.password_edit.clear()
@@ -207,15 +204,19 @@ class SupervisorApprovalDialog(QDialog):
         cls,
         box: BoxOffice,
         *,
-        counter: str,
+        ctx: CounterContext,
+        action: str,
+        subject: object,
         action_text: str,
         amount: Decimal | None = None,
         amount_label: str = "Amount",
         parent: QWidget | None = None,
-    ) -> CounterContext | None:
+    ) -> Approval | None:
         dialog = cls(
             box,
-            counter=counter,
+            ctx=ctx,
+            action=action,
+            subject=subject,
             action_text=action_text,
             amount=amount,
             amount_label=amount_label,
@@ -223,7 +224,7 @@ class SupervisorApprovalDialog(QDialog):
         )
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.approver
+                return dialog.approval
             return None
         finally:
             dialog.deleteLater()

@@ -9,6 +9,7 @@ then simply continues to the sign-in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -36,6 +37,13 @@ from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.dto import StaffView
 
 CHOICE_PAGE, SETUP_PAGE = 0, 1
+
+
+@dataclass(frozen=True)
+class FirstRunOutcome:
+    """A box office was set up: the demo (``admin`` None) or a new cinema with its admin."""
+
+    admin: StaffView | None = None
 
 
 class FirstRunDialog(QDialog):
@@ -292,9 +300,13 @@ class FirstRunDialog(QDialog):
         *,
         seed_demo: Callable[[], object],
         parent: QWidget | None = None,
-    ) -> bool:
+    ) -> FirstRunOutcome | None:
+        """None when the clerk gave up; else how the box office was set up (with the
+        administrator just created, whom the sign-in then offers)."""
         dialog = cls(box, seed_demo=seed_demo, parent=parent)
         try:
-            return dialog.exec() == QDialog.DialogCode.Accepted
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return FirstRunOutcome(dialog.created_admin)
         finally:
             dialog.deleteLater()

@@ -1,10 +1,14 @@
-"""Find a booking by ticket code or phone number; see it; reprint it; cancel and refund it.
+"""Find a booking by ticket code (whole or a part of it), phone number or customer's name, in all
+shows or the one open at the counter; see it; reprint it; cancel and refund it.
 
 Cancelling needs a supervisor. A clerk's counter asks one to sign in here
-(``SupervisorApprovalDialog``); the refund amount is shown before anything is done, and the
-service checks the approver's role again (a clerk alone is refused even if this dialog were
-bypassed). Every refusal (too late, not confirmed, wrong role) is shown as a message; nothing
-changes on a refusal.
+(``SupervisorApprovalDialog``: the service checks the sign-in and issues a one-time approval);
+the refund amount is shown before anything is done, and the cancellation service accepts only
+an approval it issued (a clerk alone is refused even if this dialog were bypassed). A refund slip
+with the approver is printed. Every refusal (too late, not confirmed, wrong role) is shown as a
+message; nothing changes on a refusal.
+
+The search box keeps the keyboard: Enter searches, Up and Down walk the results.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bms_desktop.domain import cinema_time, limits
 from bms_desktop.domain.errors import DomainError
 from bms_desktop.domain.model import Role, TicketStatus
 from bms_desktop.gui import printing
@@ -45,11 +51,13 @@ from bms_desktop.gui.dialogs.common import (
     styled_button,
     styled_label,
 )
-from bms_desktop.gui.formatting import local, money, payment_mode, show_time, stamp, status_text
+from bms_desktop.gui.formatting import money, payment_mode, status_text
 from bms_desktop.services import booking as booking_service
 from bms_desktop.services import queries
+from bms_desktop.services.approvals import CANCEL_REFUND
+from bms_desktop.services.booking import RefundResult
 from bms_desktop.services.context import BoxOffice, CounterContext
-from bms_desktop.services.dto import BookingView
+from bms_desktop.services.dto import BookingView, ShowSummary
 
 STATUS_COLOURS = {
     "CONFIRMED": ("#DDF1E5", "#165E38"),
@@ -61,7 +69,8 @@ COLUMNS = ("Ticket", "Show", "Status")
 
 
 class BookingLookupDialog(QDialog):
-    """``ask()`` returns the ids of the shows whose seats it changed (by cancelling)."""
+    """``ask()`` returns the cancellations made in it (``RefundResult``s: their shows and
+    seats changed)."""
 
     def __init__(
         self,
@@ -69,16 +78,18 @@ class BookingLookupDialog(QDialog):
         ctx: CounterContext,
         *,
         print_folder: Path | None = None,
+        show: ShowSummary | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._box = box
         self._ctx = ctx
         self._print_folder = print_folder
+        self._show = show
         self._bookings: list[BookingView] = []
         self._refund: Decimal | None = None
-        self.changed_show_ids: set[int] = set()
-        self.last_printed: tuple[Path, Path] | None = None
+        self.cancelled: list[RefundResult] = []
+        self.last_printed: tuple[Path, ...] | None = None
         self.setObjectName("bookingLookupDialog")
         self.setWindowTitle(f"Find a booking – {ctx.counter}")
         self._build()
@@ -92,7 +103,7 @@ class BookingLookupDialog(QDialog):
         outer.setSpacing(0)
         self.header = DialogHeader(
             "Find a booking",
-            "By ticket code (e.g. BMS-7K3Q-X9PD) or the customer's phone number.",
+            "By ticket code (all or part of it, e.g. 7K3Q), phone number or customer's name.",
             self,
         )
         outer.addWidget(self.header)
@@ -106,14 +117,29 @@ class BookingLookupDialog(QDialog):
         search_row.setSpacing(8)
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("lookupSearchEdit")
-        self.search_edit.setPlaceholderText("Ticket code or phone number")
+        self.search_edit.setPlaceholderText("Ticket code, part of it, phone number or name")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMaxLength(40)
+        self.search_edit.setMaxLength(limits.SEARCH_TEXT_MAX)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self.search_edit.installEventFilter(self)
+        self.scope_combo = QComboBox(self)
+        self.scope_combo.setObjectName("lookupScope")
+        self.scope_combo.setAccessibleName("Search in")
+        self.scope_combo.addItem("All shows", None)
+        if self._show is not None:
+            tz = self._show.timezone
+            self.scope_combo.addItem(
+                f"This show: {self._show.movie_title}, "
+                f"{cinema_time.day_clock(self._show.starts_at, tz)}",
+                self._show.show_id,
+            )
+        self.scope_combo.setVisible(self.scope_combo.count() > 1)
+        self.scope_combo.currentIndexChanged.connect(self._on_scope_combo_current_index_changed)
         self.search_button = styled_button("Search", "primary", self)
         self.search_button.setObjectName("lookupSearchButton")
         self.search_button.clicked.connect(self._on_search_button_clicked)
         search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.scope_combo)
         search_row.addWidget(self.search_button)
         body.addLayout(search_row)
         self.message = MessageLabel(self)
@@ -231,16 +257,18 @@ class BookingLookupDialog(QDialog):
         self.folder_label.setText(f"Prints to {self._folder_text()}")
 
     def _fill_row(self, row: int, b: BookingView) -> None:
-        starts = b.show.local_starts_at
+        starts, tz = b.show.starts_at, b.show.timezone
+        who = f" · {b.customer_name}" if b.customer_name else ""
         cells = (
             b.code,
-            f"{starts:%a} {starts.day} {starts:%b} {starts:%H:%M} · {b.show.movie_title}",
+            f"{cinema_time.day(starts, tz)} {cinema_time.clock(starts, tz)} · "
+            f"{b.show.movie_title}{who}",
             status_text(b.status),
         )
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(
-                f"{b.code}: {b.show.movie_title}, {show_time(starts)}, "
+                f"{b.code}: {b.show.movie_title}, {cinema_time.full(starts, tz)}, "
                 f"{', '.join(b.seat_labels)}, {money(b.total)}"
             )
             if col == 2:
@@ -259,28 +287,55 @@ class BookingLookupDialog(QDialog):
             return self._bookings[row]
         return None
 
+    def scope_show_id(self) -> int | None:
+        value = self.scope_combo.currentData()
+        return value if isinstance(value, int) else None
+
     def search(self, text: str | None = None) -> list[BookingView]:
-        """Find bookings by code or phone and show them; the list found (empty on a refusal)."""
+        """Find bookings by (part of a) code, phone or name, in the chosen shows, and show them;
+        the list found (empty on a refusal). The keyboard stays in the search box."""
         if text is not None:
             self.search_edit.setText(text)
         query = self.search_edit.text().strip()
+        show_id = self.scope_show_id()
         self.message.clear_message()
         try:
-            found = queries.find_bookings(self._box, query)
+            found = queries.find_bookings(self._box, query, show_id=show_id)
         except DomainError as exc:
             self.message.show_error(exc.message)
             self.load([])
             return []
         self.load(found)
+        where = " in this show" if show_id is not None else ""
         if not found:
             self.message.show_info(
-                f"No booking matches “{query}”. A ticket code looks like BMS-7K3Q-X9PD; a phone "
-                "number needs at least 6 digits."
+                f"No booking matches “{query}”{where}. Type a ticket code or 3 or more of its "
+                "letters, a phone number (6 digits or more) or part of the customer's name."
+                if query
+                else f"No bookings{where} yet."
             )
         elif len(found) > 1:
-            self.message.show_info(f"{len(found)} bookings for {query}, newest first.")
-        self.results.setFocus()
+            what = f"for “{query}”" if query else where.strip()
+            self.message.show_info(
+                f"{len(found)} bookings {what}, newest first (Up and Down walk them)."
+            )
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
         return found
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up and Down in the search box walk the results without leaving it."""
+        if (
+            watched is self.search_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()), 0)
+            if step and self.results.rowCount():
+                row = max(0, min(self.results.rowCount() - 1, self.results.currentRow() + step))
+                self.results.setCurrentCell(row, 0)
+                return True
+        return super().eventFilter(watched, event)
 
     def refresh_current(self) -> None:
         b = self.current
@@ -297,10 +352,18 @@ class BookingLookupDialog(QDialog):
     def _show_booking(self, b: BookingView | None) -> None:
         self.cancel_message.clear_message()
         self.details.setHtml(_details_html(b) if b else _EMPTY_HTML)
-        self.reprint_button.setEnabled(b is not None and b.status == TicketStatus.CONFIRMED)
+        refunded = b is not None and any(p.kind == "REFUND" for p in b.payments)
+        self.reprint_button.setText(
+            "Print the refund slip again"
+            if refunded and b is not None and b.status != TicketStatus.CONFIRMED
+            else "Reprint ticket and receipt"
+        )
+        self.reprint_button.setEnabled(
+            b is not None and (b.status == TicketStatus.CONFIRMED or refunded)
+        )
         self.reprint_button.setToolTip(
             ""
-            if b is None or b.status == TicketStatus.CONFIRMED
+            if b is None or b.status == TicketStatus.CONFIRMED or refunded
             else "Only a confirmed booking can be reprinted; this one is "
             f"{status_text(b.status).lower()}."
         )
@@ -351,11 +414,14 @@ class BookingLookupDialog(QDialog):
 
     # ------------------------------------------------------------------ commands
 
-    def reprint(self) -> tuple[Path, Path] | None:
+    def reprint(self) -> tuple[Path, ...] | None:
+        """A duplicate ticket and receipt (the originals stay), or for a refunded booking a copy
+        of its refund slip."""
         b = self.current
         if b is None:
             return None
-        if b.status != TicketStatus.CONFIRMED:
+        refunded = any(p.kind == "REFUND" for p in b.payments)
+        if b.status != TicketStatus.CONFIRMED and not refunded:
             self.message.show_error(
                 f"only a confirmed booking can be reprinted; {b.code} is "
                 f"{status_text(b.status).lower()}"
@@ -363,20 +429,26 @@ class BookingLookupDialog(QDialog):
             return None
         try:
             folder = self._print_folder or printing.default_print_folder()
-            paths = printing.print_ticket_and_receipt(b, folder, reprint=True)
-        except OSError as exc:
+            if b.status == TicketStatus.CONFIRMED:
+                paths: tuple[Path, ...] = printing.print_ticket_and_receipt(b, folder, reprint=True)
+            else:
+                paths = (printing.print_refund_slip(b, folder),)
+        except (OSError, ValueError) as exc:
             self.message.show_error(f"could not print {b.code}: {exc}")
             return None
         self.last_printed = paths
-        url = QUrl.fromLocalFile(str(paths[0].parent)).toString()
+        self._say_printed(f"Printed <b>{html.escape(b.code)}</b> again", paths)
+        return paths
+
+    def _say_printed(self, what_html: str, paths: tuple[Path, ...]) -> None:
         e = html.escape
+        url = QUrl.fromLocalFile(str(paths[0].parent)).toString()
+        names = " and ".join(e(p.name) for p in paths)
         self.message.show_message(
-            f"Reprinted <b>{e(b.code)}</b>: {e(paths[0].name)} and {e(paths[1].name)} in "
-            f'<a href="{url}">{e(str(paths[0].parent))}</a>.',
+            f'{what_html}: {names} in <a href="{url}">{e(str(paths[0].parent))}</a>.',
             "success",
             rich=True,
         )
-        return paths
 
     def cancel_and_refund(self) -> bool:
         """Cancel the current booking and refund it, approved by a supervisor; True when done."""
@@ -387,12 +459,13 @@ class BookingLookupDialog(QDialog):
         if refund is None:
             return False
         show = b.show
+        when = cinema_time.full(show.starts_at, show.timezone)
         action = (
-            f"Cancel {b.code}: {show.movie_title}, {show_time(show.local_starts_at)}, "
+            f"Cancel {b.code}: {show.movie_title}, {when}, "
             f"seat{'s' if len(b.seat_labels) != 1 else ''} {', '.join(b.seat_labels)}; "
             f"refund {money(refund)} to {_paid_mode(b)}."
         )
-        approver: CounterContext | None = None
+        approval = None
         if self._ctx.role.at_least(Role.SUPERVISOR):
             if not ConfirmDialog.ask(
                 self,
@@ -404,15 +477,17 @@ class BookingLookupDialog(QDialog):
             ):
                 return False
         else:
-            approver = SupervisorApprovalDialog.ask(
+            approval = SupervisorApprovalDialog.ask(
                 self._box,
-                counter=self._ctx.counter,
+                ctx=self._ctx,
+                action=CANCEL_REFUND,
+                subject=b.ticket_id,
                 action_text=action,
                 amount=refund,
                 amount_label="Refund",
                 parent=self,
             )
-            if approver is None:
+            if approval is None:
                 self.cancel_message.show_info(
                     "not cancelled: no supervisor approved it; nothing was changed"
                 )
@@ -424,22 +499,39 @@ class BookingLookupDialog(QDialog):
                 self,
                 f"Cancelling {b.code}…",
                 lambda: booking_service.cancel_booking(
-                    box, ctx, ticket_id=b.ticket_id, approver=approver, fee=fee, reason=reason
+                    box, ctx, ticket_id=b.ticket_id, approval=approval, fee=fee, reason=reason
                 ),
             )
         except DomainError as exc:
             self.refresh_current()
             self.cancel_message.show_error(f"{exc.message.rstrip('.')}. Nothing was changed.")
             return False
-        self.changed_show_ids.add(show.show_id)
+        self.cancelled.append(result)
         self.refresh_current()
         fee_text = f" after a fee of {money(result.fee)}" if result.fee else ""
-        self.message.show_success(
+        done = (
             f"Cancelled {result.ticket_code}: {money(result.refund)} refunded to "
             f"{payment_mode(result.mode.value)}{fee_text}, approved by {result.approved_by}. "
             "The seats are back on sale."
         )
+        cancelled = self.current
+        try:
+            folder = self._print_folder or printing.default_print_folder()
+            slip = printing.print_refund_slip(cancelled, folder) if cancelled else None
+        except (OSError, ValueError) as exc:
+            self.message.show_warning(f"{done} The refund slip could not be printed: {exc}")
+            return True
+        if slip is not None:
+            self.last_printed = (slip,)
+            self._say_printed(f"{html.escape(done)} Refund slip", (slip,))
+        else:
+            self.message.show_success(done)
         return True
+
+    @property
+    def changed_show_ids(self) -> set[int]:
+        """The shows whose seats the cancellations made here gave back."""
+        return {r.show_id for r in self.cancelled}
 
     # ------------------------------------------------------------------ slots
 
@@ -457,6 +549,11 @@ class BookingLookupDialog(QDialog):
     ) -> None:
         if 0 <= row < len(self._bookings):
             self._show_booking(self._bookings[row])
+
+    @Slot(int)
+    def _on_scope_combo_current_index_changed(self, _index: int) -> None:
+        if self.search_edit.text().strip() or self.scope_show_id() is not None:
+            self.search()
 
     @Slot(str)
     def _on_fee_edit_text_changed(self, _text: str) -> None:
@@ -480,17 +577,18 @@ class BookingLookupDialog(QDialog):
         *,
         print_folder: Path | None = None,
         text: str = "",
+        show: ShowSummary | None = None,
         parent: QWidget | None = None,
-    ) -> set[int]:
-        """Run the lookup; the ids of the shows whose seats it changed."""
-        dialog = cls(box, ctx, print_folder=print_folder, parent=parent)
+    ) -> list[RefundResult]:
+        """Run the lookup; the cancellations made in it."""
+        dialog = cls(box, ctx, print_folder=print_folder, show=show, parent=parent)
         try:
             if text:
                 dialog.search(text)
             else:
                 dialog.search_edit.setFocus()
             dialog.exec()
-            return set(dialog.changed_show_ids)
+            return list(dialog.cancelled)
         finally:
             dialog.deleteLater()
 
@@ -529,7 +627,7 @@ def _details_html(b: BookingView) -> str:
     bg, fg = STATUS_COLOURS.get(str(b.status), ("#E9ECF0", "#3A4048"))
     facts_rows = [
         ("Ticket", f"<b style='font-family:monospace'>{e(b.code)}</b>"),
-        ("Show", e(show_time(show.local_starts_at))),
+        ("Show", e(cinema_time.full(show.starts_at, tz, label=True))),
         ("Cinema", e(f"{show.theater_name}, {show.city_name} · {show.screen_name}")),
         ("Seats", f"<b>{e(', '.join(b.seat_labels))}</b>"),
     ]
@@ -537,10 +635,10 @@ def _details_html(b: BookingView) -> str:
         customer = " ".join(x for x in (b.customer_name, b.customer_phone) if x)
         facts_rows.append(("Customer", e(customer)))
     sold = f"{b.counter}" + (f", {b.clerk}" if b.clerk else "")
-    sold += f" · {stamp(local(b.confirmed_at or b.created_at, tz))}"
+    sold += f" · {cinema_time.stamp(b.confirmed_at or b.created_at, tz)}"
     facts_rows.append(("Sold", e(sold)))
     if b.cancelled_at:
-        facts_rows.append(("Cancelled", e(stamp(local(b.cancelled_at, tz)))))
+        facts_rows.append(("Cancelled", e(cinema_time.stamp(b.cancelled_at, tz))))
     facts = "".join(
         _row(k, v, styles=(MUTED + "padding:2px 14px 2px 0;", "padding:2px 0;"))
         for k, v in facts_rows
@@ -556,7 +654,9 @@ def _details_html(b: BookingView) -> str:
     payments = ""
     for p in b.payments:
         what = "Refund" if p.kind == "REFUND" else "Payment"
-        extra = [stamp(local(p.created_at, tz))]
+        extra = [cinema_time.stamp(p.created_at, tz)]
+        if p.approved_by:
+            extra.append(f"approved by {p.approved_by}")
         if p.tendered is not None:
             extra.append(f"tendered {money(p.tendered)}")
         if p.change_due is not None:

@@ -12,6 +12,7 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.services.dto import ShowSummary
 
 ShowIdRole: Final = Qt.ItemDataRole.UserRole + 1
@@ -42,13 +43,14 @@ def seats_left_text(summary: ShowSummary) -> str:
 
 def time_text(summary: ShowSummary, today: date | None = None) -> str:
     """``Today 16:30``, ``Tomorrow 09:30`` or ``Fri 27 Nov 13:00`` (cinema's time zone)."""
-    local = summary.local_starts_at
+    local, tz = summary.local_starts_at, summary.timezone
+    clock = cinema_time.clock(summary.starts_at, tz)
     if today is not None:
         if local.date() == today:
-            return f"Today {local:%H:%M}"
+            return f"Today {clock}"
         if (local.date() - today).days == 1:
-            return f"Tomorrow {local:%H:%M}"
-    return f"{local:%a %d %b %H:%M}"
+            return f"Tomorrow {clock}"
+    return f"{cinema_time.day(summary.starts_at, tz)} {clock}"
 
 
 class ShowListModel(QAbstractTableModel):
@@ -189,12 +191,13 @@ class ShowListModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(show: ShowSummary) -> str:
-        local = show.local_starts_at
-        ends = show.local_ends_at
+        tz = show.timezone
         return (
             f"{show.movie_title} ({show.certificate}) · {show.genre} · rated {show.rating}\n"
             f"{show.language} {show.format} · {show.runtime_min} min\n"
-            f"{local:%A %d %B %Y, %H:%M}-{ends:%H:%M} ({show.timezone})\n"
+            f"{cinema_time.long_day(show.starts_at, tz)}, "
+            f"{cinema_time.span(show.starts_at, show.ends_at, tz)} "
+            f"{cinema_time.zone_label(tz, show.starts_at)} ({tz})\n"
             f"{show.theater_name}, {show.city_name} · {show.screen_name}\n"
             f"{seats_left_text(show)} seats left"
         )

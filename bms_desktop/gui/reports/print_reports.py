@@ -12,15 +12,15 @@ import html
 import os
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from bms_desktop.domain.cash import zone
-from bms_desktop.gui.formatting import money, stamp
+from bms_desktop.domain import cinema_time
+from bms_desktop.gui.formatting import money
 from bms_desktop.services.dto import CinemaHeader
 from bms_desktop.services.receipts import header_lines
 from bms_desktop.services.report_model import Report, ReportTable, shown
@@ -79,7 +79,7 @@ def report_html(report: Report, *, images: Sequence[str] = ()) -> str:
         f"<html><head><style>{CSS}</style></head><body>",
         f"<h1>{html.escape(report.title)}</h1>",
         f'<p class="sub">{html.escape(report.subtitle)} · printed '
-        f"{html.escape(stamp(report.generated_at))}</p>",
+        f"{html.escape(_stamp(report.generated_at))}</p>",
     ]
     if report.facts:
         parts.append('<table class="facts">')
@@ -204,11 +204,10 @@ def print_movement_slip(result: MovementResult, cinema: CinemaHeader | None, fol
     """The slip of a cash drop (it goes into the safe with the cash) or a top-up."""
     s = result.shift
     drop = result.kind == "DROP"
-    at = result.created_at.astimezone(zone(s.timezone))
     pairs = [
         ("Counter", s.counter),
         ("Shift", f"#{s.shift_id} · {s.clerk}"),
-        ("Time", stamp(at)),
+        ("Time", cinema_time.stamp(result.created_at, s.timezone, label=True)),
         ("Amount", money(result.amount)),
         ("Reason", result.reason or "—"),
         ("By", result.by),
@@ -216,7 +215,8 @@ def print_movement_slip(result: MovementResult, cinema: CinemaHeader | None, fol
         ("Drawer should now hold", money(result.expected_after)),
     ]
     title = "CASH DROP TO SAFE" if drop else "DRAWER TOP-UP"
-    name = f"{'drop' if drop else 'topup'}-{s.counter}-{at:%Y%m%d-%H%M%S}-{result.movement_id}.pdf"
+    kind = "drop" if drop else "topup"
+    name = f"{kind}-{s.counter}-{_moment(result.created_at)}-{result.movement_id}.pdf"
     return print_roll(
         _slip_html(title, cinema, pairs, f"Slip #{result.movement_id}"),
         Path(folder) / safe_name(name),
@@ -227,18 +227,18 @@ def print_movement_slip(result: MovementResult, cinema: CinemaHeader | None, fol
 def print_close_slip(result: CloseResult, cinema: CinemaHeader | None, folder: Path) -> Path:
     """The cash-up slip: expected, counted, the difference, who counted and who signed off."""
     s = result.shift
-    closed = (s.closed_at or datetime.now().astimezone()).astimezone(zone(s.timezone))
+    closed = s.closed_at or datetime.now(UTC)
     pairs = [
         ("Counter", s.counter),
         ("Shift", f"#{s.shift_id} · {s.clerk}"),
-        ("Closed", stamp(closed)),
+        ("Closed", cinema_time.stamp(closed, s.timezone, label=True)),
         ("Expected", money(result.expected)),
         ("Counted", money(result.counted)),
         ("Difference", money(result.difference)),
         ("Counted by", result.closed_by),
         ("Signed off by", result.approved_by),
     ]
-    name = f"cashup-{s.counter}-{closed:%Y%m%d-%H%M}-{s.shift_id}.pdf"
+    name = f"cashup-{s.counter}-{_moment(closed)}-{s.shift_id}.pdf"
     return print_roll(
         _slip_html("CASH-UP", cinema, pairs, f"Shift #{s.shift_id}"),
         Path(folder) / safe_name(name),
@@ -247,7 +247,17 @@ def print_close_slip(result: CloseResult, cinema: CinemaHeader | None, folder: P
 
 
 def report_file_name(report: Report, when: datetime) -> str:
-    return safe_name(f"{report.name}-{report.filters.date_from}-{when:%H%M%S}") + ".pdf"
+    return safe_name(f"{report.name}-{report.filters.date_from}-{_moment(when)}") + ".pdf"
+
+
+def _moment(at: datetime) -> str:
+    """A moment for a file name: seconds since the epoch (unique, sortable, no time zone)."""
+    return str(int(at.timestamp()))
+
+
+def _stamp(at: datetime) -> str:
+    """An aware datetime already in the cinema's zone, as a person reads it."""
+    return cinema_time.stamp(at, getattr(at.tzinfo, "key", None), label=True)
 
 
 __all__ = [

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.services.report_model import Cell, ReportTable, shown
 
 BAR = QColor("#1F5FAD")
@@ -21,7 +22,8 @@ pg.setConfigOptions(antialias=True, background="w", foreground="#3A4048")
 
 def _label(value: Cell) -> str:
     if isinstance(value, datetime):
-        return f"{value:%d %b %H:%M}"
+        tz = getattr(value.tzinfo, "key", None)  # already in the cinema's zone
+        return cinema_time.day_clock(value, tz)
     if isinstance(value, date):
         return f"{value.day} {value:%b}"
     return shown(value)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bms_desktop.domain import cash
+from bms_desktop.domain import cash, cinema_time
 from bms_desktop.domain.errors import DomainError, ValidationError
 from bms_desktop.gui.dialogs.common import (
     DialogHeader,
@@ -36,7 +36,7 @@ from bms_desktop.gui.dialogs.common import (
     separator,
     styled_label,
 )
-from bms_desktop.gui.formatting import local, money, stamp
+from bms_desktop.gui.formatting import money
 from bms_desktop.gui.theme import set_style_property
 from bms_desktop.services import shifts
 from bms_desktop.services.context import BoxOffice, CounterContext
@@ -223,7 +223,7 @@ class CashUpDialog(QDialog):
     def load(self, summary: DrawerSummary) -> None:
         self._summary = summary
         s, t = summary.shift, summary.totals
-        opened = stamp(local(s.opened_at, s.timezone))
+        opened = cinema_time.stamp(s.opened_at, s.timezone, label=True)
         day = "" if s.business_date is None else f", business day {s.business_date:%d %b}"
         self.header.set_subtitle(
             f"Shift #{s.shift_id} · {s.counter} · {s.clerk} · since {opened}{day}"

@@ -28,9 +28,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QMenuBar, QWidget
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.domain.errors import DomainError
 from bms_desktop.gui.dialogs.common import ConfirmDialog, run_in_background
-from bms_desktop.gui.formatting import local, money
+from bms_desktop.gui.formatting import money
 from bms_desktop.gui.shifts.cash_up_dialog import CashUpDialog
 from bms_desktop.gui.shifts.shift_dialogs import CashMovementDialog, OpenShiftDialog
 from bms_desktop.gui.theme import set_style_property
@@ -46,7 +47,7 @@ def shift_status_text(shift: ShiftView | None, drawer: DrawerSummary | None = No
     """One short line for a counter's status bar."""
     if shift is None:
         return "No open shift"
-    since = f"{local(shift.opened_at, shift.timezone):%H:%M}"
+    since = cinema_time.clock(shift.opened_at, shift.timezone)
     text = f"Shift #{shift.shift_id} · {shift.username} since {since}"
     if shift.stale:
         return f"{text} · from an earlier day: close it"

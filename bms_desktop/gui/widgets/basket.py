@@ -1,29 +1,28 @@
 """The basket: the seats being sold, what each costs and why, coupon, customer, payment, the hold's
 countdown and the actions (Hold F5, Take payment F9, Release F8, Print).
 
-A view with intents: it shows what the window gives it and emits what the clerk asks for; the
-window runs the service calls (off the GUI thread) and feeds the answers back. Money is shown
-with two decimals; the cash change is worked out live as the clerk types the amount tendered.
+A view with intents: it draws the ``BasketState`` the counter's ``SaleController`` gives it and
+emits what the clerk asks for. Money is shown with two decimals; the cash change is worked out
+live as the clerk types the amount tendered. Nothing in it grows wider than its column: messages
+wrap (a long code breaks anywhere) and every field has the length its column in the database
+allows. Choosing a payment mode (Alt+U/C/N/S, or a click) puts the cursor in that mode's field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from html import escape
-from pathlib import Path
-from typing import Final
+from decimal import Decimal
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QRegularExpressionValidator
+from PySide6.QtCore import QRegularExpression, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -32,66 +31,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bms_desktop.domain import limits
 from bms_desktop.domain.model import PaymentMode
-from bms_desktop.domain.pricing import round_money
-from bms_desktop.services.dto import HoldResult, Quote
-
-AMBER_BELOW_S: Final = 60
-RED_BELOW_S: Final = 20
-TICK_MS: Final = 250
-
-COLOUR_NORMAL: Final = "#00694D"
-COLOUR_AMBER: Final = "#A35F00"
-COLOUR_RED: Final = "#C0321A"
-COLOUR_MUTED: Final = "#5F646B"
-COLOUR_GOOD: Final = "#00694D"
-COLOUR_BAD: Final = "#B23A00"
-
-MODE_BUTTONS: Final[tuple[tuple[PaymentMode, str], ...]] = (
-    (PaymentMode.UPI, "&UPI"),
-    (PaymentMode.CREDIT_CARD, "&Card"),
-    (PaymentMode.NETBANKING, "&Netbanking"),
-    (PaymentMode.CASH, "Ca&sh"),
+from bms_desktop.gui.controllers.sale_state import (
+    BasketState,
+    PaymentInput,
+    breakable,
+    parse_amount,
+    sale_html,
 )
-REFERENCE_HINTS: Final[dict[PaymentMode, str]] = {
-    PaymentMode.UPI: "UPI transaction id (optional)",
-    PaymentMode.CREDIT_CARD: "Card slip / approval code (optional)",
-    PaymentMode.NETBANKING: "Bank reference (optional)",
-}
-
-
-def money(amount: Decimal) -> str:
-    """``₹1,234.50``; negative amounts as ``−₹46.80``."""
-    sign = "−" if amount < 0 else ""
-    return f"{sign}₹{abs(round_money(amount)):,.2f}"
-
-
-def parse_amount(text: str) -> Decimal | None:
-    cleaned = text.strip().replace(",", "").replace("₹", "")
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value < 0:
-        return None
-    return round_money(value)
-
-
-def format_countdown(seconds: float) -> str:
-    """``m:ss`` (never negative): ``4:05`` for 245 s."""
-    secs = max(0, int(seconds + 0.999))
-    return f"{secs // 60}:{secs % 60:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentInput:
-    mode: PaymentMode
-    tendered: str
-    reference: str
-    customer_name: str
-    customer_phone: str
+from bms_desktop.gui.widgets.basket_text import (
+    AMBER_BELOW_S,
+    COLOUR_AMBER,
+    COLOUR_BAD,
+    COLOUR_GOOD,
+    COLOUR_MUTED,
+    COLOUR_NORMAL,
+    COLOUR_RED,
+    MODE_BUTTONS,
+    RED_BELOW_S,
+    REFERENCE_HINTS,
+    TICK_MS,
+    format_countdown,
+    lines_html,
+    money,
+)
+from bms_desktop.services.dto import HoldResult, Quote
 
 
 def _section_label(text: str, parent: QWidget) -> QLabel:
@@ -131,6 +96,7 @@ class BasketWidget(QWidget):
         self._expired_emitted = False
         self._can_print = False
         self._coupon_ok: bool | None = None
+        self._generation = 0
 
         # --- seats
         self.title_label = QLabel("Basket", self)
@@ -148,6 +114,14 @@ class BasketWidget(QWidget):
         )
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet(f"color: {COLOUR_MUTED};")
+        self.resumed_label = QLabel(self)
+        self.resumed_label.setObjectName("basketResumed")
+        self.resumed_label.setWordWrap(True)
+        self.resumed_label.setStyleSheet(
+            "QLabel#basketResumed { background: #EEF4FA; color: #123A57; border-radius: 4px;"
+            " padding: 4px 6px; }"
+        )
+        self.resumed_label.hide()
         # The seats, grouped by what they cost and why: "M13, M15 · Platinum   2 × ₹292.50"
         # over "base 150.00 × 1.5 Platinum seats × 1.3 Prime time".
         self.lines_label = QLabel(self)
@@ -192,6 +166,7 @@ class BasketWidget(QWidget):
         self.coupon_edit.setPlaceholderText("Coupon code")
         self.coupon_edit.setAccessibleName("Coupon code")
         self.coupon_edit.setClearButtonEnabled(True)
+        self.coupon_edit.setMaxLength(limits.limit(limits.COUPON_CODE))
         self.coupon_button = QPushButton("Apply", self)
         self.coupon_button.setAccessibleName("Apply the coupon")
         self.coupon_message = QLabel(self)
@@ -206,6 +181,7 @@ class BasketWidget(QWidget):
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("Name")
         self.name_edit.setAccessibleName("Customer name")
+        self.name_edit.setMaxLength(limits.limit(limits.CUSTOMER_NAME))
         self.phone_edit = QLineEdit(self)
         self.phone_edit.setPlaceholderText("Phone")
         self.phone_edit.setAccessibleName("Customer phone")
@@ -221,17 +197,23 @@ class BasketWidget(QWidget):
         self.mode_group = QButtonGroup(self)
         self.mode_group.setExclusive(True)
         self.mode_buttons: dict[PaymentMode, QPushButton] = {}
-        modes_row = QHBoxLayout()
-        modes_row.setSpacing(4)
+        self._modes_grid = modes_row = QGridLayout()
+        modes_row.setHorizontalSpacing(4)
+        modes_row.setVerticalSpacing(4)
+        self._mode_columns = 0
         for i, (mode, text) in enumerate(MODE_BUTTONS):
             button = QPushButton(text, self)
+            # The letter stays underlined, but the window's own Alt+letter actions choose the mode
+            # (a button's mnemonic would take the keyboard focus and the digits typed next).
+            button.setShortcut(QKeySequence())
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setToolTip(f"Pay by {mode.label} (Alt+{text[text.index('&') + 1]})")
             button.setCheckable(True)
             button.setObjectName("paymentMode")
             button.setAccessibleName(f"Pay by {mode.label}")
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self.mode_group.addButton(button, i)
             self.mode_buttons[mode] = button
-            modes_row.addWidget(button)
         self.mode_buttons[PaymentMode.UPI].setChecked(True)
         self.tendered_edit = QLineEdit(self)
         self.tendered_edit.setPlaceholderText("Cash tendered")
@@ -247,6 +229,7 @@ class BasketWidget(QWidget):
         self.change_label.setFont(change_font)
         self.reference_edit = QLineEdit(self)
         self.reference_edit.setAccessibleName("Payment reference")
+        self.reference_edit.setMaxLength(limits.limit(limits.PAYMENT_REFERENCE))
         self.payment_error = QLabel(self)
         self.payment_error.setWordWrap(True)
         self.payment_error.setStyleSheet(f"color: {COLOUR_BAD};")
@@ -332,10 +315,14 @@ class BasketWidget(QWidget):
         self.print_button.hide()
 
         layout = QVBoxLayout(self)
+        # The basket's own minimum (``minimumSizeHint``) counts the payment modes in two rows:
+        # a narrow column gets them that way instead of clipping the basket.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.title_label)
         layout.addWidget(self.show_label)
+        layout.addWidget(self.resumed_label)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.lines_label)
         layout.addLayout(totals)
@@ -349,6 +336,7 @@ class BasketWidget(QWidget):
         layout.addLayout(customer_row)
         layout.addWidget(_section_label("Payment", self))
         layout.addLayout(modes_row)
+        self._arrange_modes(len(MODE_BUTTONS))
         layout.addWidget(self._cash_row)
         layout.addWidget(self.reference_edit)
         layout.addWidget(self.payment_error)
@@ -375,6 +363,20 @@ class BasketWidget(QWidget):
         self.tendered_edit.returnPressed.connect(self._on_payment_return_pressed)
         self.reference_edit.returnPressed.connect(self._on_payment_return_pressed)
         self.mode_group.idToggled.connect(self._on_mode_group_id_toggled)
+        self.mode_group.idClicked.connect(self._on_mode_group_id_clicked)
+        # Messages wrap inside the column; they never widen it (a long code breaks anywhere).
+        for label in (
+            self.show_label,
+            self.resumed_label,
+            self.empty_label,
+            self.lines_label,
+            self.coupon_message,
+            self.payment_error,
+            self.busy_label,
+            self.sale_label,
+        ):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(1)
         self._sync()
 
     def _hline(self) -> QFrame:
@@ -385,6 +387,83 @@ class BasketWidget(QWidget):
         return line
 
     # ------------------------------------------------------------------ feeding
+
+    def _arrange_modes(self, columns: int) -> None:
+        """The payment modes in one row, or two rows of two in a narrow basket."""
+        if columns == self._mode_columns:
+            return
+        self._mode_columns = columns
+        for button in self.mode_buttons.values():
+            self._modes_grid.removeWidget(button)
+        for i, button in enumerate(self.mode_buttons.values()):
+            self._modes_grid.addWidget(button, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        one_row = sum(b.sizeHint().width() for b in self.mode_buttons.values())
+        one_row += 4 * (len(self.mode_buttons) - 1)
+        self._arrange_modes(len(MODE_BUTTONS) if one_row <= self.width() else 2)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        two_by_two = max(b.sizeHint().width() for b in self.mode_buttons.values()) * 2 + 4
+        return QSize(min(hint.width(), max(two_by_two, 200)), hint.height())
+
+    def set_state(self, state: BasketState) -> None:
+        """Draw the controller's basket. A new ``generation`` means the last sale is over: the
+        fields typed for that customer are emptied."""
+        if state.generation != self._generation:
+            self._generation = state.generation
+            self._clear_inputs()
+        self.set_show_text(state.show_text)
+        self._hold = state.hold
+        self._labels = state.labels
+        self._expired = state.expired
+        if state.hold is None:
+            self._expired_emitted = False
+        if state.quote is not None:
+            self._remember_explanations(state.quote)
+        self._quote = state.quote if state.labels else None
+        if state.hold is not None:
+            self._timer.start()
+        else:
+            self._timer.stop()
+        self._set_coupon_message(state.coupon_message, state.coupon_ok)
+        self.set_payment_error(state.payment_error)
+        self.resumed_label.setText(breakable(state.resumed))
+        self.resumed_label.setVisible(bool(state.resumed))
+        self.sale_label.setText(state.sale_html)
+        self.sale_label.setVisible(bool(state.sale_html))
+        self._can_print = state.can_print
+        self.print_button.setVisible(state.can_print)
+        self._sync()
+        if state.payment_error_field:
+            self.focus_field(state.payment_error_field)
+
+    def focus_field(self, field: str) -> None:
+        """Put the cursor in the field a message is about."""
+        edit = {
+            "tendered": self.tendered_edit,
+            "reference": self.reference_edit,
+            "customer_name": self.name_edit,
+            "customer_phone": self.phone_edit,
+        }.get(field)
+        if edit is not None and edit.isVisibleTo(self):
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            edit.selectAll()
+
+    def choose_payment_mode(self, mode: PaymentMode) -> None:
+        """The clerk chose how the customer pays: that mode, and the cursor in its field (the
+        cash tendered, or the reference), so that what is typed next lands there."""
+        self.set_payment_mode(mode)
+        self.focus_payment()
+
+    def focus_payment(self) -> None:
+        edit = (
+            self.tendered_edit if self.payment_mode() is PaymentMode.CASH else self.reference_edit
+        )
+        edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        edit.selectAll()
 
     def set_show_text(self, text: str) -> None:
         self.show_label.setText(text)
@@ -445,7 +524,8 @@ class BasketWidget(QWidget):
         self._set_coupon_message(message, accepted)
 
     def set_payment_error(self, text: str) -> None:
-        self.payment_error.setText(text)
+        self.payment_error.setText(breakable(text))
+        self.payment_error.setToolTip(text)
         self.payment_error.setVisible(bool(text))
 
     def show_sale(self, text_html: str, *, can_print: bool) -> None:
@@ -463,14 +543,23 @@ class BasketWidget(QWidget):
         self._quote = None
         self._expired = False
         self._timer.stop()
-        self.coupon_edit.clear()
+        self._clear_inputs()
         self._set_coupon_message("", None)
-        self.name_edit.clear()
-        self.phone_edit.clear()
-        self.tendered_edit.clear()
-        self.reference_edit.clear()
         self.set_payment_error("")
         self._sync()
+
+    def _clear_inputs(self) -> None:
+        for edit in (
+            self.coupon_edit,
+            self.name_edit,
+            self.phone_edit,
+            self.tendered_edit,
+            self.reference_edit,
+        ):
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        self._coupon_ok = None
 
     # ------------------------------------------------------------------ reading
 
@@ -588,13 +677,14 @@ class BasketWidget(QWidget):
 
     def _set_coupon_message(self, text: str, ok: bool | None) -> None:
         self._coupon_ok = ok
-        self.coupon_message.setText(text)
+        self.coupon_message.setText(breakable(text))
+        self.coupon_message.setToolTip(text)
         self.coupon_message.setVisible(bool(text))
         colour = COLOUR_GOOD if ok else COLOUR_BAD if ok is False else COLOUR_MUTED
         self.coupon_message.setStyleSheet(f"color: {colour};")
 
     def coupon_message_text(self) -> str:
-        return self.coupon_message.text() if not self.coupon_message.isHidden() else ""
+        return self.coupon_message.toolTip() if not self.coupon_message.isHidden() else ""
 
     def _sync(self) -> None:
         quote = self._quote
@@ -617,7 +707,7 @@ class BasketWidget(QWidget):
             rule = f"{type_name}: {explanation}" if type_name and explanation else explanation
             self._rows.append((label, rule, price))
             groups.setdefault((type_name, price, explanation), []).append(label)
-        self.lines_label.setText(_lines_html(groups))
+        self.lines_label.setText(lines_html(groups))
         if quote is not None and has_seats:
             self.subtotal_value.setText(money(quote.subtotal))
             self.discount_value.setText(money(-quote.discount) if quote.discount else "—")
@@ -695,6 +785,10 @@ class BasketWidget(QWidget):
         if self.pay_button.isEnabled():
             self.pay_requested.emit()
 
+    @Slot(int)
+    def _on_mode_group_id_clicked(self, _id: int) -> None:
+        self.focus_payment()
+
     @Slot(int, bool)
     def _on_mode_group_id_toggled(self, _id: int, checked: bool) -> None:
         if checked:
@@ -706,39 +800,12 @@ class BasketWidget(QWidget):
         self._sync_countdown()
 
 
-def _lines_html(groups: dict[tuple[str, str, str], list[str]]) -> str:
-    rows = []
-    for (type_name, price, explanation), labels in groups.items():
-        seats = ", ".join(labels)
-        amount = price if len(labels) == 1 else f"{len(labels)} × {price}"
-        kind = f" · {escape(type_name)}" if type_name else ""
-        rows.append(
-            f"<tr><td><b>{escape(seats)}</b>{kind}</td>"
-            f"<td align='right' style='white-space:nowrap'>&nbsp;&nbsp;{amount}</td></tr>"
-        )
-        how = explanation.replace(" x ", " × ").split(" = ")[0]
-        if how:
-            rows.append(
-                f"<tr><td colspan='2' style='color:{COLOUR_MUTED}; font-size:small;"
-                f" padding-bottom:4px'>{escape(how)}</td></tr>"
-            )
-    return f"<table width='100%' cellspacing='0' cellpadding='1'>{''.join(rows)}</table>"
-
-
-def sale_html(code: str, total: Decimal, change: Decimal | None, files: Sequence[Path]) -> str:
-    """The "last sale" line: code, amount, change, where the PDFs went (links)."""
-    parts = [f"<b>Sold {code}</b> · {money(total)}"]
-    if change is not None and change > 0:
-        parts.append(f"change {money(change)}")
-    text = " · ".join(parts)
-    if files:
-        folder = files[0].parent
-        links = ", ".join(f'<a href="{f.as_uri()}">{f.name}</a>' for f in files)
-        text += (
-            f'<br><span style="color:{COLOUR_MUTED}">Saved to '
-            f'<a href="{folder.as_uri()}">{folder}</a>: {links}</span>'
-        )
-    return text
-
-
-__all__ = ["BasketWidget", "PaymentInput", "format_countdown", "money", "parse_amount", "sale_html"]
+__all__ = [
+    "BasketState",
+    "BasketWidget",
+    "PaymentInput",
+    "format_countdown",
+    "money",
+    "parse_amount",
+    "sale_html",
+]

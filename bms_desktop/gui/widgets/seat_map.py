@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Final, cast
 
@@ -28,7 +27,6 @@ from PySide6.QtCore import (
     QPoint,
     QPointF,
     QRect,
-    QRectF,
     QSize,
     Qt,
     QTimer,
@@ -36,108 +34,45 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
-    QColor,
     QFocusEvent,
-    QFont,
-    QFontMetrics,
     QHelpEvent,
     QKeyEvent,
-    QLinearGradient,
     QMouseEvent,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
-    QPen,
     QPixmap,
     QRegion,
     QResizeEvent,
     QStaticText,
-    QTransform,
 )
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from bms_desktop.domain.model import MAX_SEATS_PER_BOOKING, SeatStatus
+from bms_desktop.gui.widgets.seat_map_paint import (
+    FLASH_MS,
+    MIN_CELL_PX,
+    PAD,
+    PREFERRED_CELL_PX,
+    RowPaint,
+    SeatLayout,
+    SeatMapPainting,
+)
 from bms_desktop.gui.widgets.seat_style import (
-    BACKGROUND,
-    BAND_COLOUR,
-    FLASH_COLOUR,
-    FOCUS_COLOUR,
-    LABEL_COLOUR,
-    LOST_COLOUR,
     PALETTE,
-    SCREEN_COLOUR,
-    STATE_LABELS,
-    TEXT_DARK,
-    TEXT_LIGHT,
     SeatTiles,
     SeatVisual,
     VisualKey,
-    format_price,
-    paint_clock,
-    seat_radius,
 )
 from bms_desktop.services.dto import SeatMap, SeatTypeView, SeatView
 
-FLASH_MS: Final = 600
 FLASH_FRAME_MS: Final = 33
 FLASH_MAX_SEATS: Final = 200  # a bigger batch is a bulk refresh: repaint, but do not flash it
 REGION_MAX_RECTS: Final = 64  # past this many changed seats, one full update is cheaper
 COUNTDOWN_MS: Final = 1000
-NUMBER_MIN_SEAT_PX: Final = 22  # seats at least this big show their number (or my countdown)
-MAX_CELL_PX: Final = 42  # a 50-seat hall should not turn into balloons
-MIN_CELL_PX: Final = 2
-PREFERRED_CELL_PX: Final = 26
-PAD: Final = 10
 RING_PAD: Final = 3  # rings (focus, lost, flash) reach this far outside a seat's cell
 
 _SELECTABLE: Final = frozenset({SeatVisual.AVAILABLE, SeatVisual.SELECTED})
 
 
-def _pixel_font(px: int, *, bold: bool = False, spacing: float = 0.0) -> QFont:
-    font = QFont()
-    font.setPixelSize(px)
-    font.setBold(bold)
-    if spacing:
-        font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, spacing)
-    return font
-
-
-def format_time_left(seconds: float) -> str:
-    """``4:05`` for a hold with 245 s to go; never negative."""
-    secs = max(0, int(seconds + 0.999))
-    return f"{secs // 60}:{secs % 60:02d}"
-
-
-@dataclass(slots=True)
-class _Layout:
-    width: int
-    height: int
-    cell: int
-    seat: int
-    offset: int  # where a seat starts inside its cell
-    x0: int
-    y0: int
-    label_font: QFont
-    label_gap: int
-    screen_rect: QRect
-    show_numbers: bool
-    number_font: QFont
-    countdown_font: QFont
-
-
-@dataclass(slots=True)
-class _RowPaint:
-    """One row's seats grouped for painting; rebuilt when a seat of the row changes its look."""
-
-    groups: dict[VisualKey, list[QRect]] = field(default_factory=dict)
-    accessible: list[QRect] = field(default_factory=list)
-    companion: list[QRect] = field(default_factory=list)
-    dark_texts: list[tuple[QPointF, QStaticText]] = field(default_factory=list)
-    light_texts: list[tuple[QPointF, QStaticText]] = field(default_factory=list)
-    mine: list[int] = field(default_factory=list)
-
-
-class SeatMapWidget(QWidget):
+class SeatMapWidget(SeatMapPainting, QWidget):
     """A show's seats, painted; selection by mouse and keyboard.
 
     Signals:
@@ -149,6 +84,8 @@ class SeatMapWidget(QWidget):
         seat_hovered(int): the show_seat_id under the mouse, -1 when it leaves the seats.
         selected_seats_taken(list): selected seats that someone else just held, sold or blocked
             (they have left the selection; ``selection_changed`` follows too).
+        zoom_changed(int): the seats' cell size changed (a zoom, or the fit of a new size).
+        cursor_moved(QRect): the keyboard cursor moved to the seat in this rectangle.
     """
 
     selection_changed = Signal(list)
@@ -157,6 +94,8 @@ class SeatMapWidget(QWidget):
     selection_refused = Signal(str)
     seat_hovered = Signal(int)
     selected_seats_taken = Signal(list)
+    zoom_changed = Signal(int)
+    cursor_moved = Signal(QRect)
 
     def __init__(
         self,
@@ -193,11 +132,13 @@ class SeatMapWidget(QWidget):
         self._press_pos: QPoint | None = None
         self._press_seat: int | None = None
         self._band: QRect | None = None
+        self._zoom_cell: int | None = None  # None: fit the space
+        self._min_cell = MIN_CELL_PX
 
-        self._layout: _Layout | None = None
+        self._layout: SeatLayout | None = None
         self._cell_rects: dict[int, QRect] = {}
         self._seat_rects: dict[int, QRect] = {}
-        self._row_cache: dict[int, _RowPaint] = {}
+        self._row_cache: dict[int, RowPaint] = {}
         self._row_labels: dict[int, QStaticText] = {}
         self._number_texts: dict[int, QStaticText] = {}
         self._tiles: SeatTiles | None = None
@@ -257,6 +198,7 @@ class SeatMapWidget(QWidget):
         self._visual = {sid: self._visual_key(s, now) for sid, s in self._seats.items()}
         self._sync_countdown_timer()
         self._invalidate_layout()
+        self._update_minimum_size()
         self.updateGeometry()
         self.update()
         if self._selected != previous:
@@ -480,56 +422,6 @@ class SeatMapWidget(QWidget):
         elif not self._held_timed:
             self._countdown_timer.stop()
 
-    # ------------------------------------------------------------------ text
-
-    def _type_name(self, code: str) -> str:
-        t = self._types.get(code)
-        return t.name if t is not None else code.title()
-
-    def _status_words(self, seat: SeatView, now: datetime) -> str:
-        status = self._effective_status(seat, now)
-        if status is SeatStatus.HELD:
-            who = seat.held_by_counter or "another counter"
-            if self._is_mine(seat):
-                return f"held by you ({who})"
-            return f"held by {who}"
-        return {
-            SeatStatus.AVAILABLE: "available",
-            SeatStatus.SOLD: "sold",
-            SeatStatus.BLOCKED: "blocked",
-        }[status]
-
-    def tooltip_text(self, show_seat_id: int) -> str:
-        """Label, type, price, status; for a held seat the counter and the time left."""
-        seat = self._seats.get(show_seat_id)
-        if seat is None:
-            return ""
-        now = self._clock()
-        lines = [f"{seat.label} · {self._type_name(seat.seat_type)}", format_price(seat.price)]
-        visual = self._visual_key(seat, now)[0]
-        status = self._effective_status(seat, now)
-        if status is SeatStatus.HELD:
-            who = seat.held_by_counter or "another counter"
-            holder = f"Held by you ({who})" if visual is SeatVisual.HELD_MINE else f"Held by {who}"
-            if seat.hold_expires_at is not None:
-                left = (seat.hold_expires_at - now).total_seconds()
-                until = seat.hold_expires_at.astimezone().strftime("%H:%M:%S")
-                lines.append(f"{holder} until {until} ({format_time_left(left)} left)")
-            else:
-                lines.append(holder)
-        else:
-            lines.append(STATE_LABELS[visual])
-        extras = []
-        if seat.accessible:
-            extras.append("Wheelchair accessible")
-        if seat.companion:
-            extras.append("Companion seat")
-        if extras:
-            lines.append(", ".join(extras))
-        if show_seat_id in self._lost:
-            lines.append("Lost to another counter just now")
-        return "\n".join(lines)
-
     # ------------------------------------------------------------------ grid and layout
 
     def _build_grid(self) -> None:
@@ -559,7 +451,7 @@ class SeatMapWidget(QWidget):
         self._row_cache.clear()
         self._screen_pixmap = None
 
-    def _ensure_layout(self) -> _Layout:
+    def _ensure_layout(self) -> SeatLayout:
         lay = self._layout
         if lay is None or lay.width != self.width() or lay.height != self.height():
             lay = self._layout = self._compute_layout()
@@ -567,67 +459,6 @@ class SeatMapWidget(QWidget):
             self._screen_pixmap = None
             self._place_seats(lay)
         return lay
-
-    def _compute_layout(self) -> _Layout:
-        w, h = max(1, self.width()), max(1, self.height())
-        cols, rows = max(1, self._cols), max(1, self._rows)
-        labels = list(self._row_label_text.values()) or ["M"]
-        screen_h = int(min(52, max(26, h * 0.075)))
-        font_px = 12
-        cell = MIN_CELL_PX
-        label_gap = 0
-        font = _pixel_font(font_px)
-        for _ in range(2):
-            font = _pixel_font(font_px, bold=True)
-            fm = QFontMetrics(font)
-            label_gap = max(fm.horizontalAdvance(t) for t in labels) + 12
-            avail_w = w - 2 * (label_gap + PAD)
-            avail_h = h - screen_h - 2 * PAD
-            cell = max(MIN_CELL_PX, min(MAX_CELL_PX, avail_w // cols, avail_h // rows))
-            font_px = max(8, min(13, round(cell * 0.5)))
-        gap = 1 if cell < 7 else max(2, round(cell * 0.2))
-        seat = max(1, cell - gap)
-        offset = gap // 2
-        grid_w, grid_h = cols * cell, rows * cell
-        x0 = (w - grid_w) // 2
-        avail_h = h - screen_h - 2 * PAD
-        y0 = PAD + screen_h + max(0, (avail_h - grid_h) // 2)
-        screen_w = max(grid_w, min(w - 2 * PAD, 160))
-        screen_rect = QRect((w - screen_w) // 2, y0 - screen_h, screen_w, screen_h)
-        number_px = max(9, min(13, round(seat * 0.42)))
-        countdown_px = max(8, min(12, round(seat * 0.34)))
-        return _Layout(
-            width=self.width(),
-            height=self.height(),
-            cell=cell,
-            seat=seat,
-            offset=offset,
-            x0=x0,
-            y0=y0,
-            label_font=font,
-            label_gap=label_gap,
-            screen_rect=screen_rect,
-            show_numbers=seat >= NUMBER_MIN_SEAT_PX,
-            number_font=_pixel_font(number_px),
-            countdown_font=_pixel_font(countdown_px, bold=True),
-        )
-
-    def _place_seats(self, lay: _Layout) -> None:
-        cell, off, size = lay.cell, lay.offset, lay.seat
-        self._cell_rects = {}
-        self._seat_rects = {}
-        for sid, s in self._seats.items():
-            x = lay.x0 + s.col * cell
-            y = lay.y0 + s.row * cell
-            self._cell_rects[sid] = QRect(x, y, cell, cell)
-            self._seat_rects[sid] = QRect(x + off, y + off, size, size)
-        self._row_labels = {}
-        for row, text in self._row_label_text.items():
-            st = QStaticText(text)
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            st.prepare(QTransform(), lay.label_font)
-            self._row_labels[row] = st
-        self._number_texts = {}
 
     def seat_rect(self, show_seat_id: int) -> QRect:
         """The seat's square in widget coordinates (empty for an unknown seat)."""
@@ -691,295 +522,6 @@ class SeatMapWidget(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(160, 120)
 
-    # ------------------------------------------------------------------ painting
-
-    def _tiles_for(self, lay: _Layout) -> SeatTiles:
-        dpr = self.devicePixelRatioF()
-        key = (lay.cell, lay.offset, lay.seat, dpr, not lay.show_numbers)
-        if self._tiles is None or self._tiles_key != key:
-            self._tiles = SeatTiles(
-                lay.cell, lay.offset, lay.seat, dpr, glyphs=not lay.show_numbers
-            )
-            self._tiles_key = key
-        return self._tiles
-
-    def _number_text(self, number: int, lay: _Layout) -> QStaticText:
-        st = self._number_texts.get(number)
-        if st is None:
-            st = QStaticText(str(number))
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-            st.prepare(QTransform(), lay.number_font)
-            self._number_texts[number] = st
-        return st
-
-    def _row_paint(self, row: int, lay: _Layout) -> _RowPaint:
-        rp = self._row_cache.get(row)
-        if rp is not None:
-            return rp
-        rp = _RowPaint()
-        groups = rp.groups
-        cell_rects, visual, seats = self._cell_rects, self._visual, self._seats
-        numbers = lay.show_numbers
-        for sid in self._row_ids.get(row, ()):
-            cr = cell_rects[sid]
-            key = visual[sid]
-            bucket = groups.get(key)
-            if bucket is None:
-                groups[key] = [cr]
-            else:
-                bucket.append(cr)
-            seat = seats[sid]
-            if seat.accessible:
-                rp.accessible.append(cr)
-            if seat.companion:
-                rp.companion.append(cr)
-            v = key[0]
-            if v is SeatVisual.HELD_MINE:
-                rp.mine.append(sid)
-            elif numbers and v in _SELECTABLE:
-                st = self._number_text(seat.number, lay)
-                size = st.size()
-                sr = self._seat_rects[sid]
-                pos = QPointF(
-                    sr.x() + (sr.width() - size.width()) / 2,
-                    sr.y() + (sr.height() - size.height()) / 2,
-                )
-                (rp.light_texts if v is SeatVisual.SELECTED else rp.dark_texts).append((pos, st))
-        self._row_cache[row] = rp
-        return rp
-
-    def _rows_in(self, region: QRegion, lay: _Layout) -> list[int]:
-        cell, y0 = lay.cell, lay.y0
-        spans = [
-            (max(0, (r.top() - y0) // cell), min(self._rows - 1, (r.bottom() - y0) // cell))
-            for r in cast(Iterable[QRect], region)
-        ]
-        if len(spans) == 1:
-            lo, hi = spans[0]
-            a = bisect.bisect_left(self._seat_rows, lo)
-            b = bisect.bisect_right(self._seat_rows, hi)
-            return self._seat_rows[a:b]
-        wanted: set[int] = set()
-        for lo, hi in spans:
-            a = bisect.bisect_left(self._seat_rows, lo)
-            b = bisect.bisect_right(self._seat_rows, hi)
-            wanted.update(self._seat_rows[a:b])
-        return sorted(wanted)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        lay = self._ensure_layout()
-        painter = QPainter(self)
-        try:
-            self._paint(painter, event.rect(), event.region(), lay)
-        finally:
-            painter.end()
-
-    def _paint(self, painter: QPainter, bounds: QRect, region: QRegion, lay: _Layout) -> None:
-        painter.fillRect(bounds, BACKGROUND)
-        if not self._seats:
-            painter.setPen(LABEL_COLOUR)
-            painter.setFont(_pixel_font(14))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No show loaded")
-            return
-        if bounds.intersects(lay.screen_rect):
-            painter.drawPixmap(lay.screen_rect.topLeft(), self._screen_for(lay))
-        rows = self._rows_in(region, lay)
-        if not rows:
-            self._paint_overlays(painter, bounds, lay)
-            return
-        groups: dict[VisualKey, list[QRect]] = {}
-        accessible: list[QRect] = []
-        companion: list[QRect] = []
-        dark: list[tuple[QPointF, QStaticText]] = []
-        light: list[tuple[QPointF, QStaticText]] = []
-        mine: list[int] = []
-        for row in rows:
-            rp = self._row_paint(row, lay)
-            for key, rects in rp.groups.items():
-                bucket = groups.get(key)
-                if bucket is None:
-                    groups[key] = list(rects)
-                else:
-                    bucket.extend(rects)
-            if rp.accessible:
-                accessible.extend(rp.accessible)
-            if rp.companion:
-                companion.extend(rp.companion)
-            if rp.dark_texts:
-                dark.extend(rp.dark_texts)
-            if rp.light_texts:
-                light.extend(rp.light_texts)
-            if rp.mine:
-                mine.extend(rp.mine)
-
-        tiles = self._tiles_for(lay)
-        # save/restore: after a texture brush with a device pixel ratio other than 1, Qt 6.12
-        # draws QStaticText at unscaled positions unless the painter state is restored.
-        painter.save()
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrushOrigin(lay.x0, lay.y0)
-        for key, rects in groups.items():
-            painter.setBrush(tiles.brush(key))
-            painter.drawRects(rects)
-        if lay.seat >= 8:
-            if accessible:
-                painter.setBrush(tiles.accessible_brush)
-                painter.drawRects(accessible)
-            if companion:
-                painter.setBrush(tiles.companion_brush)
-                painter.drawRects(companion)
-        painter.restore()
-        if lay.show_numbers:
-            painter.setFont(lay.number_font)
-            if dark:
-                painter.setPen(TEXT_DARK)
-                for pos, st in dark:
-                    painter.drawStaticText(pos, st)
-            if light:
-                painter.setPen(TEXT_LIGHT)
-                for pos, st in light:
-                    painter.drawStaticText(pos, st)
-            if mine:
-                self._paint_countdowns(painter, mine, lay)
-        self._paint_row_labels(painter, rows, lay)
-        self._paint_overlays(painter, bounds, lay)
-
-    def _paint_countdowns(self, painter: QPainter, ids: list[int], lay: _Layout) -> None:
-        now = self._clock()
-        painter.setFont(lay.countdown_font)
-        painter.setPen(TEXT_LIGHT)
-        fm = QFontMetrics(lay.countdown_font)
-        for sid in ids:
-            seat = self._seats[sid]
-            rect = self._seat_rects[sid]
-            if seat.hold_expires_at is None:
-                paint_clock(painter, QRectF(rect))
-                continue
-            secs = (seat.hold_expires_at - now).total_seconds()
-            text = format_time_left(secs)
-            if fm.horizontalAdvance(text) > rect.width() - 2:
-                whole = max(0, int(secs + 0.999))
-                text = f"{whole // 60}m" if whole >= 60 else f"{whole}s"
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-
-    def _paint_row_labels(self, painter: QPainter, rows: list[int], lay: _Layout) -> None:
-        painter.setFont(lay.label_font)
-        painter.setPen(LABEL_COLOUR)
-        left_edge = lay.x0 - 8
-        right_edge = lay.x0 + self._cols * lay.cell + 8
-        for row in rows:
-            st = self._row_labels.get(row)
-            if st is None:
-                continue
-            size = st.size()
-            y = lay.y0 + row * lay.cell + (lay.cell - size.height()) / 2
-            painter.drawStaticText(QPointF(left_edge - size.width(), y), st)
-            painter.drawStaticText(QPointF(right_edge, y), st)
-
-    def _screen_for(self, lay: _Layout) -> QPixmap:
-        """The screen arc and its caption, rendered once per layout (antialiased paths are slow)."""
-        dpr = self.devicePixelRatioF()
-        pixmap = self._screen_pixmap
-        if pixmap is None or pixmap.devicePixelRatio() != dpr:
-            size = lay.screen_rect.size()
-            pixmap = QPixmap(max(1, round(size.width() * dpr)), max(1, round(size.height() * dpr)))
-            pixmap.setDevicePixelRatio(dpr)
-            pixmap.fill(BACKGROUND)
-            painter = QPainter(pixmap)
-            self._paint_screen(painter, QRectF(0, 0, size.width(), size.height()))
-            painter.end()
-            self._screen_pixmap = pixmap
-        return pixmap
-
-    @staticmethod
-    def _paint_screen(painter: QPainter, r: QRectF) -> None:
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        inset = r.width() * 0.06
-        top = r.top() + r.height() * 0.18
-        ends = r.top() + r.height() * 0.42
-        path = QPainterPath(QPointF(r.left() + inset, ends))
-        path.quadTo(
-            QPointF(r.center().x(), top - r.height() * 0.2), QPointF(r.right() - inset, ends)
-        )
-        gradient = QLinearGradient(r.left() + inset, 0, r.right() - inset, 0)
-        faint = QColor(SCREEN_COLOUR)
-        faint.setAlphaF(0.25)
-        gradient.setColorAt(0.0, faint)
-        gradient.setColorAt(0.5, SCREEN_COLOUR)
-        gradient.setColorAt(1.0, faint)
-        pen = QPen(gradient, 4.0 if r.height() >= 36 else 3.0)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
-        painter.setPen(LABEL_COLOUR)
-        painter.setFont(_pixel_font(10 if r.height() >= 34 else 9, spacing=3.0))
-        text_rect = QRectF(r.left(), ends + 2, r.width(), r.bottom() - ends - 2)
-        painter.drawText(
-            text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, "SCREEN"
-        )
-        painter.restore()
-
-    def _paint_overlays(self, painter: QPainter, bounds: QRect, lay: _Layout) -> None:
-        radius = seat_radius(lay.seat) + 2
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self._flash:
-            now_ms = self._elapsed.elapsed()
-            for sid, start in self._flash.items():
-                rect = self._seat_rects.get(sid)
-                if rect is None or not rect.adjusted(-3, -3, 3, 3).intersects(bounds):
-                    continue
-                left = 1.0 - min(1.0, (now_ms - start) / FLASH_MS)
-                if left <= 0:
-                    continue
-                glow = QColor(FLASH_COLOUR)
-                glow.setAlphaF(0.35 * left)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(glow)
-                painter.drawRoundedRect(QRectF(rect), radius - 2, radius - 2)
-                ring = QColor(FLASH_COLOUR)
-                ring.setAlphaF(left)
-                painter.setPen(QPen(ring, 2.5))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(QRectF(rect).adjusted(-1.5, -1.5, 1.5, 1.5), radius, radius)
-        if self._lost:
-            painter.setPen(QPen(LOST_COLOUR, 2.0))
-            for sid in self._lost:
-                rect = self._seat_rects.get(sid)
-                if rect is not None and rect.adjusted(-3, -3, 3, 3).intersects(bounds):
-                    painter.drawRoundedRect(
-                        QRectF(rect).adjusted(-1.5, -1.5, 1.5, 1.5), radius, radius
-                    )
-        hover = self._hover
-        if hover is not None and hover != self._cursor and hover in self._seat_rects:
-            rect = self._seat_rects[hover]
-            if rect.adjusted(-3, -3, 3, 3).intersects(bounds):
-                ink = QColor(FOCUS_COLOUR)
-                ink.setAlphaF(0.45)
-                painter.setPen(QPen(ink, 1.5))
-                painter.drawRoundedRect(QRectF(rect).adjusted(-1, -1, 1, 1), radius, radius)
-        cursor = self._cursor
-        if cursor is not None and self.hasFocus() and cursor in self._seat_rects:
-            rect = self._seat_rects[cursor]
-            if rect.adjusted(-3, -3, 3, 3).intersects(bounds):
-                around = QRectF(rect).adjusted(-1.5, -1.5, 1.5, 1.5)
-                painter.setPen(QPen(TEXT_LIGHT, 3.5))
-                painter.drawRoundedRect(around, radius, radius)
-                painter.setPen(QPen(FOCUS_COLOUR, 2.0))
-                painter.drawRoundedRect(around, radius, radius)
-        if self._band is not None and self._band.intersects(bounds):
-            fill = QColor(BAND_COLOUR)
-            fill.setAlphaF(0.12)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.setPen(QPen(BAND_COLOUR, 1.0))
-            painter.setBrush(fill)
-            painter.drawRect(self._band.adjusted(0, 0, -1, -1))
-        painter.restore()
-
     # ------------------------------------------------------------------ timers
 
     def _update_seat_rects(self, ids: list[int]) -> None:
@@ -1026,8 +568,11 @@ class SeatMapWidget(QWidget):
     # ------------------------------------------------------------------ events
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        before = self._layout.cell if self._layout is not None else 0
         self._invalidate_layout()
         super().resizeEvent(event)
+        if self._seats and self._ensure_layout().cell != before:
+            self.zoom_changed.emit(self._ensure_layout().cell)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -1219,3 +764,5 @@ class SeatMapWidget(QWidget):
             if old is not None:
                 self.update(self.seat_update_rect(old))
         self._cursor = sid
+        if sid is not None:
+            self.cursor_moved.emit(self.seat_update_rect(sid))

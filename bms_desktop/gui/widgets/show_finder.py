@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.gui.models.show_list_model import (
     COL_CERT,
     COL_LANGUAGE,
@@ -118,8 +119,8 @@ class ShowRowDelegate(QStyledItemDelegate):
             elif self.today is not None and (local.date() - self.today).days == 1:
                 day = "Tomorrow"
             else:
-                day = f"{local:%a %d %b}"
-            return f"{local:%H:%M}", day
+                day = cinema_time.day(show.starts_at, show.timezone)
+            return cinema_time.clock(show.starts_at, show.timezone), day
         if column == COL_MOVIE:
             screen = show.screen_name.split(" · ", 1)[0]
             return (
