@@ -117,6 +117,10 @@ class ShiftController(QObject):
         s = self._shift
         return s is not None and not s.stale and s.staff_id == self._ctx.staff_id
 
+    def resumed_here(self) -> bool:
+        """This window has opened or resumed the open shift (no need to ask again)."""
+        return self._shift is not None and self._resumed == self._shift.shift_id
+
     def status_text(self) -> str:
         return shift_status_text(self._shift, self._drawer)
 
