@@ -14,7 +14,9 @@ with the real ``windowTitle()``, so the pictures show which counter is which.
 
 Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png and
 two-counters-1366x768.png (the demo's two windows on a small screen: each shows the whole
-572-seat hall with readable seats, and its basket).
+572-seat hall with readable seats, and its basket); and (``scripts/screenshots_reports.py``,
+issue 11) cash-up-1366x768.png, reports-sales-1366x768.png, seat-heat-map-1366x768.png.
+``--only counter|reports`` makes one group.
 """
 
 from __future__ import annotations
@@ -299,6 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--db", type=Path, help="an existing demo database to copy")
+    parser.add_argument("--only", choices=["counter", "reports"], help="one group of pictures")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
@@ -316,6 +319,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         wiring = connect(f"sqlite:///{pristine}")
         demo.seed_demo(wiring.box)
         wiring.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.only != "counter":  # issue 11: shifts and reports, on the demo's past days
+        import screenshots_reports
+
+        db = work / "reports.db"
+        copy_database(pristine, db)
+        screenshots_reports.shots(
+            f"sqlite:///{db}", args.out, spin=spin, wait_for=wait_for, title_strip=title_strip
+        )
+        if args.only == "reports":
+            return 0
     wiring = connect(f"sqlite:///{pristine}")
     show = grand_hall_show(wiring.box)
     lived_in(wiring.box, show)

@@ -60,7 +60,8 @@ class HeatMapWidget(SeatMapWidget):
             seat_map,
             seats=tuple(
                 replace(s, status=SeatStatus.AVAILABLE, held_by_counter=None,
-                        held_by_ticket_id=None, hold_expires_at=None)
+                        held_by_ticket_id=None, hold_expires_at=None, accessible=False,
+                        companion=False)
                 for s in seat_map.seats
             ),
         )  # fmt: skip

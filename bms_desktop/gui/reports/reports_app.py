@@ -32,6 +32,6 @@ def launch_reports(box: BoxOffice, *, user: str | None = None) -> int:
     from bms_desktop.gui.reports.reports_window import ReportsWindow
 
     ctx = CounterContext(counter, staff.staff_id, staff.username, staff.role)
-    window = ReportsWindow(box, ctx)
+    window = ReportsWindow(box, ctx, run_now=True)
     window.show()
     return app.exec()

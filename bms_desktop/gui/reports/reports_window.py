@@ -55,7 +55,7 @@ from bms_desktop.services.report_model import Report, ReportFilter, to_csv
 
 log = logging.getLogger(__name__)
 
-PANEL_WIDTH = 270
+PANEL_WIDTH = 250
 DEFAULT_DAYS = 7
 
 
@@ -91,6 +91,7 @@ class ReportsWindow(QMainWindow):
         *,
         today: date | None = None,
         export_folder: Path | None = None,
+        run_now: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -111,6 +112,8 @@ class ReportsWindow(QMainWindow):
         self.from_edit.setDate(QDate(start.year, start.month, start.day))
         self._load_cinemas()
         self._sync_needs()
+        if run_now:  # the window opens on a report, not on an empty page
+            self.run()
 
     # ------------------------------------------------------------------ layout
 
@@ -132,8 +135,17 @@ class ReportsWindow(QMainWindow):
         form.setVerticalSpacing(6)
         self.report_combo = QComboBox(panel)
         self.report_combo.setObjectName("reportCombo")
+        last_group = ""
         for spec in reports.CATALOGUE:
-            self.report_combo.addItem(f"{spec.group} · {spec.title}", spec.name)
+            if last_group and spec.group != last_group:
+                self.report_combo.insertSeparator(self.report_combo.count())
+            last_group = spec.group
+            self.report_combo.addItem(spec.title, spec.name)
+            self.report_combo.setItemData(
+                self.report_combo.count() - 1,
+                f"{spec.group}: {spec.title}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.report_combo.currentIndexChanged.connect(self._on_report_combo_changed)
         self.cinema_combo = QComboBox(panel)
         self.cinema_combo.setObjectName("cinemaCombo")
@@ -154,7 +166,7 @@ class ReportsWindow(QMainWindow):
         form.addRow("&Report", self.report_combo)
         form.addRow("&Cinema", self.cinema_combo)
         form.addRow("&From (business day)", self.from_edit)
-        form.addRow("&To", self.to_edit)
+        form.addRow("&To (business day)", self.to_edit)
         self.show_label = QLabel("&Show", panel)
         self.show_label.setBuddy(self.show_combo)
         form.addRow(self.show_label, self.show_combo)
@@ -182,7 +194,7 @@ class ReportsWindow(QMainWindow):
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self._on_run_button_clicked)
         side.addWidget(self.run_button)
-        exports = QHBoxLayout()
+        exports = QVBoxLayout()
         self.csv_button = styled_button("Export CSV…", None, panel)
         self.csv_button.setObjectName("exportCsvButton")
         self.csv_button.clicked.connect(self._on_csv_button_clicked)
@@ -237,7 +249,10 @@ class ReportsWindow(QMainWindow):
         self.visual.hide()
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         QShortcut(QKeySequence("F5"), self, self.run)
-        self.resize(1280, 720)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width = 1366 if screen is None else min(1366, screen.width())
+        height = 740 if screen is None else min(740, screen.height() - 28)
+        self.resize(width, height)
 
     # ------------------------------------------------------------------ filters
 
@@ -279,6 +294,8 @@ class ReportsWindow(QMainWindow):
 
     def _sync_needs(self) -> None:
         needs = self._needs()
+        if self.report_name() == "z-report" and self.from_edit.date() != self.to_edit.date():
+            self.from_edit.setDate(self.to_edit.date())  # one business day: the last one
         for widget in (self.show_label, self.show_combo, self.heat_choice):
             widget.setVisible("show" in needs)
         for widget in (self.shift_label, self.shift_combo):
@@ -377,6 +394,7 @@ class ReportsWindow(QMainWindow):
         self._paint_heat()
         self.visual.setCurrentIndex(1)
         self.visual.show()
+        self.splitter.setSizes([460, 220])  # the map wants the room
 
     def _paint_heat(self) -> None:
         if self._heat is None:
@@ -389,6 +407,7 @@ class ReportsWindow(QMainWindow):
         self._heat = None
         self._show_report(report)
         self._sync_chart()
+        self.splitter.setSizes([300, 320])
 
     def _show_report(self, report: Report) -> None:
         self._report = report
@@ -413,15 +432,16 @@ class ReportsWindow(QMainWindow):
             view = QTableView(self.tabs)
             view.setObjectName(f"table_{table.key}")
             view.setModel(model)
+            # no sort column: the report's own order first (a click on a header sorts)
+            view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             view.setSortingEnabled(True)
-            view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
             view.setAlternatingRowColors(True)
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             view.verticalHeader().hide()
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setStretchLastSection(True)
             self._models.append(model)
-            self.tabs.addTab(view, table.title if len(table.title) < 40 else table.key)
+            self.tabs.addTab(view, table.title if len(table.title) <= 48 else table.key)
         self.tabs.blockSignals(False)
         self.tabs.setCurrentIndex(0)
 
@@ -531,6 +551,7 @@ def open_reports_window(
     """The Reports window (a supervisor or an admin: the services check). For the counter's
     menu: ``open_reports_window(box, ctx, parent=window)``."""
     reports.require_reports(ctx)  # PermissionDenied for a clerk, before any window
+    kw.setdefault("run_now", True)
     window = ReportsWindow(box, ctx, parent=parent, **kw)  # type: ignore[arg-type]
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     window.setWindowFlag(Qt.WindowType.Window, True)

@@ -42,7 +42,7 @@ from bms_desktop.services import shifts
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.shifts import CloseResult, DrawerSummary, SupervisorSignOff
 
-DIALOG_WIDTH = 760
+DIALOG_WIDTH = 920
 
 
 def difference_tone(diff: Decimal | None) -> str:
@@ -147,8 +147,10 @@ class CashUpDialog(QDialog):
         grid.setVerticalSpacing(4)
         notes = [d for d in cash.DENOMINATIONS if not d.coin]
         coins = [d for d in cash.DENOMINATIONS if d.coin]
+        grid.setColumnMinimumWidth(3, 18)  # between the notes and the coins
         for col, (caption, items) in enumerate((("Notes", notes), ("Coins", coins))):
-            grid.addWidget(styled_label(caption, "heading", self.grid_frame), 0, col * 3, 1, 3)
+            base = col * 4
+            grid.addWidget(styled_label(caption, "heading", self.grid_frame), 0, base, 1, 3)
             for row, d in enumerate(items, 1):
                 spin = QSpinBox(self.grid_frame)
                 spin.setObjectName(f"count_{d.key}")
@@ -157,11 +159,11 @@ class CashUpDialog(QDialog):
                 spin.setFixedWidth(84)
                 spin.valueChanged.connect(self._on_count_changed)
                 amount = styled_label("", "muted", self.grid_frame)
-                amount.setMinimumWidth(84)
+                amount.setMinimumWidth(92)
                 amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                grid.addWidget(QLabel(f"₹{d.value:,.0f} ×", self.grid_frame), row, col * 3)
-                grid.addWidget(spin, row, col * 3 + 1)
-                grid.addWidget(amount, row, col * 3 + 2)
+                grid.addWidget(QLabel(f"₹{d.value:,.0f} ×", self.grid_frame), row, base)
+                grid.addWidget(spin, row, base + 1)
+                grid.addWidget(amount, row, base + 2)
                 self.spins[d.key] = spin
                 self.line_amounts[d.key] = amount
         self.other_edit = QLineEdit(self.grid_frame)
@@ -170,8 +172,8 @@ class CashUpDialog(QDialog):
         self.other_edit.setMaxLength(12)
         self.other_edit.setToolTip("₹2000 notes, paise: what fits no denomination above")
         self.other_edit.textChanged.connect(self._on_count_changed)
-        grid.addWidget(QLabel("Other ₹", self.grid_frame), len(coins) + 1, 3)
-        grid.addWidget(self.other_edit, len(coins) + 1, 4, 1, 2)
+        grid.addWidget(QLabel("Other ₹", self.grid_frame), len(coins) + 1, 4)
+        grid.addWidget(self.other_edit, len(coins) + 1, 5, 1, 2)
         right.addWidget(self.grid_frame)
         total_row = QHBoxLayout()
         self.total_edit = QLineEdit(self)
