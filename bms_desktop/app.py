@@ -215,6 +215,9 @@ def run_smoke(cfg: RunConfig) -> int:
         from bms_desktop.gui.launcher import smoke_windows
 
         built = smoke_windows(wiring.box, counter=cfg.counter)
+        from bms_desktop.gui.reports.reports_app import smoke_reports_window  # issue 11
+
+        built += f" + {smoke_reports_window(wiring.box)}"
     finally:
         wiring.close()
     took = (time.perf_counter() - t0) * 1000

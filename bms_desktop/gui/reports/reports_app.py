@@ -35,3 +35,19 @@ def launch_reports(box: BoxOffice, *, user: str | None = None) -> int:
     window = ReportsWindow(box, ctx, run_now=True)
     window.show()
     return app.exec()
+
+
+def smoke_reports_window(box: BoxOffice) -> str:
+    """``--smoke``: build the Reports window (and so import its charts) offscreen, then close
+    it; what was built, for the smoke line. Catches a frozen build that lacks a module the
+    charts import."""
+    from bms_desktop.gui.reports.reports_window import ReportsWindow
+
+    ctx = CounterContext("smoke", None, "smoke", Role.SUPERVISOR)
+    window = ReportsWindow(box, ctx)
+    try:
+        window.chart.set_table(None)
+        return "reports window"
+    finally:
+        window.close()
+        window.deleteLater()
