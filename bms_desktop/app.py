@@ -22,7 +22,6 @@ from bms_desktop.persistence.engine import Engines, parse_db_url, sqlite_path
 from bms_desktop.persistence.migrate import (
     DatabaseDamaged,
     DatabaseOpenError,
-    downgrade,
     head_revision,
     open_database,
     schema_status,
@@ -116,11 +115,12 @@ def _damaged(db_url: str, exc: DatabaseDamaged) -> DamagedDatabaseError:
 
 
 def _wipe(db_url: str) -> None:
-    """--force: drop everything (schema included) and build it again. Through
-    ``migrate.downgrade``: on SQLite with foreign keys off while the tables go (a payments table
-    holding a refund refers to itself, and dropping it row by row was refused)."""
+    """--force: drop everything (schema included) and build it again."""
+    from bms_desktop.persistence.migrate import downgrade
+
     wiring = connect(db_url)
     try:
+        # Through migrate.downgrade: SQLite's foreign keys are off while 0002 rebuilds tickets.
         downgrade(wiring.engines, "base")
         upgrade(wiring.engines)
     finally:

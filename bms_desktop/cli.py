@@ -8,6 +8,8 @@
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
     bms-desktop report NAME ...           a report as CSV or JSON (see `report --help`)
     bms-desktop reports                   the Reports window (a supervisor signs in)
+    bms-desktop checkin CODE --door NAME  admit a ticket at a door (see `checkin --help`)
+    bms-desktop door --door NAME          the Door window (scan tickets)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -115,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_arguments(report)
     reports = sub.add_parser("reports", help="the Reports window (a supervisor signs in)")
     _common(reports, top=False)
+    from bms_desktop.door_cli import add_checkin_arguments, add_door_arguments
+
+    checkin = sub.add_parser("checkin", help="admit a ticket at a door (exit 0 only if admitted)")
+    _common(checkin, top=False)
+    add_checkin_arguments(checkin)
+    door = sub.add_parser("door", help="the Door window: scan tickets at a door")
+    _common(door, top=False)
+    add_door_arguments(door)
     return parser
 
 
@@ -157,6 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_report_command(cfg, args)
             case "reports":  # issue 11
                 return app.run_reports(cfg)
+            case "checkin":
+                from bms_desktop.door_cli import run_checkin
+
+                return run_checkin(cfg, args)
+            case "door":
+                from bms_desktop.door_cli import run_door
+
+                return run_door(cfg, args)
             case _:
                 if args.smoke:
                     return app.run_smoke(cfg)

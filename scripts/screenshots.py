@@ -14,9 +14,11 @@ with the real ``windowTitle()``, so the pictures show which counter is which.
 
 Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png and
 two-counters-1366x768.png (the demo's two windows on a small screen: each shows the whole
-572-seat hall with readable seats, and its basket); and (``scripts/screenshots_reports.py``,
+572-seat hall with readable seats, and its basket); door-admit-1366x768.png and
+door-already-admitted-1366x768.png (the Door window at the demo's show at the doors: a group
+admitted, then a ticket another door admitted earlier); and (``scripts/screenshots_reports.py``,
 issue 11) cash-up-1366x768.png, reports-sales-1366x768.png, seat-heat-map-1366x768.png.
-``--only counter|reports`` makes one group.
+``--only counter|door|reports`` makes one kind only.
 """
 
 from __future__ import annotations
@@ -297,11 +299,58 @@ def side_by_side(images: Sequence[QImage], size: tuple[int, int]) -> QImage:
     return canvas
 
 
+def door_shots(url: str, size: tuple[int, int]) -> list[tuple[str, QImage]]:
+    """The Door window at the demo's show at the doors (issue 12): ADMIT for a group that has
+    not come in yet, then ALREADY ADMITTED for a ticket another door admitted."""
+    from bms_desktop.gui.door.door_window import DoorWindow
+    from bms_desktop.gui.door.sound import DoorSound
+    from bms_desktop.gui.hub import ChangeHub
+    from bms_desktop.services import door_board
+
+    wiring = connect(url)
+    box = wiring.box
+    at_doors = [s for s in door_board.shows_at_doors(box) if s.doors_open and s.admitted_people]
+    if not at_doors:
+        raise SystemExit("no show at the doors with admissions: is it a fresh demo database?")
+    show = at_doors[0].show
+    path = url.split("///", 1)[1]
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT t.code, t.seat_count, t.admitted_count, "
+            "(SELECT door FROM admissions a WHERE a.ticket_id = t.id ORDER BY a.id DESC LIMIT 1) "
+            "FROM tickets t WHERE t.show_id = ? AND t.status = 'CONFIRMED' ORDER BY t.id",
+            (show.show_id,),
+        ).fetchall()
+    fresh = max((r for r in rows if r[2] == 0), key=lambda r: r[1])[0]
+    admitted = next(r[0] for r in rows if r[2] == r[1] and r[3] == "Door 2")
+    hub = ChangeHub(open_change_feed(url))
+    usha = CounterContext("Door 1", staff_id(box, "usha"), "usha", Role.USHER)
+    win = DoorWindow(box, usha, hub, sound=DoorSound(enabled=False))
+    win.resize(size[0], size[1] - TITLE_BAR)
+    win.show()
+    wait_for("the door's screens and shows", lambda: win.controller.setup is not None)
+    wait_for("a quiet door", lambda: not win.is_busy())
+    shots: list[tuple[str, QImage]] = []
+    for name, code in (("door-admit", fresh), ("door-already-admitted", admitted)):
+        before = win.model.rowCount()
+        win.code_edit.setText(code)
+        win.code_edit.returnPressed.emit()
+        wait_for("the outcome", lambda b=before: win.model.rowCount() > b and not win.is_busy())
+        spin(200)
+        shots.append((f"{name}-{size[0]}x{size[1]}.png", with_title(win)))
+    win.close()
+    hub.stop()
+    wiring.close()
+    return shots
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--db", type=Path, help="an existing demo database to copy")
-    parser.add_argument("--only", choices=["counter", "reports"], help="one group of pictures")
+    parser.add_argument(
+        "--only", choices=["counter", "door", "reports"], help="make one kind of picture"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
@@ -320,7 +369,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo.seed_demo(wiring.box)
         wiring.close()
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.only != "counter":  # issue 11: shifts and reports, on the demo's past days
+    if args.only in (None, "door"):
+        door_db = work / "door.db"
+        copy_database(pristine, door_db)
+        for name, image in door_shots(f"sqlite:///{door_db}", (1366, 768)):
+            path = args.out / name
+            if not image.save(str(path)):
+                raise SystemExit(f"could not write {path}")
+            print(f"wrote {path} ({image.width()}x{image.height()})")
+    if args.only in (None, "reports"):  # issue 11: shifts and reports, on the demo's past days
         import screenshots_reports
 
         db = work / "reports.db"
@@ -328,14 +385,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         screenshots_reports.shots(
             f"sqlite:///{db}", args.out, spin=spin, wait_for=wait_for, title_strip=title_strip
         )
-        if args.only == "reports":
-            return 0
+    if args.only in ("door", "reports"):
+        return 0
     wiring = connect(f"sqlite:///{pristine}")
     show = grand_hall_show(wiring.box)
     lived_in(wiring.box, show)
     wiring.close()
     print(f"Show {show.show_id}: {show.movie_title}, {show.screen_name} ({show.seats_total} seats)")
-    args.out.mkdir(parents=True, exist_ok=True)
     jobs = [
         ("counter-1366x768.png", (1366, 768), False),
         ("counter-1920x1080.png", (1920, 1080), False),

@@ -114,6 +114,13 @@ def differs_from_this_computer(tz: str | None, at: dt.datetime | None = None) ->
     return to_cinema(moment, tz).utcoffset() != moment.astimezone().utcoffset()
 
 
+def on_this_computer(at: dt.datetime) -> str:
+    """``4 Mar 2030, 13:00 (this computer's clock)``: for the rare time no cinema's zone can be
+    known, e.g. when a damaged database offers its backup."""
+    local = at.astimezone()
+    return f"{local.day} {local:%b %Y, %H:%M} (this computer's clock)"
+
+
 __all__ = [
     "DEFAULT_ZONE",
     "clock",
@@ -124,6 +131,7 @@ __all__ = [
     "full",
     "long_day",
     "message_time",
+    "on_this_computer",
     "span",
     "stamp",
     "to_cinema",

@@ -64,6 +64,19 @@ TEXT_LIMITS: Final[dict[str, int]] = {
     "show_seats.counter": 40,
     "ticket_seats.label": 10,
     "ticket_seats.seat_type": 20,
+    # schema 0002
+    "theaters.gstin": 15,
+    "theaters.phone": 20,
+    "shows.cancel_reason": 200,
+    "show_seats.block_reason": 120,
+    "ticket_seats.ticket_type": 20,
+    "admissions.door": 40,
+    "admissions.undo_reason": 200,
+    "cash_movements.kind": 8,
+    "cash_movements.reason": 200,
+    "ticket_types.code": 20,
+    "ticket_types.name": 40,
+    "ticket_types.kind": 10,
 }
 
 # The texts a counter clerk types, and the column each one ends up in.

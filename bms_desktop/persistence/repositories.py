@@ -306,9 +306,11 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
         values: dict[str, Any] = {"status": new_status}
         if new_status == "CANCELLED":
             values["cancelled_at"] = now
-        result = self._exec(
-            update(TK).where(TK.c.id == ticket_id, TK.c.status == from_status).values(**values)
-        )
+        condition = [TK.c.id == ticket_id, TK.c.status == from_status]
+        if from_status == "CONFIRMED":
+            # Door check-in (issue 12): a ticket admitted at the door is not cancelled.
+            condition.append(TK.c.admitted_count == 0)
+        result = self._exec(update(TK).where(*condition).values(**values))
         if result.rowcount != 1:
             return False
         self._exec(_FREE_SEATS_OF_TICKET, {"tid": ticket_id})

@@ -416,6 +416,7 @@ def hold_seats(
     ``ticket_code``: the new ticket's code, made by the caller before the call so that it can
     look the hold up should the connection be lost at commit (made by ``keyed`` if not given).
     """
+    ctx.require(Role.CLERK, "Selling seats")  # issue 12: an usher only admits
     wanted = rules.validate_seat_ids(list(show_seat_ids))
     customer_name, customer_phone = _customer(customer_name, customer_phone)
     now = box.now()
@@ -813,6 +814,7 @@ def apply_coupon(
     customer_phone: str | None = None,
 ) -> Quote:
     """Attach a coupon to a pending ticket (the use is counted at confirmation)."""
+    ctx.require(Role.CLERK, "Applying a coupon")  # issue 12: an usher only admits
     code = normalise_code(code)
     if len(code) > limits.limit(limits.COUPON_CODE):
         raise CouponRejected(f"there is no coupon {code[:20]}… (a code has at most 20 characters)")
@@ -854,6 +856,7 @@ def apply_coupon(
 
 
 def remove_coupon(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> Quote:
+    ctx.require(Role.CLERK, "Removing a coupon")  # issue 12: an usher only admits
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
         _note_wait(box, uow, ctx, "removing the coupon")
@@ -950,6 +953,7 @@ def confirm_booking(
     ``split`` (issue 11): several tenders adding up to the total (``mode`` is then the first
     part's). A signed-in clerk's payment rows go into the counter's open shift (services.tender).
     """
+    ctx.require(Role.CLERK, "Taking payment")  # issue 12: an usher only admits
     try:
         pay_mode = PaymentMode(mode)
     except ValueError as exc:
@@ -1068,6 +1072,7 @@ def record_failed_payment(
 ) -> None:
     """A payment that did not go through: recorded; by default the held seats go back on sale
     (HELD -> AVAILABLE on payment failure). ``release=False`` keeps the hold for another try."""
+    ctx.require(Role.CLERK, "Recording a payment")  # issue 12: an usher only admits
     try:
         pay_mode = PaymentMode(mode)
     except ValueError as exc:
@@ -1114,6 +1119,7 @@ def record_failed_payment(
 @keyed(OperationKind.RELEASE)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
 def release_hold(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> bool:
     """Give held seats back. False if there was nothing to release (already gone)."""
+    ctx.require(Role.CLERK, "Releasing seats")  # issue 12: an usher only admits
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
         _note_wait(box, uow, ctx, "releasing the seats")
@@ -1242,7 +1248,12 @@ def cancel_booking(
         fee_value = _money(fee, "fee") if fee is not None else Decimal(cfg.cancellation_fee)
         refund = rules.compute_refund(total=ticket.total, fee=fee_value or Decimal("0.00"))
         if not uow.booking.release(ticket_id, TicketStatus.CANCELLED, now, from_status="CONFIRMED"):
-            raise InvalidState(f"{ticket.code} was cancelled meanwhile")
+            # issue 12: the release refuses a ticket admitted at the door; say so.
+            from bms_desktop.services.door import cancel_refusal
+
+            raise InvalidState(
+                cancel_refusal(uow, ticket_id, now) or f"{ticket.code} was cancelled meanwhile"
+            )
         uow.booking.return_coupon(ticket_id, now)
         # issue 11: back to the original tenders, cash through this counter's open shift
         refunded = record_refund(

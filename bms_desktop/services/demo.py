@@ -38,6 +38,7 @@ DEMO_STAFF: tuple[tuple[str, str, Role, str], ...] = (
     ("asha", "Asha Patil", Role.CLERK, "asha-demo"),
     ("ravi", "Ravi Kumar", Role.CLERK, "ravi-demo"),
     ("meera", "Meera Iyer", Role.CLERK, "meera-demo"),
+    ("usha", "Usha Nair", Role.USHER, "usha-demo"),  # admits at the door only (issue 12)
 )
 
 CITIES = (
@@ -82,6 +83,8 @@ SLOTS = (time(9, 30), time(13, 0), time(16, 30), time(20, 0))  # 3h30 apart; run
 DEMO_SETTING = "demo"
 DEMO_PASSWORDS_SETTING = "demo_passwords"
 DEMO_SHOW_SALE_MARGIN = timedelta(minutes=20)  # demo_show: time left to sell, if possible
+DOOR_DEMO_LAYOUT = "Recliner lounge"  # issue 12: a show whose doors are open as the demo is built
+DOOR_DEMO_STARTS_IN = timedelta(minutes=20)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def seed_demo(
         )
     layouts = list(demo_layouts().items())
     screens: list[tuple[int, int, str]] = []  # screen id, theater id, city
+    door_screen: int | None = None  # issue 12: the small screen whose doors are open now
     theaters: list[int] = []
     li = 0
     for city, state, cinemas in CITIES:
@@ -188,6 +192,8 @@ def seed_demo(
                     layout_text=layout,
                 )
                 screens.append((screen_id, theater_id, city))
+                if door_screen is None and layout_name == DOOR_DEMO_LAYOUT:
+                    door_screen = screen_id
     movie_ids = []
     for title, langs, genre, rating, cert, runtime in MOVIES:
         movie_ids.append(
@@ -205,6 +211,7 @@ def seed_demo(
         )
     _pricing_rules(box, ctx, theaters[0], movie_ids[6])
     _coupons(box, ctx)
+    door_show = _door_show(box, ctx, door_screen, movie_ids)  # before the slots: they skip it
     tz = ZoneInfo(DEMO_TZ)
     now = box.now()
     today = now.astimezone(tz).date()
@@ -221,15 +228,18 @@ def seed_demo(
                 movie_id = movie_ids[(si * 3 + d + k) % len(movie_ids)]
                 lang = movie_langs[movie_id][(d + k) % len(movie_langs[movie_id])]
                 fmt = "IMAX 3D" if (si + k) % 5 == 0 else ("3D" if (si + k) % 3 == 0 else "2D")
-                show_id = catalog.schedule_show(
-                    box,
-                    ctx,
-                    movie_id=movie_id,
-                    screen_id=screen_id,
-                    starts_at=starts.astimezone(UTC),
-                    language=lang,
-                    format=fmt,
-                )
+                try:
+                    show_id = catalog.schedule_show(
+                        box,
+                        ctx,
+                        movie_id=movie_id,
+                        screen_id=screen_id,
+                        starts_at=starts.astimezone(UTC),
+                        language=lang,
+                        format=fmt,
+                    )
+                except DomainError:  # overlaps the show at the doors (issue 12): skipped
+                    continue
                 if first_of_screen is None:
                     first_of_screen = show_id
                     first_today.append(show_id)
@@ -252,6 +262,8 @@ def seed_demo(
         sold, held = _sell_some(
             box, first_today, rng, counters, None if showcase is None else showcase.theater_id
         )
+        if door_show is not None:
+            sold += _at_the_doors(box, door_show, rng)
     with box.uows() as uow:
         counts = uow.catalog.counts()
     return SeedSummary(
@@ -432,6 +444,75 @@ def prepare_demo_counters(box: BoxOffice) -> ShowSummary | None:
     if "supervisor" in passwords:
         demo_history.ready_counters(box, theater_id=show.theater_id, passwords=passwords)
     return show
+
+
+def _door_show(
+    box: BoxOffice, ctx: CounterContext, screen_id: int | None, movie_ids: list[int]
+) -> int | None:
+    """Issue 12: a show starting in about 20 minutes on a small screen, so the doors are open
+    (30 minutes before) as the demo is built. None if it cannot be scheduled."""
+    if screen_id is None:
+        return None
+    starts = box.now() + DOOR_DEMO_STARTS_IN
+    starts = starts.replace(second=0, microsecond=0) + timedelta(minutes=-starts.minute % 5)
+    shortest = min(range(len(MOVIES)), key=lambda i: MOVIES[i][5])
+    try:
+        return catalog.schedule_show(
+            box,
+            ctx,
+            movie_id=movie_ids[shortest],
+            screen_id=screen_id,
+            starts_at=starts,
+            language=MOVIES[shortest][1].split(",")[0],
+            format="2D",
+        )
+    except DomainError:
+        return None
+
+
+def _at_the_doors(box: BoxOffice, show_id: int, rng: random.Random) -> int:
+    """Issue 12: sell about half of the show at the doors in groups, and admit most of those
+    groups at two doors (one group only in part), as the demo usher. Returns the seats sold."""
+    from bms_desktop.services import door
+    from bms_desktop.services.queries import get_seat_map
+
+    with box.uows() as uow:
+        usher = uow.staff.by_username("usha")
+    if usher is None:
+        return 0
+    rows: dict[int, list[int]] = {}
+    for seat in get_seat_map(box, show_id).seats:
+        if seat.status == "AVAILABLE":
+            rows.setdefault(seat.row, []).append(seat.show_seat_id)
+    clerk = CounterContext("Counter 1", None, "asha", Role.CLERK, Strategy.PESSIMISTIC)
+    sold: list[tuple[str, int]] = []
+    for ids in rows.values():
+        while len(ids) >= 4 and rng.random() < 0.6:
+            size = rng.choice((1, 2, 2, 3, 4))
+            group, ids[:] = ids[:size], ids[size + rng.randrange(0, 3) :]
+            try:
+                held = booking.hold_seats(box, clerk, show_id=show_id, show_seat_ids=group)
+                booking.confirm_booking(box, clerk, ticket_id=held.ticket_id, mode="UPI")
+            except DomainError:
+                continue
+            sold.append((held.ticket_code, len(group)))
+    for i, (code, size) in enumerate(sold):
+        if i % 3 == 2:
+            continue  # not here yet
+        ctx = CounterContext(
+            "Door 1" if i % 2 == 0 else "Door 2", usher.staff_id, usher.username, Role.USHER
+        )
+        try:
+            door.admit(
+                box,
+                ctx,
+                code=code,
+                door=ctx.counter,
+                people=2 if size == 4 and i % 4 == 0 else None,
+            )
+        except DomainError:
+            continue
+    return sum(size for _code, size in sold)
 
 
 def demo_today(box: BoxOffice) -> date:

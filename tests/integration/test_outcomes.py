@@ -17,14 +17,23 @@ import pytest
 from bms_desktop.domain.errors import InvalidState
 from bms_desktop.domain.model import PaymentMode, Role, TicketStatus
 from bms_desktop.domain.rules import generate_ticket_code
-from bms_desktop.services import booking, outcomes, queries
+from bms_desktop.services import auth, booking, outcomes, queries
+from bms_desktop.services.context import SYSTEM, CounterContext
 from bms_desktop.services.outcome_guard import OperationKind
 from bms_desktop.services.ports import OutcomeUnknown, StorageUnavailable
 from tests.support.builders import build_world, clerk
 from tests.support.faults import lose_next_commit
 
-SUPERVISOR = clerk("Counter 1", role=Role.SUPERVISOR)
 CLERK = clerk("Counter 1")
+
+
+def _supervisor(box) -> CounterContext:
+    """A supervisor on the staff list: cancelling checks the role there, not in the context."""
+    staff = auth.add_staff(
+        box, SYSTEM, username="sunita", full_name="Sunita", role=Role.SUPERVISOR,
+        password="sunita-pass",
+    )  # fmt: skip
+    return CounterContext("Counter 1", staff.staff_id, staff.username, Role.SUPERVISOR)
 
 
 def _box_on(url: str, clock):
@@ -171,6 +180,7 @@ def test_a_release_whose_commit_was_lost_says_whether_the_seats_are_free(pg_box,
 @pytest.mark.postgres
 @pytest.mark.parametrize("committed", [False, True], ids=["rolled-back", "committed"])
 def test_a_refund_whose_commit_was_lost_says_whether_money_went_back(pg_box, pg_url, committed):
+    supervisor = _supervisor(pg_box)
     box = pg_box
     world = build_world(box)
     held = _hold(box, world)
@@ -179,23 +189,23 @@ def test_a_refund_whose_commit_was_lost_says_whether_money_went_back(pg_box, pg_
         box,
         pg_url,
         committed,
-        lambda: booking.cancel_booking(box, SUPERVISOR, ticket_id=held.ticket_id),
+        lambda: booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id),
     )
     assert unknown.kind == OperationKind.CANCEL
 
-    truth = outcomes.resolve(box, SUPERVISOR, unknown)
+    truth = outcomes.resolve(box, supervisor, unknown)
 
     assert truth.went_through is committed
     if committed:
         assert truth.refund is not None and truth.refund.refund == held.quote.total
-        assert truth.refund.approved_by == SUPERVISOR.username
+        assert truth.refund.approved_by == supervisor.username
         assert "did go through" in truth.message and "refunded by upi" in truth.message
         # Refunding twice stays impossible.
         with pytest.raises(InvalidState):
-            booking.cancel_booking(box, SUPERVISOR, ticket_id=held.ticket_id)
+            booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
     else:
         assert "Nothing was refunded" in truth.message and "still stands" in truth.message
-        booking.cancel_booking(box, SUPERVISOR, ticket_id=held.ticket_id)
+        booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
     with box.uows() as uow:
         refunds = [p for p in uow.booking.payments(held.ticket_id) if p.kind == "REFUND"]
     assert len(refunds) == 1
@@ -286,11 +296,12 @@ def test_confirming_one_ticket_from_four_threads_takes_one_payment(box):
 
 
 def test_cancelling_one_booking_from_four_threads_refunds_once(box):
+    supervisor = _supervisor(box)
     world = build_world(box)
     held = _hold(box, world)
     booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     results, errors = _race(
-        4, lambda: booking.cancel_booking(box, SUPERVISOR, ticket_id=held.ticket_id)
+        4, lambda: booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
     )
     assert len(results) == 1
     assert len(errors) == 3 and all(isinstance(e, InvalidState) for e in errors), errors

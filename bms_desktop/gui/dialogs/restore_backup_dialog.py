@@ -13,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.gui.dialogs.common import DialogHeader, footer_buttons, separator
 from bms_desktop.gui.theme import apply_theme, ensure_application
 
@@ -30,7 +31,7 @@ class RestoreBackupDialog(QDialog):
         self.setWindowTitle("The database is damaged")
         self.setModal(True)
         self.setFixedWidth(DIALOG_WIDTH)
-        taken = taken_at.astimezone().strftime("%d %b %Y, %H:%M")
+        taken = cinema_time.on_this_computer(taken_at)
         header = DialogHeader(
             "The box office's database is damaged",
             "It cannot be opened as it is. A backup that passed its check can take its place.",

@@ -40,6 +40,7 @@ from bms_desktop.gui.controllers.sale_state import (
     parse_amount,
     sale_html,
 )
+from bms_desktop.gui.widgets.basket_parts import hline, section_label
 from bms_desktop.gui.widgets.basket_text import (
     AMBER_BELOW_S,
     COLOUR_AMBER,
@@ -57,15 +58,6 @@ from bms_desktop.gui.widgets.basket_text import (
     money,
 )
 from bms_desktop.services.dto import HoldResult, Quote
-
-
-def _section_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    label.setStyleSheet(f"color: {COLOUR_MUTED};")
-    return label
 
 
 class BasketWidget(QWidget):
@@ -326,21 +318,21 @@ class BasketWidget(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.lines_label)
         layout.addLayout(totals)
-        layout.addWidget(self._hline())
-        layout.addWidget(_section_label("Coupon", self))
+        layout.addWidget(hline(self))
+        layout.addWidget(section_label("Coupon", self))
         layout.addLayout(coupon_row)
         layout.addWidget(self.coupon_message)
         layout.addWidget(
-            _section_label("Customer <span style='font-weight: normal'>(optional)</span>", self)
+            section_label("Customer <span style='font-weight: normal'>(optional)</span>", self)
         )
         layout.addLayout(customer_row)
-        layout.addWidget(_section_label("Payment", self))
+        layout.addWidget(section_label("Payment", self))
         layout.addLayout(modes_row)
         self._arrange_modes(len(MODE_BUTTONS))
         layout.addWidget(self._cash_row)
         layout.addWidget(self.reference_edit)
         layout.addWidget(self.payment_error)
-        layout.addWidget(self._hline())
+        layout.addWidget(hline(self))
         layout.addWidget(self._countdown_frame)
         layout.addWidget(self.busy_label)
         layout.addWidget(self.busy_bar)
@@ -378,13 +370,6 @@ class BasketWidget(QWidget):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(1)
         self._sync()
-
-    def _hline(self) -> QFrame:
-        line = QFrame(self)
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Plain)
-        line.setStyleSheet("color: #DADDE1;")
-        return line
 
     # ------------------------------------------------------------------ feeding
 
@@ -734,11 +719,6 @@ class BasketWidget(QWidget):
         self.title_label.setText(title)
         self._sync_payment()
         self._sync_countdown()
-
-    def _bold_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setBold(True)
-        return font
 
     def _sync_payment(self) -> None:
         mode = self.payment_mode()

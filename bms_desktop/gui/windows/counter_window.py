@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QResizeEvent, QShowEvent
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -49,6 +48,7 @@ from bms_desktop.gui.widgets.lock_panel import LockPanelWidget
 from bms_desktop.gui.widgets.seat_legend import SeatLegendWidget
 from bms_desktop.gui.widgets.seat_map_view import SeatMapView
 from bms_desktop.gui.widgets.show_finder import ShowFinderWidget
+from bms_desktop.gui.windows import counter_dialogs
 from bms_desktop.gui.windows.counter_actions import SHORTCUTS, CounterActions, shortcut_help_text
 from bms_desktop.gui.windows.counter_panels import (
     FINDER_MIN_WIDTH,
@@ -464,6 +464,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         self.strategy_combo.setEnabled(False)
         self.delay_combo.setEnabled(False)
         self.setWindowTitle(f"{APP_TITLE} — {ctx.counter} — locked")
+        self.context_status.setText(f"{ctx.counter} · locked · {short_db_label(self._db_label)}")
 
     @Slot(object)
     def _on_lock_panel_signed_in(self, staff: StaffView) -> None:
@@ -705,49 +706,18 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
 
     @Slot()
     def _on_find_booking_triggered(self) -> None:
-        from bms_desktop.gui.dialogs.lookup_dialog import BookingLookupDialog
-
-        cancelled: Any = BookingLookupDialog.ask(
-            self._box,
-            self.controller.context(),
-            print_folder=self.print_folder(),
-            show=self.controller.current_show(),
-            parent=self,
-        )
+        cancelled = counter_dialogs.find_booking(self, self._box, self.controller)
         if cancelled:
             self.controller.note_cancellations(cancelled)
             self.shifts.refresh()  # issue 11: a refund moved the drawer
 
     @Slot()
     def _on_about_triggered(self) -> None:
-        from bms_desktop.gui.dialogs.about_dialog import AboutDialog, AboutInfo
-        from bms_desktop.paths import default_data_dir
-
-        ctx = self.controller.context()
-        AboutDialog.ask(
-            AboutInfo(
-                database=self._db_label,
-                data_dir=str(default_data_dir()),
-                counter=f"{ctx.counter} · {ctx.username} · {ctx.strategy.label}",
-            ),
-            parent=self,
-        )
+        counter_dialogs.about(self, self._db_label, self.controller.context())
 
     @Slot()
     def _on_shortcuts_triggered(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setIcon(QMessageBox.Icon.NoIcon)
-        rows = "".join(
-            f"<tr><td valign='top' style='padding:3px 18px 3px 0; white-space:pre'><b>{keys}</b>"
-            f"</td><td valign='top' style='padding:3px 0'>{what}</td></tr>"
-            for keys, what in SHORTCUTS
-        )
-        box.setText(f"<table cellspacing='0'>{rows}</table>")
-        box.setStandardButtons(QMessageBox.StandardButton.Close)
-        box.setModal(False)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.show()
+        counter_dialogs.shortcuts(self)
 
     # ================================================================== Qt
 
@@ -793,7 +763,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
             event.accept()
             return
         hold = self.controller.current_hold()
-        if hold is not None and not self._closing and not self._confirm_close(hold):
+        if hold is not None and not self._closing and not counter_dialogs.confirm_close(self, hold):
             event.ignore()  # the clerk keeps the window and the seats
             return
         if hold is not None or self.controller.is_busy():
@@ -806,24 +776,6 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
             return
         self._finish_close()
         event.accept()
-
-    def _confirm_close(self, hold: HoldResult) -> bool:
-        """Seats are held: ask before closing (the clerk may have pressed Ctrl+W by mistake)."""
-        from bms_desktop.gui.dialogs.common import ConfirmDialog
-
-        seats = join_labels(hold.seat_labels)
-        return bool(
-            ConfirmDialog.ask(
-                self,
-                title="Close this counter?",
-                text=f"{seats} {'is' if len(hold.seat_labels) == 1 else 'are'} held for payment "
-                f"as {hold.ticket_code}.",
-                informative="Closing releases them: they go back on sale. Take the payment "
-                "first (F9) to sell them.",
-                ok_text="Release and close",
-                danger=True,
-            )
-        )
 
     @Slot()
     def _on_controller_finished(self) -> None:

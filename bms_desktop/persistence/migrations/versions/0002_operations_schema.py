@@ -288,6 +288,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # --- issue 12 (door check-in): the role USHER does not exist before 0002. An usher is kept
+    # as a DISABLED clerk (no sign-in, so no sale rights gained; the rows that name them stay).
+    op.execute("UPDATE staff SET role = 'CLERK', active = false WHERE role = 'USHER'")
+    # --- end of issue 12
+
     with op.batch_alter_table("admissions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_admissions_ticket_id"))
     op.drop_table("admissions")
