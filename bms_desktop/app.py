@@ -320,6 +320,29 @@ def _connect_or_offer_backup(cfg: RunConfig, *, windowed: bool) -> Wiring:
         return connect(cfg.db_url)
 
 
+def run_admin(cfg: RunConfig) -> int:
+    """`bms-desktop admin`: the admin console alone (issue 8)."""
+    from bms_desktop import logsetup
+
+    logsetup.ensure_std_streams()
+    _start_logging(cfg, "admin")
+    from bms_desktop.gui.crash_dialog import show_crash
+
+    logsetup.install_excepthook(show_crash)
+    from bms_desktop.gui.admin.launch import launch_admin
+
+    wiring = connect(cfg.db_url)
+    try:
+        return launch_admin(
+            wiring.box,
+            user=cfg.user,
+            db_label=_where(cfg.db_url),
+            seed_demo=lambda: demo.seed_demo(wiring.box),
+        )
+    finally:
+        wiring.close()
+
+
 def _has_demo(cfg: RunConfig) -> bool:
     wiring = connect(cfg.db_url)
     try:

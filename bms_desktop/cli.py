@@ -10,6 +10,7 @@
     bms-desktop reports                   the Reports window (a supervisor signs in)
     bms-desktop checkin CODE --door NAME  admit a ticket at a door (see `checkin --help`)
     bms-desktop door --door NAME          the Door window (scan tickets)
+    bms-desktop admin [--user NAME]       the admin console (sign in as an administrator)
 
 Every refusal is one line on stderr that says what to do, and exit code 2.
 """
@@ -103,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(restore, top=False)
     restore.add_argument("file", metavar="FILE", help="the backup file")
 
+    admin = sub.add_parser("admin", help="the admin console: sign in as an administrator")
+    _common(admin, top=False)
+    admin.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="staff name")
+
     race = sub.add_parser("race", help="robot clerks race for the seats of one show")
     _common(race, top=False)
     from bms_desktop.race_cli import add_race_arguments
@@ -157,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return app.run_db(
                     cfg, args.action, file=getattr(args, "file", None), to=getattr(args, "to", None)
                 )
+            case "admin":
+                return app.run_admin(cfg)
             case "race":
                 from bms_desktop.race_cli import run_race
 

@@ -19,6 +19,8 @@ door-already-admitted-1366x768.png (the Door window at the demo's show at the do
 admitted, then a ticket another door admitted earlier); and (``scripts/screenshots_reports.py``,
 issue 11) cash-up-1366x768.png, reports-sales-1366x768.png, seat-heat-map-1366x768.png.
 ``--only counter|door|reports`` makes one kind only.
+With ``--only admin`` (or by default) also the admin console's pictures
+(``scripts/admin_screenshots.py``).
 """
 
 from __future__ import annotations
@@ -349,7 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--db", type=Path, help="an existing demo database to copy")
     parser.add_argument(
-        "--only", choices=["counter", "door", "reports"], help="make one kind of picture"
+        "--only",
+        choices=["all", "counter", "door", "admin", "reports"],
+        default="all",
+        help="which pictures (default: all)",
     )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -360,6 +365,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         pass
     work = Path(tempfile.mkdtemp(prefix="bms-shots-db-"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.only in ("all", "admin"):  # issue 8: the admin console
+        from scripts.admin_screenshots import admin_shots
+
+        admin_shots(args.out, work, with_title=with_title, wait_for=wait_for, spin=spin)
+        # admin-B: the price matrix and a rule's live preview
+        from scripts.admin_b_screenshots import pricing_shots
+        from scripts.admin_screenshots import new_cinema
+
+        box, ctx, pricing_db = new_cinema(work / "pricing.db")
+        pricing_shots(box, ctx, args.out, with_title=with_title, wait_for=wait_for, spin=spin)
+        pricing_db.close()  # type: ignore[attr-defined]
+        if args.only == "admin":
+            return 0
     pristine = work / "pristine.db"
     if args.db:
         copy_database(args.db, pristine)
@@ -369,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo.seed_demo(wiring.box)
         wiring.close()
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.only in (None, "door"):
+    if args.only in ("all", "door"):
         door_db = work / "door.db"
         copy_database(pristine, door_db)
         for name, image in door_shots(f"sqlite:///{door_db}", (1366, 768)):
@@ -377,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not image.save(str(path)):
                 raise SystemExit(f"could not write {path}")
             print(f"wrote {path} ({image.width()}x{image.height()})")
-    if args.only in (None, "reports"):  # issue 11: shifts and reports, on the demo's past days
+    if args.only in ("all", "reports"):  # issue 11: shifts and reports, on the demo's past days
         import screenshots_reports
 
         db = work / "reports.db"

@@ -406,9 +406,14 @@ def launch(
         if not outcome:
             return 0
         admin = getattr(outcome, "admin", None)
-        if admin is not None and options.user is None:
-            # The sign-in offers the administrator just created.
-            options = replace(options, user=admin.username)
+        if admin is not None:
+            # Issue 8: a new cinema's first administrator sets it up in the admin console first.
+            from bms_desktop.gui.admin.launch import run_first_run_console
+
+            run_first_run_console(box, options.counter, admin)
+            if options.user is None:
+                # The sign-in offers the administrator just created.
+                options = replace(options, user=admin.username)
     from bms_desktop.gui.hub import ChangeHub
 
     hub = ChangeHub(feed_factory())

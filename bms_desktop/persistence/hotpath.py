@@ -140,7 +140,8 @@ class HotSql:
         q = self.q
         self.show_info = q(
             "SELECT shows.id, shows.movie_id, shows.screen_id, screens.theater_id, "
-            "shows.starts_at, shows.ends_at, theaters.timezone, shows.scratch FROM shows "
+            "shows.starts_at, shows.ends_at, theaters.timezone, shows.scratch, "
+            "shows.cancelled_at IS NOT NULL FROM shows "
             "JOIN screens ON screens.id = shows.screen_id "
             "JOIN theaters ON theaters.id = screens.theater_id WHERE shows.id = ?"
         )
@@ -461,7 +462,7 @@ class HotPath:
         time_out = self._time_out
         starts, ends = time_out(r[4]), time_out(r[5])
         assert starts is not None and ends is not None
-        return ShowInfo(r[0], r[1], r[2], r[3], starts, ends, r[6], bool(r[7]))
+        return ShowInfo(r[0], r[1], r[2], r[3], starts, ends, r[6], bool(r[7]), bool(r[8]))
 
     def seats(self, show_id: int, show_seat_ids: Sequence[int], lock: bool) -> list[SeatState]:
         if not show_seat_ids:

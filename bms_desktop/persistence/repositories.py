@@ -370,11 +370,18 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
 
     def ticket_seats(self, ticket_id: int) -> list[TicketSeatRecord]:
         rows = self._exec(
-            select(TS.c.show_seat_id, TS.c.label, TS.c.seat_type, TS.c.price, TS.c.live)
+            select(
+                TS.c.show_seat_id,
+                TS.c.label,
+                TS.c.seat_type,
+                TS.c.price,
+                TS.c.live,
+                TS.c.ticket_type,  # issue 8 (admin-B)
+            )
             .where(TS.c.ticket_id == ticket_id)
             .order_by(TS.c.show_seat_id)
         )
-        return [TicketSeatRecord(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        return [TicketSeatRecord(r[0], r[1], r[2], r[3], bool(r[4]), r[5] or "ADULT") for r in rows]
 
     def set_ticket_amounts(
         self, ticket_id: int, *, discount: Decimal, total: Decimal, coupon_id: int | None
@@ -535,6 +542,8 @@ def _summary(r: Any) -> ShowSummary:
 class SqlQueryRepository(SqlRepo, QueryRepository):
     def find_shows(self, flt: ShowFilter, now: datetime) -> list[ShowSummary]:
         stmt = _show_summary_stmt(now)
+        # Issue 8: cancelled shows and deactivated cinemas / cities are off the finder.
+        stmt = stmt.where(SH.c.cancelled_at.is_(None), TH.c.active == true(), CI.c.active == true())
         if not flt.include_past:
             stmt = stmt.where(SH.c.ends_at > now)
         if not flt.include_scratch:
@@ -574,12 +583,16 @@ class SqlQueryRepository(SqlRepo, QueryRepository):
         return [SeatTypeRecord(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
     def cities(self) -> list[NamedRef]:
-        return [
-            NamedRef(r[0], r[1]) for r in self._exec(select(CI.c.id, CI.c.name).order_by(CI.c.name))
-        ]
+        stmt = select(CI.c.id, CI.c.name).where(CI.c.active == true())  # issue 8: active only
+        return [NamedRef(r[0], r[1]) for r in self._exec(stmt.order_by(CI.c.name))]
 
     def theaters(self) -> list[NamedRef]:
-        rows = self._exec(select(TH.c.id, TH.c.name, TH.c.city_id).order_by(TH.c.name))
+        rows = self._exec(  # issue 8: active cinemas of active cities only
+            select(TH.c.id, TH.c.name, TH.c.city_id)
+            .select_from(TH.join(CI, CI.c.id == TH.c.city_id))
+            .where(TH.c.active == true(), CI.c.active == true())
+            .order_by(TH.c.name)
+        )
         return [NamedRef(r[0], r[1], r[2]) for r in rows]
 
     def languages(self) -> list[str]:
@@ -743,7 +756,7 @@ class SqlCatalogRepository(SqlRepo, CatalogRepository):
     def screen_shows(self, screen_id: int) -> list[tuple[int, datetime, datetime]]:
         rows = self._exec(
             select(SH.c.id, SH.c.starts_at, SH.c.ends_at)
-            .where(SH.c.screen_id == screen_id)
+            .where(SH.c.screen_id == screen_id, SH.c.cancelled_at.is_(None))  # issue 8
             .order_by(SH.c.starts_at)
         )
         return [(r[0], r[1], r[2]) for r in rows]
@@ -763,7 +776,9 @@ class SqlCatalogRepository(SqlRepo, CatalogRepository):
     def screen_seats(self, screen_id: int) -> list[tuple[int, str, bool]]:
         rows = self._exec(
             select(SE.c.id, SE.c.seat_type, SE.c.blocked)
-            .where(SE.c.screen_id == screen_id)
+            .select_from(SE.join(SC, SC.c.id == SE.c.screen_id))
+            # issue 8: the seats of the screen's current layout only
+            .where(SE.c.screen_id == screen_id, SE.c.layout_version == SC.c.layout_version)
             .order_by(SE.c.id)
         )
         return [(r[0], r[1], bool(r[2])) for r in rows]
@@ -842,11 +857,12 @@ _STAFF_COLS = (
     ST.c.active,
     ST.c.failed_logins,
     ST.c.locked_until,
+    ST.c.must_change_password,  # issue 8 (admin-B)
 )
 
 
 def _staff(r: Any) -> StaffRecord:
-    return StaffRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7])
+    return StaffRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], bool(r[8]))
 
 
 class SqlStaffRepository(SqlRepo, StaffRepository):

@@ -39,6 +39,7 @@ from bms_desktop.persistence.errors import LOST_MESSAGE, translate_driver_error,
 from bms_desktop.persistence.hotpath import HotPath
 from bms_desktop.persistence.reconnect import ReconnectPolicy
 from bms_desktop.persistence.repo_admin import SqlAdminRepository
+from bms_desktop.persistence.repo_admin_b import SqlAdminConfigRepository
 from bms_desktop.persistence.repo_door import SqlAdmissionRepository
 from bms_desktop.persistence.repo_reports import SqlReportRepository
 from bms_desktop.persistence.repo_shifts import SqlShiftRepository
@@ -127,6 +128,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.shifts = SqlShiftRepository(conn, self.dialect, hot)
         self.door = SqlAdmissionRepository(conn, self.dialect, hot)
         self.reports = SqlReportRepository(conn, self.dialect, hot)
+        self.config = SqlAdminConfigRepository(conn, self.dialect, hot)
 
     @property
     def connection(self) -> Connection:

@@ -64,6 +64,7 @@ from bms_desktop.services.ports import (
     TicketRecord,
     UnitOfWork,
 )
+from bms_desktop.services.price_lines import ticket_price_line  # issue 8 (admin-B)
 from bms_desktop.services.tender import Tender, plan, record_refund, record_sale, settle  # issue 11
 
 WAIT_REPORT_THRESHOLD_MS = 2.0  # below this a lock "wait" is just the cost of taking it
@@ -242,6 +243,10 @@ def _check_show(uow: UnitOfWork, show_id: int, now: datetime, cfg: BoxOfficeSett
     info = uow.booking.show_info(show_id)
     if info is None:
         raise NotFound(f"show {show_id} does not exist")
+    if info.cancelled:  # issue 8: a cancelled show is off sale
+        from bms_desktop.domain.errors import SalesClosed
+
+        raise SalesClosed("this show was cancelled; it is off sale")
     rules.ensure_sales_open(
         show_start=info.starts_at,
         now=now,
@@ -872,8 +877,8 @@ def _quote_of(box: BoxOffice, ticket_id: int, message: str | None) -> Quote:
     with box.uows() as uow:
         ticket = uow.booking.ticket(ticket_id)
         assert ticket is not None
-        lines = tuple(
-            PriceLine(ts.label, ts.seat_type, ts.price, f"{ts.seat_type.title()} {ts.price:.2f}")
+        lines = tuple(  # issue 8 (admin-B): each line names its ticket type
+            ticket_price_line(ts.label, ts.seat_type, ts.price, ts.ticket_type)
             for ts in uow.booking.ticket_seats(ticket_id)
         )
         coupon = uow.booking.coupon_by_id(ticket.coupon_id) if ticket.coupon_id else None

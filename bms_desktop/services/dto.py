@@ -22,6 +22,9 @@ class StaffView:
     full_name: str
     role: Role
     active: bool
+    # issue 8 (admin-B): the next sign-in must set a new password (services/admin/staff.py
+    # change_password) before the window opens.
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,7 @@ class PriceLine:
     seat_type: str
     price: Decimal
     explanation: str  # e.g. "base 100.00 x 1.5 platinum x 1.2 weekend = 180.00"
+    ticket_type: str = "ADULT"  # issue 8 (admin-B): the seat's ticket type (CHILD, SENIOR...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from bms_desktop.domain.coupons import CouponSpec
 from bms_desktop.domain.errors import DomainError
@@ -26,6 +26,9 @@ from bms_desktop.services.ports_admin import AdminRepository
 from bms_desktop.services.ports_door import AdmissionRepository
 from bms_desktop.services.ports_reports import ReportRepository
 from bms_desktop.services.ports_shifts import ShiftRepository
+
+if TYPE_CHECKING:  # admin-B's port imports the records below
+    from bms_desktop.services.ports_admin_b import AdminConfigRepository
 
 # --------------------------------------------------------------------------- records
 
@@ -40,6 +43,7 @@ class ShowInfo:
     ends_at: datetime
     timezone: str
     scratch: bool
+    cancelled: bool = False  # issue 8: a cancelled show is off sale
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,7 @@ class TicketSeatRecord:
     seat_type: str
     price: Decimal
     live: bool
+    ticket_type: str = "ADULT"  # issue 8 (admin-B)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +193,7 @@ class StaffRecord:
     active: bool
     failed_logins: int
     locked_until: datetime | None
+    must_change_password: bool = False  # issue 8 (admin-B): set by a password reset
 
     def view(self) -> StaffView:
         from bms_desktop.domain.model import Role
@@ -198,6 +204,7 @@ class StaffRecord:
             full_name=self.full_name,
             role=Role(self.role),
             active=self.active,
+            must_change_password=self.must_change_password,
         )
 
 
@@ -684,6 +691,7 @@ class UnitOfWork(abc.ABC):
     shifts: ShiftRepository
     door: AdmissionRepository
     reports: ReportRepository
+    config: AdminConfigRepository  # admin console, admin-B's areas (ports_admin_b.py)
     dialect: str
     lock_wait_ms: float  # time spent acquiring the write lock when the transaction began
 

@@ -34,6 +34,7 @@ from bms_desktop.services.dto import (
     ShowSummary,
 )
 from bms_desktop.services.ports import NamedRef, SeatMapRow, ShowFilter, UnitOfWork
+from bms_desktop.services.price_lines import ticket_price_line  # issue 8 (admin-B)
 
 
 @dataclass(frozen=True)
@@ -326,9 +327,8 @@ def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView
         status=status,
         show=show,
         seat_labels=tuple(s.label for s in seats),
-        lines=tuple(
-            PriceLine(s.label, s.seat_type, s.price, f"{s.seat_type.title()} {s.price:.2f}")
-            for s in seats
+        lines=tuple(  # issue 8 (admin-B): each line names its ticket type
+            ticket_price_line(s.label, s.seat_type, s.price, s.ticket_type) for s in seats
         ),
         subtotal=ticket.subtotal,
         discount=ticket.discount,

@@ -254,7 +254,11 @@ def test_the_scan_list_keeps_the_last_twenty_newest_first(qtmodeltester: Any) ->
     model = ScanLogModel()
     at = datetime(2030, 3, 4, 10, 0)
     for i in range(MAX_SCANS + 5):
-        model.add(ScanLogEntry(at, f"BMS-{i:04d}", "ADMIT", "ADMIT", "1", "Admit 1 person."))
+        model.add(
+            ScanLogEntry(
+                at, "Asia/Kolkata", f"BMS-{i:04d}", "ADMIT", "ADMIT", "1", "Admit 1 person."
+            )
+        )
     qtmodeltester.check(model)
     assert model.rowCount() == MAX_SCANS
     assert model.entry(0).code == f"BMS-{MAX_SCANS + 4:04d}"

@@ -47,7 +47,14 @@ class FirstRunOutcome:
 
 
 class FirstRunDialog(QDialog):
-    """``ask()`` returns True to continue to the sign-in, False to quit."""
+    """``ask()`` returns True to continue to the sign-in, False to quit.
+
+    The administrator created here (if any) is kept for the launcher, which takes it with
+    ``take_created_admin()`` and opens the admin console with the first-run checklist for them
+    (issue 8) before the counter sign-in.
+    """
+
+    _last_created_admin: StaffView | None = None
 
     def __init__(
         self,
@@ -253,8 +260,15 @@ class FirstRunDialog(QDialog):
             }.get(field or "", self.password_edit)
             target.setFocus()
             return False
+        FirstRunDialog._last_created_admin = self.created_admin
         self.accept()
         return True
+
+    @classmethod
+    def take_created_admin(cls) -> StaffView | None:
+        """The administrator the last first-run dialog created (once; then None)."""
+        created, FirstRunDialog._last_created_admin = FirstRunDialog._last_created_admin, None
+        return created
 
     def _someone_else_was_first(self, where: MessageLabel, message: str) -> None:
         where.show_warning(f"{message.rstrip('.')}. Nothing was changed here.")
@@ -303,6 +317,7 @@ class FirstRunDialog(QDialog):
     ) -> FirstRunOutcome | None:
         """None when the clerk gave up; else how the box office was set up (with the
         administrator just created, whom the sign-in then offers)."""
+        FirstRunDialog._last_created_admin = None
         dialog = cls(box, seed_demo=seed_demo, parent=parent)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:

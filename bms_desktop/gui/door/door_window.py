@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from datetime import datetime
 from typing import Final
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.gui.dialogs.common import styled_button, styled_label
 from bms_desktop.gui.door.door_controller import DoorController
 from bms_desktop.gui.door.live_count import LiveCountCard
@@ -348,7 +348,8 @@ class DoorWindow(QMainWindow):
             )
         self.model.add(
             ScanLogEntry(
-                at=result.local_at,
+                at=result.at,
+                timezone=result.timezone,
                 code=result.code or result.scanned,
                 kind=result.outcome.value,
                 word=result.outcome.word,
@@ -378,7 +379,8 @@ class DoorWindow(QMainWindow):
             self.pending_banner.show()
         self.model.add(
             ScanLogEntry(
-                at=self._now_local(),
+                at=self.box.now(),
+                timezone=self._timezone,
                 code=shown,
                 kind=panel_kind,
                 word=style_for(panel_kind).word,
@@ -393,12 +395,6 @@ class DoorWindow(QMainWindow):
             self.last_scan_ms = (time.perf_counter() - started) * 1000.0
             self.outcome_shown.emit(self.last_scan_ms)
         self.sound.play(kind)
-
-    def _now_local(self) -> datetime:
-        from zoneinfo import ZoneInfo
-
-        now = self.box.now()
-        return now.astimezone(ZoneInfo(self._timezone)) if self._timezone else now.astimezone()
 
     # ------------------------------------------------------------------ connection
 
@@ -454,7 +450,10 @@ class DoorWindow(QMainWindow):
             combo.addItem("Any show", None)
             for status in board:
                 show = status.show
-                text = f"{show.local_starts_at:%H:%M} {show.movie_title} · {show.screen_name}"
+                text = (
+                    f"{cinema_time.clock(show.starts_at, show.timezone)} {show.movie_title} · "
+                    f"{show.screen_name}"
+                )
                 self._known_shows[show.show_id] = text
                 combo.addItem(text, show.show_id)
             if current is not None and combo.findData(current) < 0:
@@ -512,7 +511,8 @@ class DoorWindow(QMainWindow):
         if undone is not None:
             self.model.add(
                 ScanLogEntry(
-                    at=self._now_local(),
+                    at=self.box.now(),
+                    timezone=self._timezone,
                     code=undone.code,
                     kind="UNDONE",
                     word="UNDONE",

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.gui.dialogs.common import styled_label
 from bms_desktop.services.door_views import DoorShowStatus
 
@@ -66,13 +67,12 @@ class LiveCountCard(QFrame):
             return
         show = status.show
         self.show_label.setText(f"{show.movie_title} · {show.screen_name}")
-        start, end = show.local_starts_at, show.local_ends_at
-        doors = show.local_doors_open_at
-        state = "doors open" if status.doors_open else "doors open at"
+        span = cinema_time.span(show.starts_at, show.ends_at, show.timezone)
+        doors = cinema_time.clock(show.doors_open_at, show.timezone)
         self.when_label.setText(
-            f"{show.theater_name} · {start:%H:%M}–{end:%H:%M} · {state} {doors:%H:%M}"
+            f"{show.theater_name} · {span} · doors open at {doors}"
             if not status.doors_open
-            else f"{show.theater_name} · {start:%H:%M}–{end:%H:%M} · {state}"
+            else f"{show.theater_name} · {span} · doors open"
         )
         self.count_label.setText(f"{status.admitted_people:,} / {status.sold_people:,}")
         self.bar.setRange(0, max(1, status.sold_people))

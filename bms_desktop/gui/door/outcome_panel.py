@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -26,7 +27,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from bms_desktop.services.door_views import ScanResult
+from bms_desktop.domain import cinema_time
+from bms_desktop.services.door_views import DoorShow, ScanResult
+
+
+def _show_clock(at: datetime, show: DoorShow) -> str:
+    return cinema_time.clock(at, show.timezone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,18 +225,18 @@ def headline_of(result: ScanResult) -> tuple[str, str]:
             return " · ".join(x for x in (head, seat_text) if x), result.ticket_types_text()
         case "ALREADY_ADMITTED" if result.admissions:
             last = result.admissions[-1]
-            head = f"{last.door} · {last.local_at:%H:%M} · {last.by}"
+            head = f"{last.door} · {cinema_time.clock(last.at, last.timezone)} · {last.by}"
             left = result.people_left
             count = f"{result.admitted_total} of {result.seat_count} in"
             if left:
                 count += f", {left} left"
             return head, " · ".join(x for x in (count, seat_text) if x)
         case "WRONG_SHOW" if show is not None:
-            return f"Go to {show.screen_name} · {show.local_starts_at:%H:%M}", seat_text
+            return f"Go to {show.screen_name} · {_show_clock(show.starts_at, show)}", seat_text
         case "NOT_YET" if show is not None:
-            return f"Doors open at {show.local_doors_open_at:%H:%M}", seat_text
+            return f"Doors open at {_show_clock(show.doors_open_at, show)}", seat_text
         case "SHOW_ENDED" if show is not None:
-            return f"Ended at {show.local_ends_at:%H:%M}", seat_text
+            return f"Ended at {_show_clock(show.ends_at, show)}", seat_text
         case "CANCELLED" | "REFUNDED" | "NOT_PAID" | "UNKNOWN_CODE":
             return "Send the guest to the counter", seat_text
         case "TOO_MANY":
@@ -316,19 +322,18 @@ class OutcomePanel(QFrame):
         self.people_label.setVisible(bool(headline))
         show = result.show
         if show is not None:
-            local = show.local_starts_at
             self.show_label.setText(
                 f"{show.movie_title} ({show.certificate}) · {show.screen_name} · "
-                f"{local:%H:%M} · {show.theater_name}"
+                f"{_show_clock(show.starts_at, show)} · {show.theater_name}"
             )
         self.show_label.setVisible(show is not None)
         self.types_label.setText(facts)
         self.types_label.setVisible(bool(facts))
         self.message_label.setText(result.message)
         self.message_label.setVisible(True)
-        at = result.local_at
+        at = cinema_time.clock(result.at, result.timezone, seconds=True)
         self.code_label.setText(
-            f"{result.code or result.scanned} · {result.door} · {at:%H:%M:%S} · {result.usher}"
+            f"{result.code or result.scanned} · {result.door} · {at} · {result.usher}"
         )
 
     # ------------------------------------------------------------------ painting

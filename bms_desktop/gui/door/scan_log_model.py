@@ -9,6 +9,7 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from bms_desktop.domain import cinema_time
 from bms_desktop.gui.door.outcome_panel import style_for
 
 MAX_SCANS: Final = 20
@@ -43,7 +44,8 @@ def short_word(kind: str, word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ScanLogEntry:
-    at: datetime  # local time of the cinema (or of this PC for a scan that never got an answer)
+    at: datetime  # when (aware)
+    timezone: str | None  # the cinema's, shown by cinema_time (None: UTC)
     code: str
     kind: str  # a ScanOutcome value, or CONNECTION_LOST / BUSY / UNCERTAIN / UNDONE
     word: str
@@ -98,7 +100,12 @@ class ScanLogModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             word = short_word(entry.kind, entry.word)
-            return (f"{entry.at:%H:%M:%S}", entry.code, word, entry.people)[col]
+            return (
+                cinema_time.clock(entry.at, entry.timezone, seconds=True),
+                entry.code,
+                word,
+                entry.people,
+            )[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{entry.word}: {entry.detail}" if entry.detail else entry.word
         if role == OutcomeKindRole:
