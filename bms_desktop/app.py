@@ -215,6 +215,9 @@ def run_smoke(cfg: RunConfig) -> int:
         from bms_desktop.gui.launcher import smoke_windows
 
         built = smoke_windows(wiring.box, counter=cfg.counter)
+        from bms_desktop.gui.reports.reports_app import smoke_reports_window  # issue 11
+
+        built += f" + {smoke_reports_window(wiring.box)}"
     finally:
         wiring.close()
     took = (time.perf_counter() - t0) * 1000
@@ -273,6 +276,21 @@ def run_gui(cfg: RunConfig) -> int:
     finally:
         if scheduler is not None:
             scheduler.stop()
+        wiring.close()
+
+
+def run_reports(cfg: RunConfig) -> int:
+    """`bms-desktop reports` (issue 11): the Reports window after a supervisor's sign-in."""
+    from bms_desktop import logsetup
+
+    logsetup.ensure_std_streams()
+    wiring = connect(cfg.db_url, create=False)
+    _start_logging(cfg, "reports")
+    try:
+        from bms_desktop.gui.reports.reports_app import launch_reports
+
+        return launch_reports(wiring.box, user=cfg.user)
+    finally:
         wiring.close()
 
 

@@ -6,6 +6,8 @@
     bms-desktop db backup [--to FILE]     online backup of an SQLite database (checked, rotated)
     bms-desktop db restore FILE           put a backup in place (refused while counters use it)
     bms-desktop race ...                  robot clerks race for one show (see `race --help`)
+    bms-desktop report NAME ...           a report as CSV or JSON (see `report --help`)
+    bms-desktop reports                   the Reports window (a supervisor signs in)
     bms-desktop checkin CODE --door NAME  admit a ticket at a door (see `checkin --help`)
     bms-desktop door --door NAME          the Door window (scan tickets)
     bms-desktop admin [--user NAME]       the admin console (sign in as an administrator)
@@ -113,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_race_arguments(race)
 
+    # issue 11: reports without the window (a scheduled job at head office)
+    report = sub.add_parser("report", help="a report as CSV or JSON, e.g. sales-by-day")
+    _common(report, top=False)
+    from bms_desktop.report_cli import add_report_arguments
+
+    add_report_arguments(report)
+    reports = sub.add_parser("reports", help="the Reports window (a supervisor signs in)")
+    _common(reports, top=False)
     from bms_desktop.door_cli import add_checkin_arguments, add_door_arguments
 
     checkin = sub.add_parser("checkin", help="admit a ticket at a door (exit 0 only if admitted)")
@@ -162,6 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bms_desktop.race_cli import run_race
 
                 return run_race(cfg, args)
+            case "report":  # issue 11
+                from bms_desktop.report_cli import run_report_command
+
+                return run_report_command(cfg, args)
+            case "reports":  # issue 11
+                return app.run_reports(cfg)
             case "checkin":
                 from bms_desktop.door_cli import run_checkin
 

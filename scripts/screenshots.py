@@ -16,8 +16,9 @@ Outputs: counter-1366x768.png, counter-1920x1080.png, two-counters-1920x1080.png
 two-counters-1366x768.png (the demo's two windows on a small screen: each shows the whole
 572-seat hall with readable seats, and its basket); door-admit-1366x768.png and
 door-already-admitted-1366x768.png (the Door window at the demo's show at the doors: a group
-admitted, then a ticket another door admitted earlier).
-``--only door`` (or ``counter``) makes one kind only.
+admitted, then a ticket another door admitted earlier); and (``scripts/screenshots_reports.py``,
+issue 11) cash-up-1366x768.png, reports-sales-1366x768.png, seat-heat-map-1366x768.png.
+``--only counter|door|reports`` makes one kind only.
 With ``--only admin`` (or by default) also the admin console's pictures
 (``scripts/admin_screenshots.py``).
 """
@@ -351,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="an existing demo database to copy")
     parser.add_argument(
         "--only",
-        choices=["all", "counter", "door", "admin"],
+        choices=["all", "counter", "door", "admin", "reports"],
         default="all",
         help="which pictures (default: all)",
     )
@@ -395,8 +396,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not image.save(str(path)):
                 raise SystemExit(f"could not write {path}")
             print(f"wrote {path} ({image.width()}x{image.height()})")
-        if args.only == "door":
-            return 0
+    if args.only in ("all", "reports"):  # issue 11: shifts and reports, on the demo's past days
+        import screenshots_reports
+
+        db = work / "reports.db"
+        copy_database(pristine, db)
+        screenshots_reports.shots(
+            f"sqlite:///{db}", args.out, spin=spin, wait_for=wait_for, title_strip=title_strip
+        )
+    if args.only in ("door", "reports"):
+        return 0
     wiring = connect(f"sqlite:///{pristine}")
     show = grand_hall_show(wiring.box)
     lived_in(wiring.box, show)

@@ -67,6 +67,7 @@ from bms_desktop.services.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from tests.fake_shifts import NoShiftsRepository  # issue 11
 
 BUSY_MESSAGE = (
     "The database is busy with another counter and did not answer in time; nothing was "
@@ -412,6 +413,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.staff = FakeStaffRepository(self)
         self.audit = FakeAuditRepository(self)
         self.settings = FakeSettingsRepository(self)
+        self.shifts = NoShiftsRepository()  # issue 11: no counter of the fake has an open shift
         self._begin()
 
     # transaction -----------------------------------------------------------------------

@@ -270,7 +270,7 @@ class CounterManager(QObject):
         box = self._box
         targets = list(windows)
         self._runner.submit(
-            lambda: demo.demo_show(box),
+            lambda: demo.prepare_demo_counters(box),  # issue 11: the demo clerks' shifts too
             on_done=lambda show: self._open_demo_show_in(targets, show),
             on_error=lambda exc: log.warning("no show for the demo counters: %s", exc),
             label="Finding the demo's show",

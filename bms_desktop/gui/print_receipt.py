@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,7 @@ from bms_desktop.domain.model import TicketStatus
 from bms_desktop.gui.formatting import money, payment_mode, status_text
 from bms_desktop.gui.print_canvas import INK, MUTED, RULE, STAMP, Canvas, pdf, pfont
 from bms_desktop.services.dto import BookingView, PaymentView
+from bms_desktop.services.receipts import header_lines, tax_text  # issue 11
 
 RECEIPT_WIDTH_MM = 80.0
 RECEIPT_MIN_HEIGHT_MM = 120.0
@@ -55,6 +57,7 @@ def _receipt_rows(booking: BookingView, reprint: bool, printed_at: datetime) -> 
     rows: list[_Row] = [
         _Row("center", show.theater_name, font=pfont(12, bold=True)),
         _Row("center", show.city_name, font=small, colour=MUTED),
+        *_cinema_rows(booking, small),  # issue 11: address, phone, GSTIN
         _Row("space", size=1.5),
         _Row("center", "RECEIPT" + ("  (DUPLICATE)" if reprint else ""), font=bold),
         _Row("rule"),
@@ -100,15 +103,20 @@ def _receipt_rows(booking: BookingView, reprint: bool, printed_at: datetime) -> 
     rows.append(
         _Row("pair", "TOTAL", money(booking.total), pfont(11, bold=True), pfont(11, bold=True))
     )
+    for left, right in tax_text(booking.taxes):  # issue 11: the GST included, per rate
+        rows.append(_Row("pair", left, right, small, small, colour=MUTED))
     payments = [p for p in booking.payments if p.status == "SUCCESS"]
     if payments:
         rows.append(_Row("rule"))
+    refunded = sum((p.amount for p in payments if p.kind == "REFUND"), Decimal("0.00"))
+    fee_shown = False
     for p in payments:
         mode = payment_mode(p.mode)
         if p.kind == "REFUND":
-            fee = booking.total - p.amount
-            if fee > 0:
+            fee = booking.total - refunded  # issue 11: once, over every part of a split refund
+            if fee > 0 and not fee_shown:
                 rows.append(_Row("pair", "Cancellation fee", f"{fee:,.2f}", body, body))
+            fee_shown = True
             rows.append(_Row("pair", f"Refund to {mode}", f"−{p.amount:,.2f}", bold, bold))
             rows.append(
                 _Row(
@@ -148,6 +156,14 @@ def _receipt_rows(booking: BookingView, reprint: bool, printed_at: datetime) -> 
         _Row("center", "Thank you, and enjoy the show!", font=body),
     ]
     return rows
+
+
+def _cinema_rows(booking: BookingView, font: QFont) -> list[_Row]:
+    """Issue 11: the cinema's address, phone and GSTIN under its name (from its settings)."""
+    return [
+        _Row("center", text, font=font, colour=MUTED)
+        for text in header_lines(booking.cinema, city=False)
+    ]
 
 
 def _row_height(c: Canvas, row: _Row) -> float:
@@ -230,11 +246,17 @@ def _refund_rows(
     body = pfont(8.5)
     bold = pfont(8.5, bold=True)
     code_font = pfont(8.5, bold=True, mono=True)
-    mode = payment_mode(refund.mode)
-    fee = booking.total - refund.amount
+    # issue 11: a split payment is refunded in parts (one REFUND row each, written together)
+    parts = [
+        p
+        for p in booking.payments
+        if p.kind == "REFUND" and p.status == "SUCCESS" and p.created_at == refund.created_at
+    ] or [refund]
+    fee = booking.total - sum((p.amount for p in parts), Decimal("0.00"))
     rows: list[_Row] = [
         _Row("center", show.theater_name, font=pfont(12, bold=True)),
         _Row("center", show.city_name, font=small, colour=MUTED),
+        *_cinema_rows(booking, small),  # issue 11: address, phone, GSTIN
         _Row("space", size=1.5),
         _Row("center", "REFUND SLIP" + ("  (COPY)" if copy else ""), font=bold),
         _Row("rule"),
@@ -256,15 +278,16 @@ def _refund_rows(
     ]
     if fee > 0:
         rows.append(_Row("pair", "Cancellation fee", f"−{fee:,.2f}", body, body))
-    rows.append(
-        _Row(
-            "pair",
-            f"REFUND to {mode}",
-            money(refund.amount),
-            pfont(11, bold=True),
-            pfont(11, bold=True),
+    for part in parts:
+        rows.append(
+            _Row(
+                "pair",
+                f"REFUND to {payment_mode(part.mode)}",
+                money(part.amount),
+                pfont(11, bold=True),
+                pfont(11, bold=True),
+            )
         )
-    )
     if refund.reference:
         rows.append(_Row("pair", "Reason", refund.reference, small, small, indent=4))
     rows += [

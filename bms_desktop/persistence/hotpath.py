@@ -163,8 +163,9 @@ class HotSql:
         )
         self.insert_payment = q(
             "INSERT INTO payments (ticket_id, kind, mode, status, amount, reference, tendered, "
-            "change_due, refund_of_id, staff_id, approved_by_id, counter, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + returning_id
+            "change_due, refund_of_id, staff_id, approved_by_id, counter, created_at, "
+            "session_id) "  # issue 11: session_id, the shift that took the money
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + returning_id
         )
         self.insert_audit = q(
             "INSERT INTO audit_events (at, staff_id, username, counter, action, entity, "
@@ -671,6 +672,7 @@ class HotPath:
                 payment.approved_by_id,
                 payment.counter,
                 self._time_in(payment.created_at),
+                payment.session_id,  # issue 11
             ),
         )
         return self._inserted_id(cur)

@@ -65,6 +65,7 @@ from bms_desktop.services.ports import (
     UnitOfWork,
 )
 from bms_desktop.services.price_lines import ticket_price_line  # issue 8 (admin-B)
+from bms_desktop.services.tender import Tender, plan, record_refund, record_sale, settle  # issue 11
 
 WAIT_REPORT_THRESHOLD_MS = 2.0  # below this a lock "wait" is just the cost of taking it
 ROW_WAIT_REPORT_MS = 50.0  # a claim statement this slow waited for a row lock (PostgreSQL)
@@ -923,6 +924,8 @@ class ConfirmResult:
     change_due: Decimal | None
     payment_id: int
     confirmed_at: datetime | None = None
+    payment_ids: tuple[int, ...] = ()  # issue 11: one per tender of a split payment
+    tenders: tuple[tuple[PaymentMode, Decimal], ...] = ()  # issue 11: (mode, amount) per part
 
 
 def _money(value: Decimal | str | None, what: str) -> Decimal | None:
@@ -948,8 +951,13 @@ def confirm_booking(
     tendered: Decimal | str | None = None,
     customer_name: str | None = None,
     customer_phone: str | None = None,
+    split: Sequence[Tender] | None = None,
 ) -> ConfirmResult:
-    """Take payment and sell the held seats: one atomic step, whatever the strategy."""
+    """Take payment and sell the held seats: one atomic step, whatever the strategy.
+
+    ``split`` (issue 11): several tenders adding up to the total (``mode`` is then the first
+    part's). A signed-in clerk's payment rows go into the counter's open shift (services.tender).
+    """
     ctx.require(Role.CLERK, "Taking payment")  # issue 12: an usher only admits
     try:
         pay_mode = PaymentMode(mode)
@@ -961,19 +969,22 @@ def confirm_booking(
     )
     if customer_name is not None or customer_phone is not None:
         customer_name, customer_phone = _customer(customer_name, customer_phone)
-    if pay_mode == PaymentMode.CASH and cash is None:
+    if pay_mode == PaymentMode.CASH and cash is None and not split:
         raise ValidationError("enter the cash tendered", field="tendered")
+    tenders = plan(pay_mode, cash, reference, split)  # issue 11
     now = box.now()
     with box.uows(write=True, lock_timeout_ms=ctx.lock_timeout_ms, label=ctx.counter) as uow:
         _note_wait(box, uow, ctx, "taking the payment")
-        if cash is not None:
+        given = [t.tendered for t in tenders if t.tendered is not None]  # issue 11: split too
+        if given:
             ceiling = load_settings(uow).cash_tendered_limit
-            if cash > ceiling:
-                raise ValidationError(
-                    f"{_rupees(cash)} is more cash than one sale takes (at most "
-                    f"{_rupees(ceiling)}); check the amount tendered",
-                    field="tendered",
-                )
+            for handed in given:
+                if handed > ceiling:
+                    raise ValidationError(
+                        f"{_rupees(handed)} is more cash than one sale takes (at most "
+                        f"{_rupees(ceiling)}); check the amount tendered",
+                        field="tendered",
+                    )
         ticket = uow.booking.ticket(ticket_id)
         if ticket is None:
             raise NotFound(f"ticket {ticket_id} does not exist")
@@ -997,10 +1008,7 @@ def confirm_booking(
                 f"the hold on {ticket.code} ran out before payment; nothing was charged. "
                 "Hold the seats again."
             )
-        change = None
-        if pay_mode == PaymentMode.CASH:
-            assert cash is not None
-            change = rules.compute_change(total=ticket.total, tendered=cash)
+        tenders = settle(tenders, ticket.total)  # issue 11: amounts add up, change per cash part
         if customer_name is not None or customer_phone is not None:
             uow.booking.set_customer(
                 ticket_id,
@@ -1032,21 +1040,8 @@ def confirm_booking(
             raise InvalidState(
                 f"{ticket.code} could not be confirmed: its seats are no longer held by it"
             )
-        payment_id = uow.booking.add_payment(
-            NewPayment(
-                ticket_id=ticket_id,
-                kind=PaymentKind.PAYMENT,
-                mode=pay_mode,
-                status=PaymentStatus.SUCCESS,
-                amount=ticket.total,
-                created_at=now,
-                counter=ctx.counter,
-                staff_id=ctx.staff_id,
-                reference=reference,
-                tendered=cash,
-                change_due=change,
-            )
-        )
+        paid = record_sale(uow, ctx, ticket, tenders, now)  # issue 11: the shift's payment rows
+        payment_id, change = paid[0].payment_id, paid[0].change
         _audit(
             uow,
             ctx,
@@ -1057,11 +1052,13 @@ def confirm_booking(
             code=ticket.code,
             total=str(ticket.total),
             mode=pay_mode.value,
+            more={"split": [[p.mode.value, str(p.amount)] for p in paid]} if split else None,
         )
         uow.commit()
     return ConfirmResult(
-        ticket_id, ticket.code, ticket.total, pay_mode, cash, change, payment_id, now
-    )
+        ticket_id, ticket.code, ticket.total, pay_mode, paid[0].tendered, change, payment_id,
+        now, tuple(p.payment_id for p in paid), tuple((p.mode, p.amount) for p in paid),
+    )  # fmt: skip
 
 
 def _rupees(amount: Decimal) -> str:
@@ -1162,6 +1159,7 @@ class RefundResult:
     seat_labels: tuple[str, ...] = ()
     show_seat_ids: tuple[int, ...] = ()
     counter: str = ""
+    parts: tuple[tuple[PaymentMode, Decimal], ...] = ()  # issue 11: (mode, amount) paid back
 
 
 def refund_preview(box: BoxOffice, *, ticket_id: int, fee: Decimal | str | None = None) -> Decimal:
@@ -1262,30 +1260,9 @@ def cancel_booking(
                 cancel_refusal(uow, ticket_id, now) or f"{ticket.code} was cancelled meanwhile"
             )
         uow.booking.return_coupon(ticket_id, now)
-        original = next(
-            (
-                p
-                for p in uow.booking.payments(ticket_id)
-                if p.kind == PaymentKind.PAYMENT and p.status == PaymentStatus.SUCCESS
-            ),
-            None,
-        )
-        if original is None:
-            raise InvalidState(f"{ticket.code} has no successful payment to refund")
-        uow.booking.add_payment(
-            NewPayment(
-                ticket_id=ticket_id,
-                kind=PaymentKind.REFUND,
-                mode=original.mode,
-                status=PaymentStatus.SUCCESS,
-                amount=refund,
-                created_at=now,
-                counter=ctx.counter,
-                staff_id=ctx.staff_id,
-                reference=reason or None,
-                refund_of_id=original.payment_id,
-                approved_by_id=approver_id,
-            )
+        # issue 11: back to the original tenders, cash through this counter's open shift
+        refunded = record_refund(
+            uow, ctx, ticket, refund, approved_by_id=approver_id, reason=reason, now=now
         )
         _audit(
             uow,
@@ -1309,12 +1286,13 @@ def cancel_booking(
         ticket.code,
         refund,
         fee_value or Decimal("0.00"),
-        PaymentMode(original.mode),
+        refunded[0].mode,
         approver_name,
         show_id=info.show_id,
         seat_labels=tuple(s.label for s in seats),
         show_seat_ids=tuple(s.show_seat_id for s in seats),
         counter=ctx.counter,
+        parts=tuple((p.mode, p.amount) for p in refunded),  # issue 11
     )
 
 

@@ -26,7 +26,7 @@ from bms_desktop.domain.model import (
     Strategy,
 )
 from bms_desktop.domain.pricing import WEEKEND_MASK
-from bms_desktop.services import auth, booking, catalog
+from bms_desktop.services import auth, booking, catalog, demo_history
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, load_settings
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import NewCoupon, NewPricingRule, ShowFilter
@@ -122,7 +122,12 @@ def is_empty(box: BoxOffice) -> bool:
 
 
 def seed_demo(
-    box: BoxOffice, *, days: int = 14, sell_today: bool = True, rng_seed: int = 7
+    box: BoxOffice,
+    *,
+    days: int = 14,
+    sell_today: bool = True,
+    rng_seed: int = 7,
+    history_days: int = demo_history.HISTORY_DAYS,
 ) -> SeedSummary:
     """Fill an EMPTY database with the demo box office. Refuses on a database with data."""
     if not is_empty(box):
@@ -238,9 +243,25 @@ def seed_demo(
                 if first_of_screen is None:
                     first_of_screen = show_id
                     first_today.append(show_id)
+    # issue 11: the demo cinema's past business days (shifts, sales, cash-ups) and today's shifts
+    passwords = {u: p for u, _n, _r, p in DEMO_STAFF}
+    showcase = demo_show(box)
+    counters: tuple[CounterContext, ...] = ()
+    if showcase is not None:
+        cinema_screens = [sid for sid, tid, _c in screens if tid == showcase.theater_id]
+        if history_days > 0:
+            demo_history.play_history(
+                box, theater_id=showcase.theater_id, timezone=showcase.timezone,
+                screen_ids=cinema_screens, movie_ids=movie_ids,
+                languages={mid: langs[0] for mid, langs in movie_langs.items()},
+                passwords=passwords, rng=rng, days=history_days,
+            )  # fmt: skip
+        counters = demo_history.open_today(box, theater_id=showcase.theater_id, passwords=passwords)
     sold, held = (0, 0)
     if sell_today:
-        sold, held = _sell_some(box, first_today, rng)
+        sold, held = _sell_some(
+            box, first_today, rng, counters, None if showcase is None else showcase.theater_id
+        )
         if door_show is not None:
             sold += _at_the_doors(box, door_show, rng)
     with box.uows() as uow:
@@ -350,19 +371,25 @@ def _coupons(box: BoxOffice, ctx: CounterContext) -> None:
         catalog.add_coupon(box, ctx, coupon)
 
 
-def _sell_some(box: BoxOffice, show_ids: list[int], rng: random.Random) -> tuple[int, int]:
-    """Make today's maps look lived-in: groups sold at two counters, a few seats held."""
+def _sell_some(
+    box: BoxOffice,
+    show_ids: list[int],
+    rng: random.Random,
+    clerks: tuple[CounterContext, ...] = (),
+    clerks_theater: int | None = None,
+) -> tuple[int, int]:
+    """Make today's maps look lived-in: groups sold at two counters, a few seats held.
+
+    Issue 11: at the demo's cinema the demo clerks sell in their open shifts (``clerks``);
+    elsewhere an unattended online kiosk sells (no drawer: card, UPI, netbanking)."""
     from bms_desktop.services.queries import get_seat_map
 
     sold = held = 0
-    counters = [
-        CounterContext("Counter 1", None, "asha", Role.CLERK, Strategy.PESSIMISTIC),
-        CounterContext("Counter 2", None, "ravi", Role.CLERK, Strategy.OPTIMISTIC),
-        CounterContext("Online kiosk", None, "meera", Role.CLERK, Strategy.PESSIMISTIC),
-    ]
-    modes = list(PaymentMode)
+    kiosk = CounterContext("Online kiosk", None, "kiosk", Role.CLERK, Strategy.PESSIMISTIC)
     for n, show_id in enumerate(show_ids):
         smap = get_seat_map(box, show_id)
+        here = smap.show.theater_id == clerks_theater and bool(clerks)
+        counters = [*clerks, kiosk] if here else [kiosk]
         free = [s for s in smap.seats if s.status == "AVAILABLE"]
         by_row: dict[int, list[int]] = {}
         for s in free:
@@ -381,6 +408,7 @@ def _sell_some(box: BoxOffice, show_ids: list[int], rng: random.Random) -> tuple
             group = ids[start : start + size]
             del ids[start : start + size]
             ctx = counters[rng.randrange(len(counters))]
+            modes = list(PaymentMode) if ctx.staff_id is not None else _UNATTENDED_MODES
             try:
                 hold = booking.hold_seats(box, ctx, show_id=show_id, show_seat_ids=group)
                 if n % 2 == 0 and done > target * 0.85:
@@ -400,6 +428,22 @@ def _sell_some(box: BoxOffice, show_ids: list[int], rng: random.Random) -> tuple
                 continue
             done += len(group)
     return sold, held
+
+
+_UNATTENDED_MODES = [PaymentMode.UPI, PaymentMode.CREDIT_CARD, PaymentMode.NETBANKING]
+
+
+def prepare_demo_counters(box: BoxOffice) -> ShowSummary | None:
+    """The demo's show (``demo_show``), with the demo counters ready to sell it (issue 11): each
+    demo clerk has today's open shift at the show's cinema (a shift left from an earlier day is
+    closed with the demo supervisor's sign-off first). Only in a demo database."""
+    show = demo_show(box)
+    if show is None or not is_demo(box):
+        return show
+    passwords = {u: p for u, _r, p in demo_passwords(box)}
+    if "supervisor" in passwords:
+        demo_history.ready_counters(box, theater_id=show.theater_id, passwords=passwords)
+    return show
 
 
 def _door_show(

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bms_desktop.domain.gst import TaxLine
 from bms_desktop.domain.model import Role, SeatStatus, Strategy, TicketStatus
 
 
@@ -190,6 +191,17 @@ class PaymentView:
 
 
 @dataclass(frozen=True, slots=True)
+class CinemaHeader:
+    """Issue 11: what a receipt prints about the cinema (its settings)."""
+
+    name: str
+    address: str
+    city: str
+    gstin: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
 class BookingView:
     ticket_id: int
     code: str
@@ -210,3 +222,5 @@ class BookingView:
     cancelled_at: datetime | None
     hold_expires_at: datetime | None
     payments: tuple[PaymentView, ...]
+    cinema: CinemaHeader | None = None  # issue 11: receipt header (address, GSTIN, phone)
+    taxes: tuple[TaxLine, ...] = ()  # issue 11: GST included in the total, per rate

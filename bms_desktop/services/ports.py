@@ -164,6 +164,7 @@ class NewPayment:
     change_due: Decimal | None = None
     refund_of_id: int | None = None
     approved_by_id: int | None = None
+    session_id: int | None = None  # issue 11: the shift (counter session) that took the money
 
 
 @dataclass(frozen=True, slots=True)

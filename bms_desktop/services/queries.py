@@ -318,6 +318,9 @@ def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView
     expires = ticket.hold_expires_at if status == TicketStatus.PENDING_PAYMENT else None
     if status == TicketStatus.PENDING_PAYMENT and not rules.hold_is_live(expires, now):
         status = TicketStatus.EXPIRED  # lazily: it is expired on every read path
+    from bms_desktop.services.receipts import receipt_extras  # issue 11
+
+    cinema, taxes = receipt_extras(uow, ticket.show_id, ticket.total, [s.price for s in seats])
     return BookingView(
         ticket_id=ticket.ticket_id,
         code=ticket.code,
@@ -358,6 +361,8 @@ def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView
             )
             for p in payments
         ),
+        cinema=cinema,  # issue 11
+        taxes=taxes,  # issue 11
     )
 
 

@@ -53,6 +53,7 @@ def sell(
     name: str | None = None,
 ) -> BookingView:
     """Hold and pay for the seats with these labels; the confirmed booking."""
+    ensure_shift(box, world, ctx)  # issue 11: selling needs an open shift
     seat_map = queries.get_seat_map(box, world.show_id)
     ids = [s.show_seat_id for s in seat_map.seats if s.label in set(labels)]
     assert len(ids) == len(labels), f"no such seats: {labels}"
@@ -69,6 +70,15 @@ def sell(
         customer_phone=phone,
     )
     return queries.get_booking(box, held.ticket_id)
+
+
+def ensure_shift(box: BoxOffice, world: World, ctx: CounterContext) -> None:
+    """Issue 11: a signed-in clerk sells in their open shift; open one (no float) if the counter
+    has none."""
+    from bms_desktop.services import shifts
+
+    if ctx.staff_id is not None and shifts.current_shift(box, ctx) is None:
+        shifts.open_shift(box, ctx, theater_id=world.theater_id, opening_float="0")
 
 
 def audit_actions(box: BoxOffice, action: str) -> list[tuple[str, str]]:

@@ -309,6 +309,9 @@ def test_a_clerk_locks_the_counter_and_the_next_clerk_takes_over_without_a_resta
     assert not win.is_locked() and win.actions_.pay.isEnabled()
     assert win.windowTitle().split(" — ")[2] == "meera"
     assert win.current_hold() is not None  # the sale in progress is still there
+    from bms_desktop.services import shifts  # issue 11: meera sells in her own open shift
+
+    shifts.open_shift(box, win.context(), theater_id=world.theater_id, opening_float="0")
     with qtbot.waitSignal(win.sale_completed, timeout=10_000) as sold:
         win.basket.pay_button.click()
     with box.uows() as uow:

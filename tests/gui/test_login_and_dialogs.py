@@ -440,7 +440,8 @@ def test_find_booking_keeps_the_keyboard_and_finds_by_part_of_a_code_a_name_or_t
     qtbot: QtBot, box: BoxOffice, world: World, staff: dict[str, StaffView], sold: Any,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    other = sell(box, world, ctx_of(staff["ravi"]), ["B1"], name="Rahul Verma")
+    # issue 11: Counter 1's drawer is asha's shift; ravi sells at his own counter
+    other = sell(box, world, ctx_of(staff["ravi"], "Counter 2"), ["B1"], name="Rahul Verma")
     show = queries.get_seat_map(box, world.show_id).show
     dialog = BookingLookupDialog(box, ctx_of(staff["asha"]), print_folder=tmp_path, show=show)
     qtbot.addWidget(dialog)

@@ -19,7 +19,7 @@ from bms_desktop.gui import printing
 from bms_desktop.services import booking, queries
 from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.dto import BookingView
-from tests.gui.dialog_support import add_staff, ctx_of, sell
+from tests.gui.dialog_support import add_staff, ctx_of, ensure_shift, sell
 from tests.support.builders import World, build_world
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -117,6 +117,7 @@ def test_a_coupon_a_reprint_and_a_cancellation_with_refund_are_all_on_paper(
     clerk = ctx_of(add_staff(box, "ravi", Role.CLERK, "ravi-secret-1"))
     boss = ctx_of(add_staff(box, "sunita", Role.SUPERVISOR, "sunita-secret"))
     seat_ids = [s.show_seat_id for s in queries.get_seat_map(box, world.show_id).seats[:2]]
+    ensure_shift(box, world, clerk)  # issue 11: selling needs an open shift
     held = booking.hold_seats(box, clerk, show_id=world.show_id, show_seat_ids=seat_ids)
     booking.apply_coupon(box, clerk, ticket_id=held.ticket_id, code="TENOFF")
     booking.confirm_booking(box, clerk, ticket_id=held.ticket_id, mode="UPI", reference="UPI-42")

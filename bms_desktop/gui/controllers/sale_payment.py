@@ -122,7 +122,7 @@ class PaymentMixin(_ControllerState):
             return False
         mode = PaymentMode(payment.mode)
         total = self._basket.quote.total if self._basket.quote is not None else None
-        if mode is PaymentMode.CASH:
+        if mode is PaymentMode.CASH and not payment.split:  # issue 11: a split is checked whole
             tendered = parse_amount(payment.tendered)
             if tendered is None:
                 self._payment_error("Enter the cash tendered.", "tendered")
@@ -149,6 +149,7 @@ class PaymentMixin(_ControllerState):
                     tendered=payment.tendered if mode is PaymentMode.CASH else None,
                     customer_name=payment.customer_name or None,
                     customer_phone=payment.customer_phone or None,
+                    split=payment.split or None,  # issue 11: split tender
                 )
             took = _ms(t0)
             view = queries.get_booking(box, hold.ticket_id)

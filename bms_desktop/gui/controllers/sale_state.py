@@ -20,6 +20,7 @@ from bms_desktop.domain.pricing import round_money
 from bms_desktop.gui.conflict_text import ConflictMessage
 from bms_desktop.gui.formatting import money
 from bms_desktop.services.dto import HoldResult, Quote
+from bms_desktop.services.tender import Tender  # issue 11
 
 COLOUR_MUTED = "#5F646B"
 
@@ -34,6 +35,7 @@ class PaymentInput:
     reference: str = ""
     customer_name: str = ""
     customer_phone: str = ""
+    split: tuple[Tender, ...] = ()  # issue 11: the parts of a split payment (mode: the first's)
 
 
 @dataclass(frozen=True, slots=True)

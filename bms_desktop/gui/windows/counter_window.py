@@ -133,6 +133,9 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         self.actions_ = CounterActions(self)
         self._bind()
         self._apply_context(ctx)
+        from bms_desktop.gui.shifts.counter_shift import attach_shift  # issue 11
+
+        self.shifts = attach_shift(self, box)  # issue 11: Shift menu, status, drawer
         self.resize(1366, 768)
 
     # ================================================================== building
@@ -640,6 +643,8 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
 
     @Slot()
     def _on_basket_pay_requested(self) -> None:
+        if self.controller.current_hold() is not None and not self.shifts.ensure_shift(self):
+            return  # issue 11: selling needs an open shift (offered, or said why not)
         pay = self.basket.payment()
         self.controller.pay(
             PaymentInput(
@@ -704,6 +709,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         cancelled = counter_dialogs.find_booking(self, self._box, self.controller)
         if cancelled:
             self.controller.note_cancellations(cancelled)
+            self.shifts.refresh()  # issue 11: a refund moved the drawer
 
     @Slot()
     def _on_about_triggered(self) -> None:
