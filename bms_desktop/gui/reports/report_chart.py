@@ -1,14 +1,24 @@
-"""A report's chart (pyqtgraph): bars of one column per row, labelled by another; horizontal
-for long labels (movies, shows), vertical for days and payment modes."""
+"""A report's chart: bars of one column per row, labelled by another; horizontal for long labels
+(movies, shows), vertical for days and payment modes. Qt Charts, like the race lab
+(``gui/race_lab/charts.py`` says why not pyqtgraph: numpy would take the bundle over budget)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-import pyqtgraph as pg
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCharts import (
+    QAbstractAxis,
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from bms_desktop.domain import cinema_time
@@ -17,7 +27,7 @@ from bms_desktop.services.report_model import Cell, ReportTable, shown
 BAR = QColor("#1F5FAD")
 MAX_BARS = 40  # more rows than this: the largest 40
 
-pg.setConfigOptions(antialias=True, background="w", foreground="#3A4048")
+TEXT = QColor("#3A4048")
 
 
 def _label(value: Cell) -> str:
@@ -57,44 +67,71 @@ class ReportChartWidget(QWidget):
         self.setObjectName("reportChart")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.plot = pg.PlotWidget(self)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.showGrid(x=False, y=True, alpha=0.25)
-        layout.addWidget(self.plot)
+        self.chart = QChart()
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart.setBackgroundRoundness(0)
+        self.chart.legend().hide()
+        title = QFont(self.chart.titleFont())
+        title.setPointSizeF(10)
+        title.setBold(True)
+        self.chart.setTitleFont(title)
+        self.chart.setTitleBrush(TEXT)
+        self.view = QChartView(self.chart, self)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        layout.addWidget(self.view)
         self.points: list[tuple[str, float]] = []
-        self._bars: Any = None
+
+    def _clear(self) -> None:
+        self.chart.removeAllSeries()
+        for axis in list(self.chart.axes()):
+            self.chart.removeAxis(axis)
 
     def set_table(self, table: ReportTable | None) -> bool:
         """Draw the table's chart; False when it has none."""
-        self.plot.clear()
+        self._clear()
         self.points = [] if table is None else chart_points(table)
         if table is None or table.chart is None or not self.points:
             return False
         spec = table.chart
-        n = len(self.points)
+        bars = QBarSet(spec.values[0])
+        bars.setColor(BAR)
+        bars.setBorderColor(BAR)
+        labels = [label for label, _v in self.points]
         values = [v for _l, v in self.points]
-        ticks = [list(enumerate(label for label, _v in self.points))]
-        plot_item = self.plot.getPlotItem()
-        plot_item.setTitle(spec.title, size="10pt")
+        if spec.horizontal:  # first row on top
+            labels, values = labels[::-1], values[::-1]
+        bars.append(values)
+        series: QBarSeries | QHorizontalBarSeries = (
+            QHorizontalBarSeries() if spec.horizontal else QBarSeries()
+        )
+        series.setBarWidth(0.7)
+        series.append(bars)
+        self.chart.setTitle(spec.title)
+        self.chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append(labels)
+        amounts = QValueAxis()
+        amounts.setMin(0)
+        amounts.setMax(max(*values, 1.0) * 1.05)
+        amounts.setLabelFormat("%.0f")
+        amounts.applyNiceNumbers()
+        small = QFont(categories.labelsFont())
+        small.setPointSizeF(8)
+        axes: tuple[QAbstractAxis, QAbstractAxis] = (categories, amounts)
+        for axis in axes:
+            axis.setLabelsFont(small)
+            axis.setLabelsColor(TEXT)
         if spec.horizontal:
-            ys = list(range(n))
-            self._bars = pg.BarGraphItem(x0=0, y=ys, height=0.7, width=values, brush=BAR, pen=None)
-            plot_item.getAxis("left").setTicks(ticks)
-            plot_item.getAxis("bottom").setTicks(None)
-            plot_item.invertY(True)
-            plot_item.showGrid(x=True, y=False, alpha=0.25)
+            self.chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+            self.chart.addAxis(amounts, Qt.AlignmentFlag.AlignBottom)
         else:
-            xs = list(range(n))
-            self._bars = pg.BarGraphItem(x=xs, height=values, width=0.7, brush=BAR, pen=None)
-            step = max(1, n // 12)
-            plot_item.getAxis("bottom").setTicks([[t for t in ticks[0] if t[0] % step == 0]])
-            plot_item.getAxis("left").setTicks(None)
-            plot_item.invertY(False)
-            plot_item.showGrid(x=False, y=True, alpha=0.25)
-        self.plot.addItem(self._bars)
-        self.plot.autoRange()
+            categories.setLabelsAngle(-45 if len(labels) > 12 else 0)
+            self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+            self.chart.addAxis(amounts, Qt.AlignmentFlag.AlignLeft)
+        amounts.setGridLineVisible(True)
+        categories.setGridLineVisible(False)
+        series.attachAxis(categories)
+        series.attachAxis(amounts)
         return True
 
     def to_image(self) -> QImage:
