@@ -131,15 +131,16 @@ def test_the_launcher_opens_the_console_between_first_run_and_sign_in(
     qtbot: QtBot, box: BoxOffice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bms_desktop.gui import launcher
+    from bms_desktop.gui.dialogs.first_run_dialog import FirstRunOutcome
     from bms_desktop.gui.dialogs.login_dialog import LoginDialog
     from tests.gui.counter_support import QuietFeed
 
     order: list[str] = []
 
-    def first_run(cls: type, box_: BoxOffice, **kw: Any) -> bool:
-        create_admin(qtbot, box_)
+    def first_run(cls: type, box_: BoxOffice, **kw: Any) -> FirstRunOutcome:
+        dialog = create_admin(qtbot, box_)
         order.append("first run")
-        return True
+        return FirstRunOutcome(dialog.created_admin)
 
     monkeypatch.setattr(FirstRunDialog, "ask", classmethod(first_run))
     monkeypatch.setattr(
