@@ -39,6 +39,7 @@ from bms_desktop.gui.admin.staff_dialogs import StaffDialog
 from bms_desktop.gui.dialogs.first_run_dialog import FirstRunDialog
 from bms_desktop.gui.dialogs.login_dialog import LoginDialog
 from bms_desktop.gui.hub import ChangeHub
+from bms_desktop.gui.shifts.shift_dialogs import OpenShiftDialog
 from bms_desktop.services import demo, queries
 from bms_desktop.services.context import BoxOffice, CounterContext
 from tests.gui.counter_support import QuietFeed, make_window, press, wait_idle
@@ -293,8 +294,23 @@ def test_new_cinema_from_empty_database_to_first_sale(
     counter_window.basket.coupon_button.click()
     qtbot.waitUntil(lambda: counter_window.basket.total() == Decimal("100.00"), timeout=10_000)
     wait_idle(qtbot, counter_window)
+    # Selling needs an open shift: the counter offers one; the clerk types the float.
+    opened_shifts: list[Any] = []
+
+    def open_with_float(dialog_cls: type, *args: Any, **kwargs: Any) -> Any:
+        dialog = OpenShiftDialog(*args, **kwargs)
+        try:
+            dialog.float_edit.setText("2,000")
+            assert dialog.open_shift(), dialog.message.text()
+            opened_shifts.append(dialog.shift)
+            return dialog.shift
+        finally:
+            dialog.deleteLater()
+
+    monkeypatch.setattr(OpenShiftDialog, "ask", classmethod(open_with_float))
     with qtbot.waitSignal(counter_window.sale_completed, timeout=10_000) as sold:
         counter_window.basket.pay_button.click()
+    assert len(opened_shifts) == 1 and opened_shifts[0].opening_float == Decimal("2000.00")
     code = sold.args[0]
     wait_idle(qtbot, counter_window)
 
