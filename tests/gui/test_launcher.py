@@ -595,6 +595,15 @@ def test_after_setting_up_a_new_cinema_the_sign_in_offers_the_administrator_just
         LoginDialog, "ask", classmethod(lambda cls, b, **kw: asked.append(kw) or None)
     )
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    from bms_desktop.gui.admin import launch as admin_launch
+
+    consoles: list[str] = []  # the console with the checklist comes first (issue 8)
+    monkeypatch.setattr(
+        admin_launch,
+        "run_first_run_console",
+        lambda box_, counter, staff=None, **kw: consoles.append(staff.username),
+    )
     launch(box, options(), feed_factory=QuietFeed, seed_demo=lambda: None,
            window_factory=fake_factory)  # fmt: skip
+    assert consoles == ["anita"]
     assert [kw["default_user"] for kw in asked] == ["anita"]
