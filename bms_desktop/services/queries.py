@@ -481,9 +481,8 @@ def pending_holds(box: BoxOffice, counter: str) -> list[HoldResult]:
             live = [s for s in seats if s.live]
             if not live or ticket.hold_expires_at is None:
                 continue
-            lines = tuple(
-                PriceLine(s.label, s.seat_type, s.price, f"{s.seat_type.title()} {s.price:.2f}")
-                for s in live
+            lines = tuple(  # each line with its ticket type (issue 8)
+                ticket_price_line(s.label, s.seat_type, s.price, s.ticket_type) for s in live
             )
             coupon = uow.booking.coupon_by_id(ticket.coupon_id) if ticket.coupon_id else None
             try:

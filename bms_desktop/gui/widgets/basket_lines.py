@@ -274,10 +274,11 @@ class BasketLinesWidget(QWidget):
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
+        header.hide()  # the lines speak for themselves; the room goes to the payment
         header.setSectionResizeMode(COL_SEAT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_TYPE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_PRICE, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
         self.keys_label = QLabel(self)
         self.keys_label.setObjectName("ticketTypeKeys")
         self.keys_label.setWordWrap(True)
@@ -302,7 +303,7 @@ class BasketLinesWidget(QWidget):
         234.00": the explanation seen before the hold stays. The seat's price only: its ticket
         type ("; Child x0.75 ...") is in its own column."""
         for line in quote.lines:
-            how = line.explanation.split("; ")[0]
+            how = line.explanation.split("; ")[0].replace(" x ", " × ")
             simple = how.lower().startswith(line.seat_type.lower())
             if not simple or line.label not in self._explanations:
                 self._explanations[line.label] = how
@@ -335,17 +336,18 @@ class BasketLinesWidget(QWidget):
     def set_lines(self, lines: Sequence[BasketLine]) -> None:
         self.model.set_lines(lines)
         rows = max(1, min(len(lines), VISIBLE_ROWS))
-        height = self.view.horizontalHeader().sizeHint().height()
-        height += (
-            rows * self.view.verticalHeader().defaultSectionSize() + 2 * self.view.frameWidth()
+        view = self.view
+        view.setFixedHeight(
+            rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth()
         )
-        self.view.setFixedHeight(height)
         groups: dict[str, list[str]] = {}
         for line in lines:
-            if line.explanation:
+            # The rules behind a price ("base 150.00 × 1.5 ..."); a bare "Platinum 351.00" (a
+            # hold's own quote) says nothing the line does not.
+            if line.explanation and not line.explanation.startswith(line.seat_type or "\0"):
                 groups.setdefault(line.explanation, []).append(line.label)
-        texts = [
-            how if len(groups) == 1 else f"{', '.join(labels)}: {how}"
+        texts = [  # how each price was made, without the result the lines show
+            (how if len(groups) == 1 else f"{', '.join(labels)}: {how}").split(" = ")[0]
             for how, labels in groups.items()
         ]
         self.rules_label.setText("\n".join(texts))
@@ -354,9 +356,9 @@ class BasketLinesWidget(QWidget):
     def _sync_keys(self) -> None:
         choices = self.view.choices
         if self.view.hasFocus() and choices:
-            text = f"{hot_keys_text(choices)}; Space: the next type; Esc: back to the map"
+            text = f"{hot_keys_text(choices)} · Space: next · Esc: map"
         elif len(choices) > 1:
-            text = "F6: ticket types (Child, Senior…) per seat"
+            text = "F6: ticket types (Child, Senior…)"
         else:
             text = ""
         self.keys_label.setText(text)

@@ -129,10 +129,8 @@ class LockPanelWidget(QWidget):
             return None
         self.password_edit.clear()
         if not staff.role.at_least(Role.CLERK):  # an usher admits at the door, never sells
-            self.message.show_error(
-                f"{staff.username} is an usher: ushers admit tickets in a Door window "
-                "(Window → Door…). A clerk signs in here."
-            )
+            who = staff.username
+            self.message.show_error(f"{who} is an usher and admits at a door (Window → Door…)")
             self.username_edit.selectAll()
             self.username_edit.setFocus()
             return None

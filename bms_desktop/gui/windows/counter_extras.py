@@ -143,8 +143,9 @@ class DoorMenuExtra(_FollowsClerk):
         self.action = QAction("&Door… (check tickets in)", self)
         self.action.setObjectName("doorAction")
         actions = window.actions_
-        window.add_window_action("&Window", self.action, before=actions.close)
-        actions.menus["Window"].insertSeparator(actions.close)
+        items = actions.menus["Window"].actions()  # after "New counter window"
+        after_new = items[items.index(actions.new_counter) + 1 :]
+        window.add_window_action("&Window", self.action, before=next(iter(after_new), None))
         self.action.triggered.connect(self._on_action_triggered)
 
     def next_door(self) -> str:
