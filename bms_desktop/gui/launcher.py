@@ -48,6 +48,7 @@ from bms_desktop.gui.theme import apply_theme, ensure_application
 from bms_desktop.gui.workers import TaskRunner
 from bms_desktop.services import auth, counter_setup, demo
 from bms_desktop.services.context import BoxOffice, CounterContext
+from bms_desktop.services.door import check_door
 from bms_desktop.services.dto import ShowSummary, StaffView
 from bms_desktop.services.ports import ChangeFeed
 
@@ -82,12 +83,25 @@ class CounterWindowLike(Protocol):
 
 
 WindowFactory = Callable[[BoxOffice, CounterContext, Any, str], QWidget]
+DoorFactory = Callable[[BoxOffice, CounterContext, Any], QWidget]
 
 
 def counter_window_factory(box: BoxOffice, ctx: CounterContext, hub: Any, db_label: str) -> QWidget:
+    """A counter window with what other features add to it (the Admin menu, Window -> Door…:
+    ``counter_extras``)."""
+    from bms_desktop.gui.windows.counter_extras import install_counter_extras
     from bms_desktop.gui.windows.counter_window import CounterWindow
 
-    return CounterWindow(box, ctx, hub, db_label=db_label)
+    window = CounterWindow(box, ctx, hub, db_label=db_label)
+    install_counter_extras(window, box, hub)
+    return window
+
+
+def door_window_factory(box: BoxOffice, ctx: CounterContext, hub: Any) -> QWidget:
+    """The Door window an usher gets at the counter sign-in (issue 12)."""
+    from bms_desktop.gui.door.door_window import DoorWindow
+
+    return DoorWindow(box, ctx, hub)
 
 
 # --------------------------------------------------------------------------- counter windows
@@ -113,6 +127,7 @@ class CounterManager(QObject):
         hub: Any,
         *,
         window_factory: WindowFactory | None = None,
+        door_factory: DoorFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -120,6 +135,7 @@ class CounterManager(QObject):
         self._options = options
         self._hub = hub
         self._factory = window_factory or counter_window_factory
+        self._door_factory = door_factory or door_window_factory
         self._windows: dict[str, QWidget] = {}  # open counters by name, in opening order
         self._closed: list[QWidget] = []  # kept alive until the process ends
         self._runner = TaskRunner(self, max_threads=1)
@@ -136,13 +152,13 @@ class CounterManager(QObject):
         """Still looking up something in the background (the demo's show)."""
         return self._runner.is_busy()
 
-    def next_counter_name(self) -> str:
-        """The first "Counter N" that no open window of this process uses."""
+    def next_counter_name(self, word: str = "Counter") -> str:
+        """The first "Counter N" (or "Door N") that no open window of this process uses."""
         taken = {name.casefold() for name in self._windows}
         n = 1
-        while f"counter {n}" in taken:
+        while f"{word.casefold()} {n}" in taken:
             n += 1
-        return f"Counter {n}"
+        return f"{word} {n}"
 
     # ------------------------------------------------------------------ opening
 
@@ -190,7 +206,10 @@ class CounterManager(QObject):
         bounds: QRect | None = None,
     ) -> QWidget:
         """A counter window for a signed-in staff member, shown (at ``geometry`` if given,
-        kept inside ``bounds``)."""
+        kept inside ``bounds``). An usher gets a Door window named ``counter`` instead: a
+        clerk's context is never an usher's."""
+        if not staff.role.at_least(Role.CLERK):
+            return self.open_door(staff, counter)
         ctx = self.context_for(staff, counter, strategy)
         window = self._factory(self._box, ctx, self._hub, self._options.db_label)
         self._windows[counter] = window
@@ -206,6 +225,23 @@ class CounterManager(QObject):
         self.counter_opened.emit(counter)
         return window
 
+    def open_door(self, staff: StaffView, door: str) -> QWidget:
+        """A Door window admitting at ``door`` as ``staff`` (an usher signed in at the counter
+        sign-in), counted with the counters: the program ends when the last window closes."""
+        ctx = CounterContext(
+            counter=check_door(door), staff_id=staff.staff_id, username=staff.username,
+            role=staff.role,
+        )  # fmt: skip
+        window = self._door_factory(self._box, ctx, self._hub)
+        self._windows[ctx.counter] = window
+        window.closed.connect(lambda name=ctx.counter: self._on_window_closed(name))  # type: ignore[attr-defined]
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        log.info("door window %s opened for %s (%s)", ctx.counter, staff.username, staff.role)
+        self.counter_opened.emit(ctx.counter)
+        return window
+
     def sign_in_and_open(
         self,
         counter: str | None = None,
@@ -213,10 +249,12 @@ class CounterManager(QObject):
         default_user: str | None = None,
         parent: QWidget | None = None,
     ) -> QWidget | None:
-        """LoginDialog for a counter (the next free name by default), then its window."""
+        """LoginDialog for a counter (the next free name by default), then its window (an
+        usher's: a Door window, at the next free "Door N" unless another name was typed)."""
+        offered = counter or self.next_counter_name()
         signed_in = LoginDialog.ask(
             self._box,
-            counter=counter or self.next_counter_name(),
+            counter=offered,
             default_user=default_user,
             taken_counters=self.counter_names(),
             parent=parent,
@@ -224,6 +262,8 @@ class CounterManager(QObject):
         if signed_in is None:
             return None
         staff, name = signed_in
+        if not staff.role.at_least(Role.CLERK) and name == offered:
+            name = self.next_counter_name("Door")
         return self.open_window(staff, name, strategy=self.strategy_for_next_counter())
 
     def strategy_for_next_counter(self) -> Strategy:
@@ -447,11 +487,14 @@ class _NullFeed(ChangeFeed):
 
 
 def smoke_windows(box: BoxOffice, counter: str = "Counter 1") -> str:
-    """Build a login dialog and a counter window (for a synthetic clerk), let Qt process
-    their events once, close them. Offscreen under ``--smoke``; never blocks."""
+    """Build a login dialog, a counter window (for a synthetic clerk), the admin console and a
+    Door window (for a synthetic administrator and usher), let Qt process their events once,
+    wait for the work they started, close them. Offscreen under ``--smoke``; never blocks
+    longer than that work."""
     app, created = ensure_application()
     if created:
         apply_theme(app)
+    from bms_desktop.gui.admin.admin_window import AdminWindow
     from bms_desktop.gui.hub import ChangeHub
 
     previous = qInstallMessageHandler(_quiet_offscreen_noise)
@@ -459,17 +502,27 @@ def smoke_windows(box: BoxOffice, counter: str = "Counter 1") -> str:
     login = LoginDialog(box, counter=counter)
     ctx = CounterContext(counter=counter, staff_id=None, username="smoke", role=Role.CLERK)
     window = counter_window_factory(box, ctx, hub, "smoke test")
+    admin = AdminWindow(box, replace(ctx, role=Role.ADMIN), show_checklist=False)
+    door = door_window_factory(box, replace(ctx, counter="Door 1", role=Role.USHER), hub)
+    windows: tuple[QWidget, ...] = (login, window, admin, door)
     try:
-        login.show()
-        window.show()
+        for widget in windows:
+            widget.show()
         app.processEvents()
-        built = f"counter window ({type(window).__name__}) and login dialog"
+        built = (
+            f"counter window ({type(window).__name__}), login dialog, admin console "
+            f"({type(admin).__name__}) and door window ({type(door).__name__})"
+        )
     finally:
-        window.close()
-        login.close()
+        for widget in reversed(windows):
+            widget.close()
+        # What the windows started (the console's first page, the door's board) ends before
+        # the database closes.
+        for runner in (*door.findChildren(TaskRunner), *admin.findChildren(TaskRunner)):
+            runner.shutdown(10_000)
         hub.stop()
-        window.deleteLater()
-        login.deleteLater()
+        for widget in windows:
+            widget.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         qInstallMessageHandler(previous)
     return built

@@ -18,9 +18,11 @@ from PySide6.QtPrintSupport import QPrinter
 
 from bms_desktop.domain import cinema_time
 from bms_desktop.domain.model import TicketStatus
+from bms_desktop.domain.ticket_types import DEFAULT_TYPE
 from bms_desktop.gui.formatting import money, payment_mode, status_text
 from bms_desktop.gui.print_canvas import INK, MUTED, RULE, STAMP, Canvas, pdf, pfont
 from bms_desktop.services.dto import BookingView, PaymentView
+from bms_desktop.services.price_lines import ticket_price_line, type_title
 from bms_desktop.services.receipts import header_lines, tax_text  # issue 11
 
 RECEIPT_WIDTH_MM = 80.0
@@ -89,12 +91,15 @@ def _receipt_rows(booking: BookingView, reprint: bool, printed_at: datetime) -> 
         _Row("rule"),
     ]
     for line in booking.lines:
-        rows.append(
-            _Row(
-                "pair", f"{line.label}   {line.seat_type.title()}", f"{line.price:,.2f}", body, body
-            )
-        )
-        if line.explanation and line.explanation != f"{line.seat_type.title()} {line.price:.2f}":
+        # The seat, its type and its ticket type (issue 8): "A3   Platinum · Child".
+        code = line.ticket_type or DEFAULT_TYPE
+        kind = line.seat_type.title() + ("" if code == DEFAULT_TYPE else f" · {type_title(code)}")
+        rows.append(_Row("pair", f"{line.label}   {kind}", f"{line.price:,.2f}", body, body))
+        if (
+            line.explanation
+            and line.explanation
+            != ticket_price_line(line.label, line.seat_type, line.price, code).explanation
+        ):
             rows.append(_Row("wrap", line.explanation, font=small, colour=MUTED, indent=4))
     rows += [_Row("rule"), _Row("pair", "Subtotal", f"{booking.subtotal:,.2f}", body, body)]
     if booking.discount:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainterPath, QPen
 
 from bms_desktop.domain import cinema_time
 from bms_desktop.domain.model import TicketStatus
+from bms_desktop.domain.ticket_types import DEFAULT_TYPE
 from bms_desktop.gui.formatting import money, payment_mode, status_text
 from bms_desktop.gui.print_canvas import (
     BRAND,
@@ -30,7 +31,8 @@ from bms_desktop.gui.print_canvas import (
     pdf,
     pfont,
 )
-from bms_desktop.services.dto import BookingView
+from bms_desktop.services.dto import BookingView, PriceLine
+from bms_desktop.services.price_lines import type_title
 
 TICKET_W, TICKET_H = 148.0, 105.0
 EDGE = 4.0  # white margin around the ticket shape on the page
@@ -195,7 +197,7 @@ def render_ticket(
 
         # Seats, in the largest type that fits.
         y += 15
-        seat_text = ", ".join(booking.seat_labels)
+        seat_text = _seat_text(booking)
         c.text(
             x0,
             y,
@@ -350,11 +352,11 @@ def stamp_word(c: Canvas, word: str) -> None:
 
 
 def _price_summaries(booking: BookingView) -> list[str]:
-    """Longest form first: ``2 × Platinum ₹234.00 + 1 × Gold ₹150.00``, then
-    ``2 Platinum, 1 Gold``."""
+    """Longest form first: ``2 × Platinum ₹234.00 + 1 × Platinum Child ₹175.50``, then
+    ``2 Platinum, 1 Platinum Child`` (a ticket type other than Adult is named, issue 8)."""
     groups: dict[tuple[str, str], int] = {}
     for line in booking.lines:
-        key = (line.seat_type.title(), money(line.price))
+        key = (_kind(line), money(line.price))
         groups[key] = groups.get(key, 0) + 1
     by_type: dict[str, int] = {}
     for (kind, _price), n in groups.items():
@@ -363,6 +365,24 @@ def _price_summaries(booking: BookingView) -> list[str]:
         " + ".join(f"{n} × {kind} {price}" for (kind, price), n in groups.items()),
         ", ".join(f"{n} {kind}" for kind, n in by_type.items()),
     ]
+
+
+def _seat_text(booking: BookingView) -> str:
+    """``A1, A2, A3``; with ticket types other than Adult, each seat's: ``A1, A2 Adult · A3
+    Child`` (issue 8: the door and the customer see which seat is whose)."""
+    types = {line.label: line.ticket_type or DEFAULT_TYPE for line in booking.lines}
+    if all(types.get(label, DEFAULT_TYPE) == DEFAULT_TYPE for label in booking.seat_labels):
+        return ", ".join(booking.seat_labels)
+    groups: dict[str, list[str]] = {}
+    for label in booking.seat_labels:
+        groups.setdefault(type_title(types.get(label, DEFAULT_TYPE)), []).append(label)
+    return " · ".join(f"{', '.join(labels)} {name}" for name, labels in groups.items())
+
+
+def _kind(line: PriceLine) -> str:
+    """``Platinum``, or ``Platinum Child`` for a seat sold as a ticket type other than Adult."""
+    code = line.ticket_type or DEFAULT_TYPE
+    return line.seat_type.title() + ("" if code == DEFAULT_TYPE else f" {type_title(code)}")
 
 
 def _payment_summary(booking: BookingView) -> str:

@@ -43,12 +43,9 @@ SETTING_DEFAULTS: dict[str, str] = {
     # issue 13: backups of an SQLite box office (start of day, then every N hours; keep N)
     "backup_every_hours": "6",
     "backup_keep": "14",
-    # issue 8 (admin-B): edited in the admin console (services/admin/settings.py)
-    # TODO(lead): one set of keys with the counter's cash_tendered_limit / counter_setup_role
-    "cash_tendered_ceiling": "100000.00",
-    "strategy_change_role": "SUPERVISOR",
-    "delay_change_role": "SUPERVISOR",
-    "counter_home_cinemas": "{}",  # JSON {counter name: theater id}: where its show finder starts
+    # JSON {counter name: theater id}: where a counter's show finder starts (issue 8; edited in
+    # the admin console, read by services/admin/settings.home_cinema)
+    "counter_home_cinemas": "{}",
 }
 
 
@@ -67,10 +64,6 @@ class BoxOfficeSettings:
     counter_setup_role: Role = Role.SUPERVISOR
     backup_every_hours: int = 6
     backup_keep: int = 14
-    cash_tendered_ceiling: str = "100000.00"
-    strategy_change_role: str = "SUPERVISOR"
-    delay_change_role: str = "SUPERVISOR"
-    counter_home_cinemas: str = "{}"
 
     @classmethod
     def from_mapping(cls, raw: dict[str, str]) -> BoxOfficeSettings:
@@ -92,10 +85,6 @@ class BoxOfficeSettings:
             ),
             backup_every_hours=int(merged["backup_every_hours"]),
             backup_keep=int(merged["backup_keep"]),
-            cash_tendered_ceiling=merged["cash_tendered_ceiling"],
-            strategy_change_role=merged["strategy_change_role"],
-            delay_change_role=merged["delay_change_role"],
-            counter_home_cinemas=merged["counter_home_cinemas"],
         )
 
 

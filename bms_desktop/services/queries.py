@@ -6,7 +6,7 @@ reads as AVAILABLE here (the sweeper and the next write clean it up in the datab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,6 +18,12 @@ from bms_desktop.domain.errors import CouponRejected, NotFound, ValidationError
 from bms_desktop.domain.model import SeatStatus, Strategy, TicketStatus
 from bms_desktop.domain.pricing import price_seat, round_money
 from bms_desktop.domain.seating import SeatSlot, best_available, best_split
+from bms_desktop.domain.ticket_types import (
+    DEFAULT_TYPE,
+    effective_types,
+    normalise_type_code,
+    price_for_type,
+)
 from bms_desktop.services.booking import normalise_phone
 from bms_desktop.services.context import BoxOffice, load_settings
 from bms_desktop.services.dto import (
@@ -33,7 +39,13 @@ from bms_desktop.services.dto import (
     SeatView,
     ShowSummary,
 )
-from bms_desktop.services.ports import NamedRef, SeatMapRow, ShowFilter, UnitOfWork
+from bms_desktop.services.ports import (
+    NamedRef,
+    SeatMapRow,
+    SeatState,
+    ShowFilter,
+    UnitOfWork,
+)
 from bms_desktop.services.price_lines import ticket_price_line  # issue 8 (admin-B)
 
 
@@ -234,10 +246,13 @@ def quote_seats(
     *,
     coupon_code: str | None = None,
     customer_phone: str | None = None,
+    ticket_types: Mapping[int, str] | None = None,
 ) -> Quote:
     """Prices of the chosen seats with the rules behind each, and a coupon's effect.
 
-    A refused coupon does not raise: the quote carries the reason in ``coupon_message``.
+    ``ticket_types`` ({show seat id: code}, issue 8) prices those seats for a ticket type
+    (Child, Senior...) as ``set_ticket_types`` will once they are held; seats not named are
+    Adult. A refused coupon does not raise: the quote carries the reason in ``coupon_message``.
     """
     wanted = set(show_seat_ids)
     now = box.now()
@@ -266,7 +281,8 @@ def quote_seats(
             except ValidationError:
                 explanation = f"{s.price:.2f}"
             lines.append(PriceLine(s.label, s.seat_type, s.price, explanation))
-        subtotal = round_money(sum((s.price for s in seats), Decimal("0")))
+        lines = _typed_lines(uow, info.theater_id, seats, lines, ticket_types or {})
+        subtotal = round_money(sum((line.price for line in lines), Decimal("0")))
         discount = Decimal("0.00")
         message = None
         code = None
@@ -297,6 +313,46 @@ def quote_seats(
         coupon_code=code,
         coupon_message=message,
     )
+
+
+def _typed_lines(
+    uow: UnitOfWork,
+    theater_id: int,
+    seats: Sequence[SeatState],
+    lines: list[PriceLine],
+    types: Mapping[int, str],
+) -> list[PriceLine]:
+    """The quote's lines priced for their ticket types (Adult lines as they are); a type not on
+    offer at this cinema is refused, as ``set_ticket_types`` would refuse it."""
+    wanted = {
+        sid: normalise_type_code(code) for sid, code in types.items() if isinstance(code, str)
+    }
+    if all(code == DEFAULT_TYPE for code in wanted.values()):
+        return lines
+    offered = {t.code: t for t in effective_types(uow.config.ticket_type_specs(), theater_id)}
+    out: list[PriceLine] = []
+    for seat, line in zip(seats, lines, strict=True):
+        code = wanted.get(seat.show_seat_id, DEFAULT_TYPE)
+        if code == DEFAULT_TYPE:
+            out.append(line)
+            continue
+        spec = offered.get(code)
+        if spec is None:
+            raise ValidationError(
+                f"there is no ticket type {code[:20]} at this cinema", field="types"
+            )
+        price = price_for_type(line.price, spec)
+        how = f"{line.explanation}; " if line.explanation else ""
+        out.append(
+            PriceLine(
+                line.label,
+                line.seat_type,
+                price,
+                f"{how}{spec.name} {spec.describe()} = {price:.2f}",
+                ticket_type=code,
+            )
+        )
+    return out
 
 
 def _booking_view(uow: UnitOfWork, ticket_id: int, now: datetime) -> BookingView:
@@ -430,9 +486,8 @@ def pending_holds(box: BoxOffice, counter: str) -> list[HoldResult]:
             live = [s for s in seats if s.live]
             if not live or ticket.hold_expires_at is None:
                 continue
-            lines = tuple(
-                PriceLine(s.label, s.seat_type, s.price, f"{s.seat_type.title()} {s.price:.2f}")
-                for s in live
+            lines = tuple(  # each line with its ticket type (issue 8)
+                ticket_price_line(s.label, s.seat_type, s.price, s.ticket_type) for s in live
             )
             coupon = uow.booking.coupon_by_id(ticket.coupon_id) if ticket.coupon_id else None
             try:

@@ -178,6 +178,7 @@ def test_smoke_windows_builds_a_login_dialog_and_a_counter_window_and_returns(
     built = smoke_windows(box, counter="Counter 9")
     assert "counter window" in built and "login dialog" in built
     assert "CounterWindow" in built
+    assert "admin console (AdminWindow)" in built and "door window (DoorWindow)" in built
     left_open = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
     assert left_open == []
 

@@ -28,6 +28,8 @@ from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import (
     BookingView,
     HoldResult,
+    PriceLine,
+    Quote,
     SeatMap,
     SeatView,
     ShowSummary,
@@ -61,6 +63,8 @@ class _ControllerState(_Base):
     _hold: HoldResult | None
     _basket: BasketState
     _my_tickets: set[int]
+    _pending: list[HoldResult]
+    _pending_told: set[int]
     _lost: set[int]
     _message: CounterMessage | None
     _expected: Expectations
@@ -85,6 +89,9 @@ class _ControllerState(_Base):
     lost_changed: SignalInstance
     map_focus_requested: SignalInstance
     sale_completed: SignalInstance
+    my_tickets_changed: SignalInstance
+    pending_changed: SignalInstance
+    ticket_types_changed: SignalInstance
 
     def _post(
         self,
@@ -108,6 +115,10 @@ class _ControllerState(_Base):
     def _start_action(self, label: str) -> None: ...
     def _end_action(self) -> None: ...
     def _maybe_finish(self) -> None: ...
+    def _take(self, result: HoldResult, *, resumed: str = "") -> None: ...
+    def open_show(self, show_id: int) -> bool:
+        raise NotImplementedError
+
     def _is_free(self, seat: SeatView) -> bool:
         raise NotImplementedError
 
@@ -121,6 +132,15 @@ class _ControllerState(_Base):
         raise NotImplementedError
 
     def seat_map(self) -> SeatMap | None:
+        raise NotImplementedError
+
+    def _local_quote(self, ids: Sequence[int]) -> Quote:
+        raise NotImplementedError
+
+    def _wanted_types(self, ids: Sequence[int]) -> dict[int, str]:
+        raise NotImplementedError
+
+    def _typed_lines(self, lines: Sequence[PriceLine], ids: Sequence[int]) -> tuple[PriceLine, ...]:
         raise NotImplementedError
 
     def refresh(self) -> None: ...

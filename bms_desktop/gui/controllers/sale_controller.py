@@ -22,6 +22,7 @@ Signals (what a view shows):
     payment_focus_requested(), map_focus_requested(): where the keyboard should go next.
     sale_completed(str): a ticket code was sold (after its ticket was printed).
     pending_changed(list): holds of this counter on other shows (HoldResults).
+    ticket_types_changed(list): the TicketTypeChoices the open show's cinema offers.
     finished(): after ``close()``, nothing is in flight and no seat is held any more.
 """
 
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
@@ -39,25 +40,27 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from bms_desktop.domain import cinema_time
 from bms_desktop.domain.errors import (
     DomainError,
+    PermissionDenied,
     SeatsUnavailable,
     ValidationError,
 )
-from bms_desktop.domain.model import SeatStatus, Strategy
+from bms_desktop.domain.model import Role, SeatStatus, Strategy
 from bms_desktop.gui.conflict_text import (
     ConflictMessage,
-    Tone,
     describe_conflict,
     describe_error,
     describe_success,
     join_labels,
 )
 from bms_desktop.gui.controllers.sale_payment import PaymentMixin
+from bms_desktop.gui.controllers.sale_pending import PendingHoldsMixin
 from bms_desktop.gui.controllers.sale_state import (
     BasketState,
     CounterMessage,
     PaymentInput,
     sentence,
 )
+from bms_desktop.gui.controllers.sale_types import TicketTypesMixin
 from bms_desktop.gui.controllers.seat_feed import (
     Expectations,
     seat_key,
@@ -68,6 +71,7 @@ from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.models.event_log_model import EventLogModel, LogEntry
 from bms_desktop.gui.workers import ACTIVITY, TaskRunner
 from bms_desktop.services import auth, booking, counter_setup, queries
+from bms_desktop.services.admin.dto_ticket_types import TicketTypeChoice
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import (
     BookingView,
@@ -92,7 +96,7 @@ def _ms(t0: float) -> float:
     return (time.perf_counter() - t0) * 1000.0
 
 
-class SaleController(ShowFeedMixin, PaymentMixin, QObject):
+class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypesMixin, QObject):
     context_changed = Signal(object)
     setup_allowed_changed = Signal(bool)
     show_loading = Signal(int)
@@ -110,6 +114,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
     map_focus_requested = Signal()
     sale_completed = Signal(str)
     pending_changed = Signal(list)
+    ticket_types_changed = Signal(list)
     finished = Signal()
 
     def __init__(
@@ -151,6 +156,9 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         self._quote_generation = 0
         self._setup_allowed = False
         self._coupon_wanted = ""  # a coupon typed before the hold: priced into the quotes
+        self._type_choices: tuple[TicketTypeChoice, ...] = ()  # the open show's cinema's
+        self._types_theater: int | None = None
+        self._types_wanted: dict[int, str] = {}  # ticket types chosen before the hold
         self._pending_told: set[int] = set()  # holds of other shows the clerk was told about
         self._closing = False
         self._finished = False
@@ -166,6 +174,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         self._expiry_timer.setInterval(EXPIRY_TICK_MS)
         self._expiry_timer.timeout.connect(self._on_expiry_timer_timeout)
         self._runner.busy_changed.connect(self._on_runner_busy_changed)
+        self.show_loaded.connect(self._on_self_show_loaded)
         self.set_live_updates(True)
         self._start()
 
@@ -298,7 +307,13 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
 
     def switch_clerk(self, staff: StaffView) -> None:
         """Another clerk signed in at this counter (a shift change): the held seats, the
-        basket and the show stay; the title, the rights and the audit trail follow the clerk."""
+        basket and the show stay; the title, the rights and the audit trail follow the clerk.
+        PermissionDenied for an usher: ushers admit at the door and never sell."""
+        if not staff.role.at_least(Role.CLERK):
+            raise PermissionDenied(
+                f"{staff.username} is an usher: ushers admit tickets at the door; a clerk "
+                "signs in at a counter"
+            )
         self._ctx = replace(
             self._ctx, staff_id=staff.staff_id, username=staff.username, role=staff.role
         )
@@ -345,7 +360,9 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
             self._lost.clear()
             self.lost_changed.emit([])
 
-        def hold() -> tuple[HoldResult, Quote | None, str | None]:
+        set_types = self._types_after_hold(ids)  # chosen before the hold (issue 8)
+
+        def hold() -> tuple[HoldResult, Quote | None, str | None, str]:
             result = booking.hold_seats(
                 box,
                 ctx,
@@ -357,6 +374,9 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
             )
             quote: Quote | None = None
             refused: str | None = None
+            not_typed = ""
+            if set_types is not None:
+                quote, not_typed = set_types(box, ctx, result.ticket_id)
             if coupon:
                 try:
                     quote = booking.apply_coupon(
@@ -368,7 +388,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
                     )
                 except DomainError as exc:
                     refused = str(exc)
-            return result, quote, refused
+            return result, quote, refused, not_typed
 
         what = f"Holding {join_labels(labels)}"
         self._start_action(what)
@@ -381,7 +401,9 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         )
         return True
 
-    def _on_hold_done(self, result: HoldResult, quote: Quote | None, refused: str | None) -> None:
+    def _on_hold_done(
+        self, result: HoldResult, quote: Quote | None, refused: str | None, not_typed: str = ""
+    ) -> None:
         self._end_action()
         self._take(result)
         self.event_log.append(self._entries_of(result.report))
@@ -398,6 +420,8 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         self._sync_basket(
             quote=quote or result.quote, coupon_message=coupon_message, coupon_ok=coupon_ok
         )
+        if not_typed:
+            self._log("TYPES", f"ticket types not set: {not_typed}", 0.0)
         success = describe_success(result.report, result.seat_labels, my_counter=self._ctx.counter)
         if success is not None:
             self._post(success, "success", seat_ids=result.show_seat_ids)
@@ -465,93 +489,6 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
         self.refresh()
         if self._closing:
             self._maybe_finish()
-
-    # ================================================================== holds left behind
-
-    def _offer_pending(self, pending: Sequence[HoldResult]) -> None:
-        """The holds this counter had before (a crash, a restart, the demo's seeded holds):
-        the one on the open show goes back in the basket; the others are listed."""
-        known = {self._hold.ticket_id} if self._hold is not None else set()
-        self._pending = [h for h in pending if h.ticket_id not in known]
-        for held in self._pending:
-            self._my_tickets.add(held.ticket_id)
-        self.my_tickets_changed.emit(frozenset(self._my_tickets))
-        self.pending_changed.emit(list(self._pending))
-        self._offer_next_pending()
-
-    def _offer_next_pending(self, *, announce: bool = False) -> None:
-        """Take up this counter's next hold on the open show; when there is none, say (once,
-        or when ``announce``) which holds of other shows are waiting."""
-        if self._hold is not None or self._action:
-            return
-        if not self._pending:
-            if self._message is not None and self._message.kind == "pending":
-                self._set_message(None)
-            return
-        here = [
-            h for h in self._pending if self._show is not None and h.show_id == self._show.show_id
-        ]
-        if here:
-            held = here[0]
-            if self._message is not None and self._message.kind == "pending":
-                self._set_message(None)
-            self._take(
-                held,
-                resumed=f"Held by {self._ctx.counter} before this window opened: take the "
-                "payment or release the seats (F8).",
-            )
-            self._log(
-                "RESUME",
-                f"took up {held.ticket_code} ({join_labels(held.seat_labels)}), held by "
-                f"{self._ctx.counter} before: pay for it or release it",
-                0.0,
-            )
-            self._sync_basket(quote=held.quote)
-            self._post_status(
-                f"{held.ticket_code} ({join_labels(held.seat_labels)}) was still held by "
-                f"{self._ctx.counter}: it is back in the basket.",
-                10_000,
-            )
-            return
-        news = {h.ticket_id for h in self._pending} - self._pending_told
-        if not news and not announce:
-            return  # said already: not again over the next sale's message
-        self._pending_told |= news
-        first = self._pending[0]
-        others = len(self._pending) - 1
-        self._post(
-            ConflictMessage(
-                f"{self._ctx.counter} still holds {join_labels(first.seat_labels)} "
-                f"({first.ticket_code}) of another show",
-                (
-                    "Counter → Seats held by this counter (F7) opens that show with the seats "
-                    "in the basket, to take the payment or release them."
-                    + (
-                        f" {others} more hold{'s' if others != 1 else ''} after that."
-                        if others
-                        else ""
-                    ),
-                ),
-                Tone.INFO,
-            ),
-            "pending",
-            whole_counter=True,
-        )
-
-    def resume_pending(self) -> bool:
-        """Open the show of the first hold this counter left behind (it comes into the
-        basket); False when there is none."""
-        if not self._pending:
-            self._post_status("This counter holds no other seats.", 5000)
-            return False
-        if self._show is not None and any(h.show_id == self._show.show_id for h in self._pending):
-            self._offer_next_pending(announce=True)
-            return True
-        if self._hold is not None:
-            self.open_show(self._pending[0].show_id)  # refused with a message
-            return False
-        self._set_message(None)
-        return self.open_show(self._pending[0].show_id)
 
     # ================================================================== cancellations elsewhere
 
@@ -673,6 +610,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, QObject):
                 show_text=f"{show.movie_title} · {cinema_time.day(show.starts_at, tz)} "
                 f"{cinema_time.clock(show.starts_at, tz)} · {show.screen_name.split(' · ')[0]}",
             )
+        self._prune_wanted_types()
         quote = state.quote
         if self._hold is not None:
             labels = self._hold.seat_labels

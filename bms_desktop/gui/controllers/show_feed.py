@@ -292,8 +292,11 @@ class ShowFeedMixin(_ControllerState):
         box, show_id = self._box, self._show.show_id
         code = coupon or self._coupon_wanted or None
         phone = customer_phone or None
+        types = self._wanted_types(ids)  # ticket types chosen before the hold (issue 8)
         self._runner.submit(
-            lambda: queries.quote_seats(box, show_id, ids, coupon_code=code, customer_phone=phone),
+            lambda: queries.quote_seats(
+                box, show_id, ids, coupon_code=code, customer_phone=phone, ticket_types=types
+            ),
             on_done=lambda quote: self._on_quote_done(generation, ids, quote),
             on_error=lambda exc: self._on_quote_failed(generation, exc),
             label="Pricing the seats",
@@ -324,5 +327,6 @@ class ShowFeedMixin(_ControllerState):
             for s in (self._seats.get(sid) for sid in ids)
             if s is not None
         )
+        lines = self._typed_lines(lines, ids)
         subtotal = sum((line.price for line in lines), Decimal("0.00"))
         return Quote(lines, subtotal, Decimal("0.00"), subtotal)

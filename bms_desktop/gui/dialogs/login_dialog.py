@@ -146,7 +146,7 @@ class LoginDialog(QDialog):
         panel.addWidget(self.demo_table)
         roles = styled_label(
             "Clerks sell and reprint. The supervisor also approves refunds; the admin also "
-            "configures the box office.",
+            "configures the box office. The usher gets a Door window to check tickets in.",
             "small",
             self.demo_panel,
         )

@@ -40,6 +40,7 @@ from bms_desktop.gui.controllers.sale_state import (
     parse_amount,
     sale_html,
 )
+from bms_desktop.gui.widgets.basket_lines import BasketLinesWidget
 from bms_desktop.gui.widgets.basket_parts import hline, section_label
 from bms_desktop.gui.widgets.basket_text import (
     AMBER_BELOW_S,
@@ -54,16 +55,18 @@ from bms_desktop.gui.widgets.basket_text import (
     REFERENCE_HINTS,
     TICK_MS,
     format_countdown,
-    lines_html,
     money,
 )
+from bms_desktop.services.admin.dto_ticket_types import TicketTypeChoice
 from bms_desktop.services.dto import HoldResult, Quote
 
 
 class BasketWidget(QWidget):
     """Signals (intents for the window):
     hold_requested(), pay_requested(), release_requested(), print_requested(),
-    coupon_submitted(str), coupon_cleared(), hold_expired() (the countdown reached zero).
+    coupon_submitted(str), coupon_cleared(), hold_expired() (the countdown reached zero),
+    ticket_types_requested(object) ({seat label: ticket type code}), map_requested() (Esc in
+    the seat lines).
     """
 
     hold_requested = Signal()
@@ -73,6 +76,8 @@ class BasketWidget(QWidget):
     coupon_submitted = Signal(str)
     coupon_cleared = Signal()
     hold_expired = Signal()
+    ticket_types_requested = Signal(object)
+    map_requested = Signal()
 
     def __init__(
         self, parent: QWidget | None = None, *, clock: Callable[[], datetime] | None = None
@@ -81,7 +86,6 @@ class BasketWidget(QWidget):
         self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._labels: tuple[str, ...] = ()
         self._quote: Quote | None = None
-        self._explanations: dict[str, str] = {}
         self._hold: HoldResult | None = None
         self._busy = ""
         self._expired = False
@@ -114,18 +118,9 @@ class BasketWidget(QWidget):
             " padding: 4px 6px; }"
         )
         self.resumed_label.hide()
-        # The seats, grouped by what they cost and why: "M13, M15 · Platinum   2 × ₹292.50"
-        # over "base 150.00 × 1.5 Platinum seats × 1.3 Prime time".
-        self.lines_label = QLabel(self)
-        self.lines_label.setObjectName("basketLines")
-        self.lines_label.setTextFormat(Qt.TextFormat.RichText)
-        self.lines_label.setWordWrap(True)
-        self.lines_label.setAccessibleName("Seats in the basket")
-        self.lines_label.setStyleSheet(
-            "QLabel#basketLines { background: #FFFFFF; border: 1px solid #D5D9DF;"
-            " border-radius: 4px; padding: 6px 8px; }"
-        )
-        self._rows: list[tuple[str, str, str]] = []
+        # One line per seat: "M13 · Platinum  Child  ₹175.50" (F6 and a digit change the ticket
+        # type), over the rules behind the prices ("base 150.00 × 1.5 Platinum seats × 1.3 …").
+        self.lines = BasketLinesWidget(self)
 
         # --- totals
         self.subtotal_value = QLabel(self)
@@ -316,7 +311,7 @@ class BasketWidget(QWidget):
         layout.addWidget(self.show_label)
         layout.addWidget(self.resumed_label)
         layout.addWidget(self.empty_label)
-        layout.addWidget(self.lines_label)
+        layout.addWidget(self.lines)
         layout.addLayout(totals)
         layout.addWidget(hline(self))
         layout.addWidget(section_label("Coupon", self))
@@ -348,6 +343,9 @@ class BasketWidget(QWidget):
         self.release_button.clicked.connect(self.release_requested)
         self.pay_button.clicked.connect(self.pay_requested)
         self.print_button.clicked.connect(self.print_requested)
+        self.lines.view.types_chosen.connect(self.ticket_types_requested)
+        self.lines.view.go_on_requested.connect(self._on_lines_go_on_requested)
+        self.lines.view.leave_requested.connect(self.map_requested)
         self.coupon_button.clicked.connect(self._on_coupon_button_clicked)
         self.coupon_edit.returnPressed.connect(self._on_coupon_button_clicked)
         self.coupon_edit.textChanged.connect(self._on_coupon_edit_text_changed)
@@ -361,7 +359,6 @@ class BasketWidget(QWidget):
             self.show_label,
             self.resumed_label,
             self.empty_label,
-            self.lines_label,
             self.coupon_message,
             self.payment_error,
             self.busy_label,
@@ -407,7 +404,7 @@ class BasketWidget(QWidget):
         if state.hold is None:
             self._expired_emitted = False
         if state.quote is not None:
-            self._remember_explanations(state.quote)
+            self.lines.remember(state.quote)
         self._quote = state.quote if state.labels else None
         if state.hold is not None:
             self._timer.start()
@@ -450,6 +447,23 @@ class BasketWidget(QWidget):
         edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         edit.selectAll()
 
+    def set_type_choices(self, choices: Sequence[TicketTypeChoice]) -> None:
+        """The ticket types the open show's cinema offers (their order gives the hot keys)."""
+        self.lines.set_choices(choices)
+        self.lines.show_quote(self._labels, self._quote)
+
+    def focus_ticket_types(self) -> bool:
+        """The cursor to the seat lines (F6), to give seats a ticket type; False when the
+        basket has no seats."""
+        if not self._labels:
+            return False
+        self.lines.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    def ticket_type_texts(self) -> list[tuple[str, str]]:
+        """(seat, ticket type name) per line, in basket order."""
+        return [(line.label, line.type_name) for line in self.lines.model.lines()]
+
     def set_show_text(self, text: str) -> None:
         self.show_label.setText(text)
         self.show_label.setVisible(bool(text))
@@ -460,7 +474,7 @@ class BasketWidget(QWidget):
             return
         self._labels = tuple(labels)
         if quote is not None:
-            self._remember_explanations(quote)
+            self.lines.remember(quote)
         self._quote = quote if labels else None
         if not labels:
             self._set_coupon_message("", None)
@@ -469,7 +483,7 @@ class BasketWidget(QWidget):
 
     def set_quote(self, quote: Quote) -> None:
         """New prices (a coupon applied or removed, a hold made)."""
-        self._remember_explanations(quote)
+        self.lines.remember(quote)
         self._quote = quote
         if quote.coupon_message:
             self._set_coupon_message(quote.coupon_message, quote.coupon_code is not None)
@@ -609,7 +623,7 @@ class BasketWidget(QWidget):
 
     def line_texts(self) -> list[tuple[str, str, str]]:
         """One (seat, "Type: how it was priced", price) per seat, in basket order."""
-        return list(self._rows)
+        return self.lines.rows()
 
     def is_busy(self) -> bool:
         return bool(self._busy)
@@ -652,14 +666,6 @@ class BasketWidget(QWidget):
 
     # ------------------------------------------------------------------ internals
 
-    def _remember_explanations(self, quote: Quote) -> None:
-        for line in quote.lines:
-            # A hold's own quote says only "Platinum 234.00"; keep the rule explanation seen
-            # before the hold when there was one.
-            simple = line.explanation.lower().startswith(line.seat_type.lower())
-            if not simple or line.label not in self._explanations:
-                self._explanations[line.label] = line.explanation
-
     def _set_coupon_message(self, text: str, ok: bool | None) -> None:
         self._coupon_ok = ok
         self.coupon_message.setText(breakable(text))
@@ -677,22 +683,8 @@ class BasketWidget(QWidget):
         self.empty_label.setVisible(not has_seats and not self._expired)
         if self._expired:
             self.empty_label.setVisible(False)
-        self.lines_label.setVisible(has_seats)
-        lines = quote.lines if quote is not None else ()
-        by_label = {line.label: line for line in lines}
-        self._rows = []
-        groups: dict[tuple[str, str, str], list[str]] = {}
-        for label in self._labels:
-            line = by_label.get(label)
-            price = money(line.price) if line is not None else "…"
-            explanation = self._explanations.get(label, "") or (
-                line.explanation if line is not None else ""
-            )
-            type_name = line.seat_type.title() if line is not None else ""
-            rule = f"{type_name}: {explanation}" if type_name and explanation else explanation
-            self._rows.append((label, rule, price))
-            groups.setdefault((type_name, price, explanation), []).append(label)
-        self.lines_label.setText(lines_html(groups))
+        self.lines.setVisible(has_seats)
+        self.lines.show_quote(self._labels, quote)
         if quote is not None and has_seats:
             self.subtotal_value.setText(money(quote.subtotal))
             self.discount_value.setText(money(-quote.discount) if quote.discount else "—")
@@ -774,6 +766,14 @@ class BasketWidget(QWidget):
         if checked:
             self.set_payment_error("")
             self._sync_payment()
+
+    @Slot()
+    def _on_lines_go_on_requested(self) -> None:
+        if self._hold is None:
+            if self.hold_button.isEnabled():
+                self.hold_requested.emit()
+        else:
+            self.focus_payment()
 
     @Slot()
     def _on_timer_timeout(self) -> None:

@@ -1,9 +1,8 @@
-"""The basket's words and numbers: colours, countdown, money, and the seats grouped by price."""
+"""The basket's words and numbers: colours, countdown, money."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from html import escape
 from typing import Final
 
 from bms_desktop.domain.model import PaymentMode
@@ -45,23 +44,4 @@ def format_countdown(seconds: float) -> str:
     return f"{secs // 60}:{secs % 60:02d}"
 
 
-def lines_html(groups: dict[tuple[str, str, str], list[str]]) -> str:
-    rows = []
-    for (type_name, price, explanation), labels in groups.items():
-        seats = ", ".join(labels)
-        amount = price if len(labels) == 1 else f"{len(labels)} × {price}"
-        kind = f" · {escape(type_name)}" if type_name else ""
-        rows.append(
-            f"<tr><td><b>{escape(seats)}</b>{kind}</td>"
-            f"<td align='right' style='white-space:nowrap'>&nbsp;&nbsp;{amount}</td></tr>"
-        )
-        how = explanation.replace(" x ", " × ").split(" = ")[0]
-        if how:
-            rows.append(
-                f"<tr><td colspan='2' style='color:{COLOUR_MUTED}; font-size:small;"
-                f" padding-bottom:4px'>{escape(how)}</td></tr>"
-            )
-    return f"<table width='100%' cellspacing='0' cellpadding='1'>{''.join(rows)}</table>"
-
-
-__all__ = ["MODE_BUTTONS", "REFERENCE_HINTS", "format_countdown", "lines_html", "money"]
+__all__ = ["MODE_BUTTONS", "REFERENCE_HINTS", "format_countdown", "money"]

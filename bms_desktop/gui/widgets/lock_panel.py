@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from bms_desktop.domain import limits
 from bms_desktop.domain.errors import DomainError, ValidationError
+from bms_desktop.domain.model import Role
 from bms_desktop.gui.dialogs.common import MessageLabel, run_in_background
 from bms_desktop.services import auth
 from bms_desktop.services.context import BoxOffice
@@ -127,6 +128,12 @@ class LockPanelWidget(QWidget):
             (target or self.password_edit).setFocus()
             return None
         self.password_edit.clear()
+        if not staff.role.at_least(Role.CLERK):  # an usher admits at the door, never sells
+            who = staff.username
+            self.message.show_error(f"{who} is an usher and admits at a door (Window → Door…)")
+            self.username_edit.selectAll()
+            self.username_edit.setFocus()
+            return None
         self.signed_in.emit(staff)
         return staff
 

@@ -64,8 +64,10 @@ from bms_desktop.gui.models.show_list_model import (
     ShowListModel,
     ShowSummaryRole,
 )
+from bms_desktop.gui.widgets.show_poster import POSTER_RATIO, PosterCache
 from bms_desktop.gui.workers import TaskRunner
 from bms_desktop.services import queries
+from bms_desktop.services.admin import settings
 from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import NamedRef
@@ -105,11 +107,15 @@ def split_title(title: str, width: int, advance: Callable[[str], int]) -> tuple[
 
 class ShowRowDelegate(QStyledItemDelegate):
     """Two lines per show: the time over the day, the movie over its details, seats over total.
-    A title too long for its line goes on over the second, before the details."""
+    A title too long for its line goes on over the second, before the details. When a listed
+    movie has a poster (``posters``), the movie column starts with a small one (a row whose
+    movie has none keeps the room, so the titles stay in line)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, posters: PosterCache | None = None) -> None:
         super().__init__(parent)
         self.today: date | None = None
+        self.posters = posters
+        self.poster_room = False  # some listed movie has a poster: the movie column makes room
 
     def _lines(self, show: ShowSummary, column: int) -> tuple[str, str]:
         local = show.local_starts_at
@@ -167,6 +173,8 @@ class ShowRowDelegate(QStyledItemDelegate):
             elif show.seats_available < show.seats_total * FEW_SEATS_SHARE:
                 main_colour = FEW_COLOUR
         rect = opt.rect.adjusted(CELL_PAD_PX, 5, -CELL_PAD_PX, -5)
+        if index.column() == COL_MOVIE and self.poster_room and self.posters is not None:
+            rect = self._paint_poster(painter, opt.rect, show.movie_id, rect)
         align = (
             Qt.AlignmentFlag.AlignRight
             if index.column() == COL_SEATS
@@ -209,6 +217,17 @@ class ShowRowDelegate(QStyledItemDelegate):
             fm_minor.elidedText(second, Qt.TextElideMode.ElideRight, max(0, bottom.width())),
         )
         painter.restore()
+
+    def _paint_poster(self, painter: QPainter, cell: QRect, movie_id: int, rect: QRect) -> QRect:
+        """The movie's poster at the left of its cell; the text's rectangle right of it."""
+        assert self.posters is not None
+        height = cell.height() - 6
+        width = round(height * POSTER_RATIO)
+        pixmap = self.posters.pixmap(movie_id, height)
+        if pixmap is not None:
+            x = cell.left() + CELL_PAD_PX + (width - pixmap.width()) // 2
+            painter.drawPixmap(x, cell.top() + 3, pixmap)
+        return rect.adjusted(width + CELL_PAD_PX, 0, 0, 0)
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -262,11 +281,19 @@ class ShowFinderWidget(QWidget):
     results_changed = Signal(int)
 
     def __init__(
-        self, box: BoxOffice, parent: QWidget | None = None, *, runner: TaskRunner | None = None
+        self,
+        box: BoxOffice,
+        parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+        counter: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._box = box
         self._runner = runner if runner is not None else TaskRunner(self)
+        self._counter = counter  # its home cinema (box-office setting) filters the list first
+        self.home_cinema: int | None = None
+        self.posters = PosterCache(box, self)
         self._timezone = "Asia/Kolkata"
         self._theaters: tuple[NamedRef, ...] = ()
         self._generation = 0
@@ -293,7 +320,7 @@ class ShowFinderWidget(QWidget):
         self.model = ShowListModel(self)
         self.table = _ShowTableView(self)
         self.table.setModel(self.model)
-        self._delegate = ShowRowDelegate(self.table)
+        self._delegate = ShowRowDelegate(self.table, self.posters)
         self.table.setItemDelegate(self._delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -404,6 +431,7 @@ class ShowFinderWidget(QWidget):
         self.table.typed.connect(self._on_table_typed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.model.modelReset.connect(self._on_model_model_reset)
+        self.posters.posters_ready.connect(self._on_posters_posters_ready)
         sel = self.table.selectionModel()
         sel.currentRowChanged.connect(self._on_selection_current_row_changed)
         self.setFocusProxy(self.search_edit)
@@ -492,15 +520,21 @@ class ShowFinderWidget(QWidget):
     # ------------------------------------------------------------------ loading
 
     def _load_choices(self) -> None:
-        box = self._box
+        box, counter = self._box, self._counter
+
+        def load() -> tuple[queries.FilterChoices, int | None]:
+            home = settings.home_cinema(box, counter) if counter else None
+            return queries.filter_choices(box), home
+
         self._runner.submit(
-            lambda: queries.filter_choices(box),
-            on_done=self._on_choices_loaded,
+            load,
+            on_done=lambda answer: self._on_choices_loaded(*answer),
             on_error=self._on_query_failed,
             label="Loading filters",
         )
 
-    def _on_choices_loaded(self, choices: queries.FilterChoices) -> None:
+    def _on_choices_loaded(self, choices: queries.FilterChoices, home: int | None = None) -> None:
+        self.home_cinema = home
         self._timezone = choices.timezone
         self._theaters = choices.theaters
         combos = (
@@ -517,6 +551,9 @@ class ShowFinderWidget(QWidget):
         for city in choices.cities:
             self.city_combo.addItem(city.name, city.id)
         self._fill_cinemas()
+        home = self.cinema_combo.findData(self.home_cinema) if self.home_cinema else -1
+        if home > 0:  # the counter's home cinema (a box-office setting) is where it starts
+            self.cinema_combo.setCurrentIndex(home)
         self.date_combo.clear()
         self.date_combo.addItem("All upcoming", None)
         today = self._today()
@@ -593,6 +630,9 @@ class ShowFinderWidget(QWidget):
         self.model.set_today(today)
         keep = self._selected_show
         self.model.set_shows(shows)
+        movie_ids = {s.movie_id for s in shows}
+        self._delegate.poster_room = self.posters.any_poster(movie_ids)
+        self.posters.request(movie_ids)
         if (
             keep is not None
             and self.model.row_of(keep) is not None
@@ -694,6 +734,13 @@ class ShowFinderWidget(QWidget):
     def _on_model_model_reset(self) -> None:
         if self._selected_show is not None:
             self.select_show(self._selected_show)
+
+    @Slot(list)
+    def _on_posters_posters_ready(self, movie_ids: list[int]) -> None:
+        listed = {show.movie_id for show in self.model.shows()}
+        if listed & set(movie_ids):
+            self._delegate.poster_room = self.posters.any_poster(listed)
+            self.table.viewport().update()
 
     @Slot(QModelIndex, QModelIndex)
     def _on_selection_current_row_changed(

@@ -22,6 +22,8 @@ SHORTCUTS: Final[tuple[tuple[str, str], ...]] = (
     ("Ctrl+wheel, Ctrl+= / Ctrl+-", "Zoom the seat map in and out"),
     ("Ctrl+0", "Fit the seat map to the window"),
     ("Enter  or  F5", "Hold the picked seats"),
+    ("F6", "Ticket types: the cursor to the basket's seat lines (Up/Down, Shift, Ctrl+A)"),
+    ("1 … 9, Space", "In the seat lines: that ticket type (Adult, Child…), or the next one"),
     ("F9", "Take payment and print the ticket"),
     ("Alt+U / C / N / S", "Pay by UPI / card / netbanking / cash (the cursor goes to its field)"),
     ("F8  or  Esc", "Release the held seats"),
@@ -42,6 +44,7 @@ class CounterActions(QObject):
         super().__init__(window)
         self._window = window
         self.menus: dict[str, QMenu] = {}
+        self._extra_selling: list[QAction] = []  # added by other features; off while locked
         bar = window.menuBar()
         for title in MENU_ORDER:
             self.menus[title.replace("&", "")] = bar.addMenu(title)
@@ -72,6 +75,7 @@ class CounterActions(QObject):
         self.zoom_fit = self._action("&Fit the map to the window", "Ctrl+0")
         self.hold = self._action("&Hold the picked seats", "F5")
         self.pay = self._action("Take &payment", "F9")
+        self.ticket_types = self._action("Choose &ticket types…", "F6")
         self.release = self._action("&Release the held seats", "F8")
         self.print_again = self._action("Print the last ticket &again", "Ctrl+P")
         self.pending = self._action("Seats &held by this counter…", "F7")
@@ -80,7 +84,8 @@ class CounterActions(QObject):
         self.sign_out = self._action("Sign &out")
         self._add("Counter", self.delay, None, self.search, self.map, self.reload)
         self._add("Counter", self.zoom_in, self.zoom_out, self.zoom_fit, None)
-        self._add("Counter", self.hold, self.pay, self.release, self.print_again, self.pending)
+        self._add("Counter", self.hold, self.ticket_types, self.pay, self.release)
+        self._add("Counter", self.print_again, self.pending)
         self._add("Counter", None, self.lock, self.switch_clerk, self.sign_out)
 
         self.pay_modes: dict[PaymentMode, QAction] = {
@@ -111,10 +116,21 @@ class CounterActions(QObject):
             else:
                 self.menus[menu].addAction(action)
 
-    def add_window_action(self, menu_name: str, action: QAction) -> QAction:
+    def add_window_action(
+        self,
+        menu_name: str,
+        action: QAction,
+        *,
+        while_locked: bool = False,
+        before: QAction | None = None,
+    ) -> QAction:
         """Add ``action`` to the menu called ``menu_name`` (created before Help if new, e.g.
-        "Admin"); its shortcut works anywhere in the window. For features outside the counter
-        (administration, shifts)."""
+        "Admin"; at its end, or ``before`` one of its actions); its shortcut works anywhere in
+        the window. For features outside the counter (administration, the door, shifts). It
+        acts for the signed-in clerk, so it is off while the counter is locked, unless
+        ``while_locked``."""
+        if not while_locked:
+            self._extra_selling.append(action)
         name = menu_name.replace("&", "")
         menu = self.menus.get(name)
         if menu is None:
@@ -122,7 +138,10 @@ class CounterActions(QObject):
             menu = QMenu(menu_name, bar)
             bar.insertMenu(self.menus["Help"].menuAction(), menu)
             self.menus[name] = menu
-        menu.addAction(action)
+        if before is not None:
+            menu.insertAction(before, action)
+        else:
+            menu.addAction(action)
         if not action.shortcut().isEmpty():
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self._window.addAction(action)
@@ -132,6 +151,7 @@ class CounterActions(QObject):
         """The actions that act for the signed-in clerk (off while the counter is locked)."""
         return (
             self.hold,
+            self.ticket_types,
             self.pay,
             self.release,
             self.print_again,
@@ -146,6 +166,7 @@ class CounterActions(QObject):
             self.delay,
             *self.strategies.values(),
             *self.pay_modes.values(),
+            *self._extra_selling,
         )
 
 

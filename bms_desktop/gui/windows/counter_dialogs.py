@@ -3,6 +3,7 @@ before closing a counter that holds seats."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -44,20 +45,27 @@ def about(parent: QWidget, db_label: str, ctx: CounterContext) -> None:
     )
 
 
-def shortcuts(parent: QWidget) -> None:
+def shortcuts(parent: QWidget, ticket_types: str = "") -> QMessageBox:
+    """The keys (F1); ``ticket_types``: the open show's cinema's types by hot key."""
     box = QMessageBox(parent)
+    box.setObjectName("shortcutsBox")
     box.setWindowTitle("Keyboard shortcuts")
     box.setIcon(QMessageBox.Icon.NoIcon)
-    rows = "".join(
-        f"<tr><td valign='top' style='padding:3px 18px 3px 0; white-space:pre'><b>{keys}</b>"
-        f"</td><td valign='top' style='padding:3px 0'>{what}</td></tr>"
-        for keys, what in SHORTCUTS
-    )
+    rows = ""
+    for keys, what in SHORTCUTS:
+        extra = ""
+        if ticket_types and keys.startswith("1 … 9,"):
+            extra = f"<br><i>{escape(ticket_types)}</i>"
+        rows += (
+            f"<tr><td valign='top' style='padding:3px 18px 3px 0; white-space:pre'><b>{keys}</b>"
+            f"</td><td valign='top' style='padding:3px 0'>{what}{extra}</td></tr>"
+        )
     box.setText(f"<table cellspacing='0'>{rows}</table>")
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.setModal(False)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.show()
+    return box
 
 
 def confirm_close(parent: QWidget, hold: HoldResult) -> bool:

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import Qt
 
+from bms_desktop.domain import cinema_time
+from bms_desktop.services.dto import ShowSummary
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import (
         QComboBox,
@@ -42,6 +45,19 @@ COMPACT_BASKET: Final = (272, 300)  # the basket's width in a compact window (le
 def _min_width(widget: QWidget) -> int:
     """The width a layout grants ``widget`` at least."""
     return max(widget.minimumWidth(), widget.minimumSizeHint().width())
+
+
+def show_details_text(show: ShowSummary) -> str:
+    """The line under the open show's title: certificate, language, when (in the cinema's
+    time; its zone named where this computer's differs), where."""
+    tz = show.timezone
+    zone = f" {cinema_time.zone_label(tz)}" if cinema_time.differs_from_this_computer(tz) else ""
+    return (
+        f"{show.certificate} · {show.language} {show.format} · "
+        f"{cinema_time.day(show.starts_at, tz)}, "
+        f"{cinema_time.span(show.starts_at, show.ends_at, tz)}{zone}"
+        f" · {show.theater_name}, {show.city_name} · {show.screen_name}"
+    )
 
 
 def delay_text(ms: int) -> str:
@@ -215,4 +231,11 @@ class CounterPanelsMixin(_Base):
         self.side_tabs.setTabText(index, text)
 
 
-__all__ = ["COMPACT_WIDTH", "FINDER_MIN_WIDTH", "TALL_HEIGHT", "CounterPanelsMixin", "delay_text"]
+__all__ = [
+    "COMPACT_WIDTH",
+    "FINDER_MIN_WIDTH",
+    "TALL_HEIGHT",
+    "CounterPanelsMixin",
+    "delay_text",
+    "show_details_text",
+]

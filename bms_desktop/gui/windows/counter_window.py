@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QResizeEvent, QShowEvent
@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bms_desktop.domain import cinema_time
-from bms_desktop.domain.model import Strategy
+from bms_desktop.domain.model import Role, Strategy
 from bms_desktop.gui.conflict_text import STRATEGY_NAMES, join_labels
 from bms_desktop.gui.controllers.sale_controller import SaleController
 from bms_desktop.gui.controllers.sale_state import BasketState, CounterMessage, PaymentInput
 from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.widgets.basket import BasketWidget
+from bms_desktop.gui.widgets.basket_lines import hot_keys_text
 from bms_desktop.gui.widgets.conflict_banner import ConflictBannerWidget
 from bms_desktop.gui.widgets.elided_label import ElidedLabel
 from bms_desktop.gui.widgets.event_log import EventLogWidget
@@ -48,13 +48,16 @@ from bms_desktop.gui.widgets.lock_panel import LockPanelWidget
 from bms_desktop.gui.widgets.seat_legend import SeatLegendWidget
 from bms_desktop.gui.widgets.seat_map_view import SeatMapView
 from bms_desktop.gui.widgets.show_finder import ShowFinderWidget
+from bms_desktop.gui.widgets.show_poster import PosterLabel
 from bms_desktop.gui.windows import counter_dialogs
 from bms_desktop.gui.windows.counter_actions import SHORTCUTS, CounterActions, shortcut_help_text
 from bms_desktop.gui.windows.counter_panels import (
     FINDER_MIN_WIDTH,
     CounterPanelsMixin,
     delay_text,
+    show_details_text,
 )
+from bms_desktop.gui.windows.counter_types import TicketTypesBinder
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import BookingView, HoldResult, SeatMap, ShowSummary, StaffView
 
@@ -98,6 +101,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
     context_changed(object): the counter context changed (clerk, strategy, processing delay).
     show_opened(int): a show's map is on screen.
     sale_completed(str): a ticket code was sold (after its ticket was printed).
+    lock_changed(bool): the counter locked (True: nobody may act for the clerk) or unlocked.
     closed(): the window has closed (after releasing its pending hold).
     """
 
@@ -105,6 +109,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
     context_changed = Signal(object)
     show_opened = Signal(int)
     sale_completed = Signal(str)
+    lock_changed = Signal(bool)
     closed = Signal()
 
     def __init__(
@@ -117,6 +122,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         db_label: str = "",
         parent: QWidget | None = None,
     ) -> None:
+        ctx.require(Role.CLERK, "Selling at a counter")  # an usher gets the Door window instead
         super().__init__(parent)
         self._box = box
         self._db_label = db_label or f"{getattr(box.uows, 'dialect', 'database')}"
@@ -132,6 +138,8 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         self._build_ui()
         self.actions_ = CounterActions(self)
         self._bind()
+        self.ticket_types = TicketTypesBinder(self, box)
+        self.extras: list[object] = []  # other features' menus (counter_extras.py)
         self._apply_context(ctx)
         from bms_desktop.gui.shifts.counter_shift import attach_shift  # issue 11
 
@@ -141,7 +149,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
     # ================================================================== building
 
     def _build_ui(self) -> None:
-        self.finder = ShowFinderWidget(self._box, self)
+        self.finder = ShowFinderWidget(self._box, self, counter=self.controller.context().counter)
         self.finder.setMinimumWidth(FINDER_MIN_WIDTH)
         self.show_title = ElidedLabel("", self)
         title_font = QFont(self.font())
@@ -174,11 +182,15 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         title_row.addWidget(self.shows_button, 0, Qt.AlignmentFlag.AlignVCenter)
         title_row.addWidget(self.show_title, 1)
         title_row.addWidget(self.seats_left_label, 0, Qt.AlignmentFlag.AlignVCenter)
-        header = QVBoxLayout()
+        lines = QVBoxLayout()
+        lines.setSpacing(1)
+        lines.addLayout(title_row)
+        lines.addWidget(self.show_details)
+        self.poster_label = PosterLabel(self.finder.posters, 42, self)  # issue 8: when it has one
+        header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
-        header.setSpacing(1)
-        header.addLayout(title_row)
-        header.addWidget(self.show_details)
+        header.addWidget(self.poster_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addLayout(lines, 1)
 
         # The message place keeps its height whether or not there is a message: a message
         # coming or going never moves the seats under the pointer.
@@ -373,9 +385,10 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
     def context(self) -> CounterContext:
         return self.controller.context()
 
-    def add_window_action(self, menu_name: str, action: QAction) -> QAction:
-        """A feature outside the counter adds its action to a menu of this window ("Admin")."""
-        return self.actions_.add_window_action(menu_name, action)
+    def add_window_action(self, menu_name: str, action: QAction, **where: Any) -> QAction:
+        """A feature outside the counter adds its action to a menu of this window ("Admin");
+        see ``CounterActions.add_window_action`` (``before=``, ``while_locked=``)."""
+        return self.actions_.add_window_action(menu_name, action, **where)
 
     def set_strategy(self, strategy: Strategy) -> None:
         self.controller.set_strategy(strategy)
@@ -465,6 +478,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         self.delay_combo.setEnabled(False)
         self.setWindowTitle(f"{APP_TITLE} — {ctx.counter} — locked")
         self.context_status.setText(f"{ctx.counter} · locked · {short_db_label(self._db_label)}")
+        self.lock_changed.emit(True)
 
     @Slot(object)
     def _on_lock_panel_signed_in(self, staff: StaffView) -> None:
@@ -474,6 +488,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         for action in self.actions_.selling():
             action.setEnabled(True)
         self._apply_context(self.controller.context())
+        self.lock_changed.emit(False)
         self.go_to_map()
 
     @Slot()
@@ -576,19 +591,9 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         self._loading = False
         if self.centre_stack.currentWidget() is self.loading_label:
             self.centre_stack.setCurrentIndex(1 if self.seat_map.seat_map() else 0)
-        tz = show.timezone
         self.show_title.setText(show.movie_title)
-        self.show_details.setText(
-            f"{show.certificate} · {show.language} {show.format} · "
-            f"{cinema_time.day(show.starts_at, tz)}, "
-            f"{cinema_time.span(show.starts_at, show.ends_at, tz)}"
-            + (
-                f" {cinema_time.zone_label(tz)}"
-                if cinema_time.differs_from_this_computer(tz)
-                else ""
-            )
-            + f" · {show.theater_name}, {show.city_name} · {show.screen_name}"
-        )
+        self.show_details.setText(show_details_text(show))
+        self.poster_label.show_movie(show.movie_id)
         self.seats_left_label.setText(
             "Sold out"
             if show.seats_available <= 0
@@ -717,7 +722,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
 
     @Slot()
     def _on_shortcuts_triggered(self) -> None:
-        counter_dialogs.shortcuts(self)
+        counter_dialogs.shortcuts(self, hot_keys_text(self.controller.ticket_type_choices()))
 
     # ================================================================== Qt
 

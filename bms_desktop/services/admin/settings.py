@@ -2,10 +2,11 @@
 cleaning gap between shows, the cash ceiling of a drawer, which roles may change a counter's
 strategy and processing delay, the box office's time zone, and each counter's home cinema.
 
-The values live in ``app_meta`` (``uow.settings``); defaults in ``services/context.py``
-(``SETTING_DEFAULTS``), and for the keys the counter (issue 9) reads, the same defaults here:
-``cash_tendered_limit`` (50,000.00) and ``counter_setup_role`` (empty: every clerk in a demo box
-office, supervisors elsewhere); ``counter_home_cinemas`` is JSON {counter: theater id}. Admin only;
+The values live in ``app_meta`` (``uow.settings``) under the keys the counter enforces, with
+one set of defaults (``services/context.py`` ``SETTING_DEFAULTS``): ``cash_tendered_limit``
+(50,000.00; the basket refuses more cash), ``counter_setup_role`` (one role for the strategy and
+the processing delay; empty: every clerk in a demo box office, supervisors elsewhere, as
+``counter_setup`` decides) and ``counter_home_cinemas`` (JSON {counter: theater id}). Admin only;
 validated; one audit row with the values before and after.
 
 Two administrators editing at once do not undo each other: ``update_settings(..., loaded=...)``
@@ -29,19 +30,18 @@ from bms_desktop.services.admin.common import (
     require_admin,
 )
 from bms_desktop.services.admin.dto_settings import HomeCinema, SettingsInput, SettingsView
-from bms_desktop.services.context import SETTING_DEFAULTS, BoxOffice, CounterContext
+from bms_desktop.services.context import (
+    SETTING_DEFAULTS,
+    BoxOffice,
+    BoxOfficeSettings,
+    CounterContext,
+)
 from bms_desktop.services.ports import UnitOfWork
 
 COUNTER_MAX = 40  # tickets.counter / audit_events.counter
 MAX_COUNTERS = 200
 CHANGE_ROLES = (Role.CLERK.value, Role.SUPERVISOR.value, Role.ADMIN.value)
 HOME_KEY = "counter_home_cinemas"
-# Keys shared with the counter (issue 9), with the defaults it uses when they are not set.
-ADMIN_DEFAULTS = {
-    "cash_tendered_limit": "50000.00",
-    "counter_setup_role": "",  # empty: CLERK in a demo box office, SUPERVISOR elsewhere
-    HOME_KEY: "{}",
-}
 
 # field -> (app_meta key, label)
 _KEYS = {
@@ -82,13 +82,17 @@ def _int(raw: str, default: str) -> int:
 
 
 def _view(uow: UnitOfWork) -> SettingsView:
-    raw = {**SETTING_DEFAULTS, **ADMIN_DEFAULTS, **uow.settings.all()}
+    raw = {**SETTING_DEFAULTS, **uow.settings.all()}
     names = {c.id: c.name for c in uow.config.cinema_choices()}
     homes = tuple(
         HomeCinema(counter, theater_id, names.get(theater_id, f"cinema #{theater_id}"))
         for counter, theater_id in sorted(_home_map(raw[HOME_KEY]).items(), key=lambda x: x[0])
     )
     d = SETTING_DEFAULTS
+    # The cash limit and the setup role as the counters read them (demo: clerks), shown as is.
+    enforced = BoxOfficeSettings.from_mapping(
+        {k: raw[k] for k in ("cash_tendered_limit", "counter_setup_role", "demo")}
+    )
     return SettingsView(
         hold_minutes=_int(raw["hold_minutes"], d["hold_minutes"]),
         cancel_cutoff_minutes=_int(raw["cancel_cutoff_minutes"], d["cancel_cutoff_minutes"]),
@@ -97,20 +101,11 @@ def _view(uow: UnitOfWork) -> SettingsView:
             raw["sales_close_offset_minutes"], d["sales_close_offset_minutes"]
         ),
         cleaning_gap_minutes=_int(raw["cleaning_gap_minutes"], d["cleaning_gap_minutes"]),
-        cash_tendered_limit=_decimal(
-            raw["cash_tendered_limit"], ADMIN_DEFAULTS["cash_tendered_limit"]
-        ),
-        counter_setup_role=_setup_role(raw["counter_setup_role"], raw["demo"] == "1"),
+        cash_tendered_limit=enforced.cash_tendered_limit,
+        counter_setup_role=enforced.counter_setup_role.value,
         box_office_timezone=raw["box_office_timezone"],
         home_cinemas=homes,
     )
-
-
-def _setup_role(raw: str, demo: bool) -> str:
-    text = raw.strip().upper()
-    if text in CHANGE_ROLES:
-        return text
-    return Role.CLERK.value if demo else Role.SUPERVISOR.value
 
 
 def get_settings(box: BoxOffice, ctx: CounterContext) -> SettingsView:
