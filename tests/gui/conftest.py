@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QDialog
 
 from bms_desktop.gui.dialogs import common
 
@@ -13,3 +14,18 @@ def _no_modal_questions(monkeypatch: pytest.MonkeyPatch) -> None:
     first, and pytest-qt closes every window at the end of a test): answer yes. A test that
     cares patches ``ConfirmDialog.ask`` itself."""
     monkeypatch.setattr(common.ConfirmDialog, "ask", classmethod(lambda cls, *a, **kw: True))
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_modal_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog nobody answers would wait for a click until the suite's timeout kills the
+    whole run: fail the test at once instead, naming the dialog. A test that expects one patches
+    that dialog's ``ask()`` or ``exec()`` itself."""
+
+    def unanswered(self: QDialog) -> int:
+        pytest.fail(
+            f"a modal {type(self).__name__} ({self.windowTitle()!r}) opened that the test did "
+            "not answer: patch its ask() or exec()"
+        )
+
+    monkeypatch.setattr(QDialog, "exec", unanswered)

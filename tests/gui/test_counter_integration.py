@@ -33,7 +33,7 @@ from bms_desktop.gui.models.show_list_model import COL_MOVIE
 from bms_desktop.gui.widgets.basket_lines import BasketLine, BasketLinesModel
 from bms_desktop.gui.windows.counter_extras import AdminMenuExtra, DoorMenuExtra
 from bms_desktop.gui.windows.counter_window import CounterWindow
-from bms_desktop.services import auth, queries
+from bms_desktop.services import auth, queries, shifts
 from bms_desktop.services.admin import settings, ticket_types
 from bms_desktop.services.admin.dto_settings import HomeCinema, SettingsInput
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
@@ -499,6 +499,7 @@ def test_what_the_admin_settings_area_saves_is_what_the_counter_enforces(
     assert win.context().strategy is Strategy.PESSIMISTIC
     assert "needs a supervisor" in win.status_text()
 
+    shifts.open_shift(box, ctx_of(ravi), theater_id=world.theater_id, opening_float="1000")
     hold(qtbot, win, [seat(box, world, "A1")])
     win.basket.choose_payment_mode(PaymentMode.CASH)
     type_text(win.basket.tendered_edit, "600")
