@@ -18,7 +18,7 @@ from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
 from bms_desktop.services.dto import HoldResult
 from bms_desktop.services.ports import NewCoupon
 from tests.conftest import FakeClock
-from tests.gui.dialog_support import add_staff
+from tests.gui.dialog_support import add_staff, ensure_shift
 from tests.support.admin_support import (
     ADMIN,
     assert_refused_and_unchanged,
@@ -31,6 +31,7 @@ from tests.support.builders import World, build_world
 def hold(box: BoxOffice, world: World, ctx: CounterContext, labels: list[str]) -> HoldResult:
     seat_map = queries.get_seat_map(box, world.show_id)
     ids = [s.show_seat_id for s in seat_map.seats if s.label in labels]
+    ensure_shift(box, world, ctx)  # selling (confirm) needs the clerk's open shift
     return booking.hold_seats(box, ctx, show_id=world.show_id, show_seat_ids=ids)
 
 
