@@ -16,7 +16,7 @@ stdlib ``sqlite3`` module for the same writes, with the checks that make it corr
              RETURNING total); UPDATE show_seats -> SOLD (row count checked); INSERT payment;
              INSERT audit row; COMMIT
 
-Our side is ``booking.hold_seats`` + ``booking.confirm_booking`` for each strategy (with the
+Our side is ``booking.hold_seats`` + ``checkout.confirm_booking`` for each strategy (with the
 versions the counter's map showed, which only the optimistic strategy uses). It prints
 per-operation median and p95 in milliseconds and the ratio of the medians (hold + confirm); the
 budget (DESIGN.md section 7) is within 3x. A second baseline row adds to the hand-written code the
@@ -44,7 +44,7 @@ from bms_desktop.app import connect
 from bms_desktop.domain.model import PaymentMode, Role, Strategy
 from bms_desktop.domain.rules import generate_ticket_code
 from bms_desktop.race import ensure_scratch_show
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from bms_desktop.services.context import BoxOffice, CounterContext
 
 BUDGET_RATIO = 3.0
@@ -237,7 +237,7 @@ def main() -> int:
                         box, ctx, show_id=show, show_seat_ids=pair, seen_versions=seen
                     )
                     t1 = time.perf_counter()
-                    booking.confirm_booking(
+                    checkout.confirm_booking(
                         box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI
                     )
                 t2 = time.perf_counter()

@@ -186,7 +186,7 @@ CHILD = textwrap.dedent(
     sys.path.insert(0, sys.argv[4])
     from bms_desktop.app import connect
     from bms_desktop.domain.model import Role
-    from bms_desktop.services import booking
+    from bms_desktop.services import booking, checkout
     from bms_desktop.services.context import CounterContext
 
     url, show_id, ids = sys.argv[1], int(sys.argv[2]), [int(x) for x in sys.argv[3].split(",")]
@@ -198,7 +198,7 @@ CHILD = textwrap.dedent(
     for sid in ids:
         held = booking.hold_seats(wiring.box, ctx, show_id=show_id, show_seat_ids=[sid])
         t_hold = time.monotonic()
-        booking.confirm_booking(wiring.box, ctx, ticket_id=held.ticket_id, mode="UPI")
+        checkout.confirm_booking(wiring.box, ctx, ticket_id=held.ticket_id, mode="UPI")
         t_sale = time.monotonic()
         print(f"{sid} {t_hold:.6f} {t_sale:.6f}", flush=True)
         time.sleep(rng.uniform(0.15, 0.35))

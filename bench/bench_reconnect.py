@@ -39,7 +39,7 @@ from bms_desktop.domain.model import PaymentMode, Role, Strategy
 from bms_desktop.persistence.engine import create_engines
 from bms_desktop.persistence.uow import SqlUnitOfWorkFactory
 from bms_desktop.race import ensure_scratch_show
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.ports import StorageError
 from tests.support.pgcluster import PgCluster, libpq_url
@@ -60,7 +60,7 @@ class Seats:
 
 def sell(box: BoxOffice, seats: Seats) -> None:
     held = booking.hold_seats(box, CTX, show_id=seats.show_id, show_seat_ids=seats.pair())
-    booking.confirm_booking(box, CTX, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, CTX, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
 
 
 def timed(fn) -> float:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from bms_desktop.app import connect
 from bms_desktop.domain import cash
 from bms_desktop.domain.model import Role, Strategy
 from bms_desktop.race import ensure_scratch_show
-from bms_desktop.services import auth, booking, demo, queries, reports, shifts
+from bms_desktop.services import auth, booking, checkout, demo, queries, reports, shifts
 from bms_desktop.services.context import SYSTEM, CounterContext
 from bms_desktop.services.report_model import ReportFilter
 
@@ -71,7 +71,7 @@ def bench_sales(db: Path, n: int) -> list[tuple[str, float, float]]:
                 seats = [free.pop(), free.pop()]
                 t0 = time.perf_counter()
                 held = booking.hold_seats(box, ctx, show_id=show_id, show_seat_ids=seats)
-                booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
+                checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
                 times[name].append((time.perf_counter() - t0) * 1000)
                 i += 1
     wiring.close()

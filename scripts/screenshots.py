@@ -47,7 +47,7 @@ from bms_desktop.app import connect  # noqa: E402
 from bms_desktop.domain.model import Role, Strategy  # noqa: E402
 from bms_desktop.gui.windows.counter_window import CounterWindow  # noqa: E402
 from bms_desktop.persistence.changefeed import open_change_feed  # noqa: E402
-from bms_desktop.services import booking, demo, queries  # noqa: E402
+from bms_desktop.services import booking, checkout, demo, queries  # noqa: E402
 from bms_desktop.services.context import BoxOffice, CounterContext  # noqa: E402
 from bms_desktop.services.dto import SeatMap, ShowSummary  # noqa: E402
 
@@ -146,7 +146,7 @@ def lived_in(box: BoxOffice, show: ShowSummary) -> None:
             box, ctx, show_id=show.show_id, show_seat_ids=labels_to_ids(smap, labels)
         )
         if sell:
-            booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
+            checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
 
 
 def title_strip(painter: QPainter, rect: QRect, title: str) -> None:

@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from bms_desktop.gui.workers import TaskRunner
-from bms_desktop.services import booking
+from bms_desktop.services import cancellation
 from bms_desktop.services.context import BoxOffice
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ DEFAULT_INTERVAL_MS = 30_000
 
 
 class HoldSweeper(QObject):
-    """Runs ``booking.expire_holds`` off the GUI thread on a timer, one sweep at a time.
+    """Runs ``cancellation.expire_holds`` off the GUI thread on a timer, one sweep at a time.
 
     Signals:
         swept(int): a sweep finished; how many tickets it expired.
@@ -54,7 +54,7 @@ class HoldSweeper(QObject):
         if self._runner.is_busy():
             return
         self._runner.submit(
-            lambda: booking.expire_holds(self._box),
+            lambda: cancellation.expire_holds(self._box),
             on_done=self._on_sweep_done,
             on_error=self._on_sweep_failed,
             label="expiring run-out holds",

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bms_desktop.domain.errors import ValidationError
 from bms_desktop.persistence import tables as t
-from bms_desktop.persistence.repositories import SqlRepo
+from bms_desktop.persistence.repo_base import SqlRepo
 from bms_desktop.services.admin.dto import (
     CinemaInput,
     CinemaRow,

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from bms_desktop.domain.errors import ValidationError
 from bms_desktop.domain.ticket_types import TicketTypeSpec
 from bms_desktop.persistence import tables as t
-from bms_desktop.persistence.repositories import SqlRepo
+from bms_desktop.persistence.repo_base import SqlRepo
 from bms_desktop.services.admin.dto_coupons import CouponRow
 from bms_desktop.services.admin.dto_pricing import Choice, PricingRuleRow, SeatTypeRow
 from bms_desktop.services.admin.dto_staff import StaffRow

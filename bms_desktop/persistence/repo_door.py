@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from bms_desktop.persistence import tables as t
-from bms_desktop.persistence.repositories import SqlRepo
+from bms_desktop.persistence.repo_base import SqlRepo
 from bms_desktop.services.ports_door import (
     AdmissionRecord,
     AdmissionRepository,

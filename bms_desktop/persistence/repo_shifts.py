@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, and_, bindparam, case, func, insert, select, 
 from sqlalchemy.exc import IntegrityError
 
 from bms_desktop.persistence import tables as t
-from bms_desktop.persistence.repositories import SqlRepo
+from bms_desktop.persistence.repo_base import SqlRepo
 from bms_desktop.services.ports_shifts import (
     CashMovementRecord,
     CinemaRecord,

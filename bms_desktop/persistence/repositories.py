@@ -1,4 +1,7 @@
-"""SQLAlchemy Core implementations of the storage port (``bms_desktop.services.ports``).
+"""SQLAlchemy Core implementations of the storage port (``bms_desktop.services.ports``): here the
+booking SQL (seats, tickets, claims, payments, coupon redemptions) and the counter's queries (the
+show finder, the seat map). The catalog is in ``repo_catalog``; staff, audit and settings in
+``repo_staff``; the base class in ``repo_base``. This module names them all (``__all__``).
 
 Statements are built once at import time so that SQLAlchemy's compiled cache serves the hot path
 (hold, confirm, seat map). Every seat-changing statement re-checks, in its WHERE clause, the state
@@ -7,17 +10,14 @@ it depends on, and reports what it changed through RETURNING.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     and_,
     bindparam,
-    case,
     false,
     func,
     insert,
@@ -26,40 +26,32 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bms_desktop.domain.coupons import CouponSpec
-from bms_desktop.domain.model import CouponKind, PricingRuleKind
-from bms_desktop.domain.pricing import PricingRuleSpec
+from bms_desktop.domain.model import CouponKind
 from bms_desktop.persistence import tables as t
 from bms_desktop.persistence.errors import translate_error
-from bms_desktop.persistence.hotpath import HotPath, is_plain_read
+from bms_desktop.persistence.repo_base import SqlRepo
+from bms_desktop.persistence.repo_catalog import SqlCatalogRepository
+from bms_desktop.persistence.repo_staff import (
+    SqlAuditRepository,
+    SqlSettingsRepository,
+    SqlStaffRepository,
+)
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import (
-    AuditRecord,
-    AuditRepository,
     BookingRepository,
-    CatalogRepository,
     ClaimSpec,
     NamedRef,
-    NewCoupon,
-    NewMovie,
     NewPayment,
-    NewPricingRule,
-    NewSeat,
     NewTicket,
     PaymentRecord,
     QueryRepository,
     SeatMapRow,
     SeatState,
     SeatTypeRecord,
-    SettingsRepository,
     ShowFilter,
     ShowInfo,
-    StaffRecord,
-    StaffRepository,
     TicketRecord,
     TicketSeatRecord,
 )
@@ -76,42 +68,7 @@ CI = t.metadata.tables["cities"]
 PM = t.metadata.tables["payments"]
 CP = t.metadata.tables["coupons"]
 CR = t.metadata.tables["coupon_redemptions"]
-ST = t.metadata.tables["staff"]
-AU = t.metadata.tables["audit_events"]
-AM = t.metadata.tables["app_meta"]
 STY = t.metadata.tables["seat_types"]
-PR = t.metadata.tables["pricing_rules"]
-
-
-class SqlRepo:
-    def __init__(self, conn: Connection, dialect: str, hot: HotPath | None = None) -> None:
-        self.conn = conn
-        self.dialect = dialect
-        # The hot statements of a sale, on the DBAPI cursor of this same connection (hotpath.py).
-        self.hot = hot if hot is not None else HotPath(conn, dialect)
-
-    def _exec(self, stmt: Any, params: Any = None) -> Any:
-        """Run a statement; driver errors become StorageErrors (an IntegrityError stays one: the
-        caller may catch it where a constraint decides an outcome; the unit of work translates
-        it if nobody does). A read unit of work that lost its connection reconnects and runs
-        the statement again (``HotPath.recover``)."""
-        hot = self.hot
-        while True:
-            hot.ensure_transaction()  # autobegin, with the unit of work's lock timeout
-            try:
-                result = (
-                    self.conn.execute(stmt, params)
-                    if params is not None
-                    else self.conn.execute(stmt)
-                )
-            except IntegrityError:
-                raise
-            except DBAPIError as exc:
-                if not hot.recover(exc):
-                    raise translate_error(exc) from exc
-                continue
-            hot.account(is_plain_read(stmt))
-            return result
 
 
 # --------------------------------------------------------------------------- booking
@@ -612,371 +569,12 @@ class SqlQueryRepository(SqlRepo, QueryRepository):
         return {r[0]: int(r[1]) for r in rows}
 
 
-# --------------------------------------------------------------------------- catalog
-
-
-class SqlCatalogRepository(SqlRepo, CatalogRepository):
-    def add_seat_type(self, record: SeatTypeRecord) -> None:
-        self._exec(
-            insert(STY).values(
-                code=record.code,
-                name=record.name,
-                base_price=record.base_price,
-                rank=record.rank,
-                active=record.active,
-            )
-        )
-
-    def add_city(self, name: str, state: str = "") -> int:
-        return int(
-            self._exec(insert(CI).values(name=name, state=state).returning(CI.c.id)).scalar_one()
-        )
-
-    def add_theater(
-        self, city_id: int, name: str, address: str = "", timezone: str = "Asia/Kolkata"
-    ) -> int:
-        stmt = (
-            insert(TH)
-            .values(city_id=city_id, name=name, address=address, timezone=timezone, active=True)
-            .returning(TH.c.id)
-        )
-        return int(self._exec(stmt).scalar_one())
-
-    def add_screen(self, theater_id: int, name: str, layout_text: str) -> int:
-        stmt = (
-            insert(SC)
-            .values(theater_id=theater_id, name=name, layout_text=layout_text, active=True)
-            .returning(SC.c.id)
-        )
-        return int(self._exec(stmt).scalar_one())
-
-    def add_seats(self, screen_id: int, seats: Sequence[NewSeat]) -> None:
-        if not seats:
-            return
-        self._exec(
-            insert(SE),
-            [
-                {
-                    "screen_id": screen_id,
-                    "row_label": s.row_label,
-                    "number": s.number,
-                    "label": s.label,
-                    "row_idx": s.row,
-                    "col_idx": s.col,
-                    "seat_type": s.seat_type,
-                    "accessible": s.accessible,
-                    "companion": s.companion,
-                    "blocked": s.blocked,
-                }
-                for s in seats
-            ],
-        )
-
-    def add_movie(self, movie: NewMovie) -> int:
-        stmt = (
-            insert(MV)
-            .values(
-                title=movie.title,
-                languages=movie.languages,
-                genre=movie.genre,
-                rating=movie.rating,
-                certificate=movie.certificate,
-                runtime_min=movie.runtime_min,
-                release_date=movie.release_date,
-                synopsis=movie.synopsis,
-                active=True,
-            )
-            .returning(MV.c.id)
-        )
-        return int(self._exec(stmt).scalar_one())
-
-    def add_pricing_rule(self, rule: NewPricingRule) -> int:
-        stmt = (
-            insert(PR)
-            .values(
-                name=rule.name,
-                kind=rule.kind,
-                multiplier=rule.multiplier,
-                base_price=rule.base_price,
-                seat_type=rule.seat_type,
-                days_mask=rule.days_mask,
-                start_time=rule.start_time,
-                end_time=rule.end_time,
-                theater_id=rule.theater_id,
-                movie_id=rule.movie_id,
-                priority=rule.priority,
-                active=rule.active,
-            )
-            .returning(PR.c.id)
-        )
-        return int(self._exec(stmt).scalar_one())
-
-    def pricing_rules(self) -> list[PricingRuleSpec]:
-        rows = self._exec(select(PR).order_by(PR.c.id))
-        return [
-            PricingRuleSpec(
-                rule_id=r.id,
-                name=r.name,
-                kind=PricingRuleKind(r.kind),
-                multiplier=r.multiplier,
-                base_price=r.base_price,
-                seat_type=r.seat_type,
-                days_mask=r.days_mask,
-                start_time=r.start_time,
-                end_time=r.end_time,
-                theater_id=r.theater_id,
-                movie_id=r.movie_id,
-                active=bool(r.active),
-                priority=r.priority,
-            )
-            for r in rows
-        ]
-
-    def add_coupon(self, coupon: NewCoupon) -> int:
-        stmt = (
-            insert(CP)
-            .values(
-                code=coupon.code,
-                description=coupon.description,
-                kind=coupon.kind,
-                value=coupon.value,
-                max_discount=coupon.max_discount,
-                min_amount=coupon.min_amount,
-                valid_from=coupon.valid_from,
-                valid_to=coupon.valid_to,
-                active=coupon.active,
-                usage_limit=coupon.usage_limit,
-                per_customer_limit=coupon.per_customer_limit,
-                used_count=0,
-            )
-            .returning(CP.c.id)
-        )
-        return int(self._exec(stmt).scalar_one())
-
-    def screen_shows(self, screen_id: int) -> list[tuple[int, datetime, datetime]]:
-        rows = self._exec(
-            select(SH.c.id, SH.c.starts_at, SH.c.ends_at)
-            .where(SH.c.screen_id == screen_id, SH.c.cancelled_at.is_(None))  # issue 8
-            .order_by(SH.c.starts_at)
-        )
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    def screen_theater(self, screen_id: int) -> tuple[int, str] | None:
-        row = self._exec(
-            select(TH.c.id, TH.c.timezone)
-            .select_from(SC.join(TH, TH.c.id == SC.c.theater_id))
-            .where(SC.c.id == screen_id)
-        ).first()
-        return None if row is None else (row[0], row[1])
-
-    def movie_runtime(self, movie_id: int) -> int | None:
-        row = self._exec(select(MV.c.runtime_min).where(MV.c.id == movie_id)).first()
-        return None if row is None else int(row[0])
-
-    def screen_seats(self, screen_id: int) -> list[tuple[int, str, bool]]:
-        rows = self._exec(
-            select(SE.c.id, SE.c.seat_type, SE.c.blocked)
-            .select_from(SE.join(SC, SC.c.id == SE.c.screen_id))
-            # issue 8: the seats of the screen's current layout only
-            .where(SE.c.screen_id == screen_id, SE.c.layout_version == SC.c.layout_version)
-            .order_by(SE.c.id)
-        )
-        return [(r[0], r[1], bool(r[2])) for r in rows]
-
-    def add_show(
-        self,
-        *,
-        movie_id: int,
-        screen_id: int,
-        starts_at: datetime,
-        ends_at: datetime,
-        language: str,
-        format: str,
-        created_at: datetime,
-        seat_prices: Sequence[tuple[int, Decimal, bool]],
-        scratch: bool = False,
-    ) -> int:
-        show_id = int(
-            self._exec(
-                insert(SH)
-                .values(
-                    movie_id=movie_id,
-                    screen_id=screen_id,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    language=language,
-                    format=format,
-                    created_at=created_at,
-                    scratch=scratch,
-                )
-                .returning(SH.c.id)
-            ).scalar_one()
-        )
-        if seat_prices:
-            self._exec(
-                insert(SS),
-                [
-                    {
-                        "show_id": show_id,
-                        "seat_id": seat_id,
-                        "status": "BLOCKED" if blocked else "AVAILABLE",
-                        "price": price,
-                        "version": 1,
-                    }
-                    for seat_id, price, blocked in seat_prices
-                ],
-            )
-        return show_id
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for name, table in (
-            ("cities", CI),
-            ("cinemas", TH),
-            ("screens", SC),
-            ("seats", SE),
-            ("movies", MV),
-            ("shows", SH),
-            ("show seats", SS),
-            ("pricing rules", PR),
-            ("coupons", CP),
-            ("staff", ST),
-        ):
-            out[name] = int(self._exec(select(func.count()).select_from(table)).scalar_one())
-        return out
-
-
-# --------------------------------------------------------------------------- staff
-
-_STAFF_COLS = (
-    ST.c.id,
-    ST.c.username,
-    ST.c.full_name,
-    ST.c.role,
-    ST.c.password_hash,
-    ST.c.active,
-    ST.c.failed_logins,
-    ST.c.locked_until,
-    ST.c.must_change_password,  # issue 8 (admin-B)
-)
-
-
-def _staff(r: Any) -> StaffRecord:
-    return StaffRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], bool(r[8]))
-
-
-class SqlStaffRepository(SqlRepo, StaffRepository):
-    def by_username(self, username: str) -> StaffRecord | None:
-        row = self._exec(
-            select(*_STAFF_COLS).where(func.lower(ST.c.username) == username.strip().lower())
-        ).first()
-        return None if row is None else _staff(row)
-
-    def by_id(self, staff_id: int) -> StaffRecord | None:
-        row = self._exec(select(*_STAFF_COLS).where(ST.c.id == staff_id)).first()
-        return None if row is None else _staff(row)
-
-    def add(
-        self, username: str, full_name: str, role: str, password_hash: str, now: datetime
-    ) -> int:
-        stmt = (
-            insert(ST)
-            .values(
-                username=username,
-                full_name=full_name,
-                role=role,
-                password_hash=password_hash,
-                active=True,
-                failed_logins=0,
-                created_at=now,
-            )
-            .returning(ST.c.id)
-        )
-        return int(self._exec(stmt).scalar_one())
-
-    def count_admins(self) -> int:
-        stmt = (
-            select(func.count()).select_from(ST).where(ST.c.role == "ADMIN", ST.c.active == true())
-        )
-        return int(self._exec(stmt).scalar_one())
-
-    def count(self) -> int:
-        return int(self._exec(select(func.count()).select_from(ST)).scalar_one())
-
-    def record_failure(self, staff_id: int, *, lock_after: int, locked_until: datetime) -> int:
-        row = self._exec(
-            update(ST)
-            .where(ST.c.id == staff_id)
-            .values(
-                failed_logins=ST.c.failed_logins + 1,
-                locked_until=case(
-                    (ST.c.failed_logins + 1 >= lock_after, locked_until),
-                    else_=ST.c.locked_until,
-                ),
-            )
-            .returning(ST.c.failed_logins)
-        ).first()
-        return 0 if row is None else int(row[0])
-
-    def record_success(self, staff_id: int) -> None:
-        self._exec(update(ST).where(ST.c.id == staff_id).values(failed_logins=0, locked_until=None))
-
-    def set_password_hash(self, staff_id: int, password_hash: str) -> None:
-        self._exec(update(ST).where(ST.c.id == staff_id).values(password_hash=password_hash))
-
-
-# --------------------------------------------------------------------------- audit, settings
-
-
-class SqlAuditRepository(SqlRepo, AuditRepository):
-    def add(self, record: AuditRecord) -> None:
-        self.hot.add_audit(record)
-
-    def recent(self, limit: int = 100) -> list[AuditRecord]:
-        rows = self._exec(select(AU).order_by(AU.c.id.desc()).limit(limit))
-        return [
-            AuditRecord(
-                at=r.at,
-                action=r.action,
-                username=r.username,
-                staff_id=r.staff_id,
-                counter=r.counter,
-                entity=r.entity,
-                entity_id=r.entity_id,
-                show_id=r.show_id,
-                details=json.loads(r.details or "{}"),
-            )
-            for r in rows
-        ]
-
-
-class SqlSettingsRepository(SqlRepo, SettingsRepository):
-    def get(self, key: str) -> str | None:
-        row = self._exec(select(AM.c.value).where(AM.c.key == key)).first()
-        return None if row is None else str(row[0])
-
-    def put(self, key: str, value: str) -> None:
-        ins = sqlite_dialect.insert(AM) if self.dialect == "sqlite" else pg_dialect.insert(AM)
-        self._exec(
-            ins.values(key=key, value=value).on_conflict_do_update(
-                index_elements=[AM.c.key], set_={"value": value}
-            )
-        )
-
-    def put_once(self, key: str, value: str) -> bool:
-        ins = sqlite_dialect.insert(AM) if self.dialect == "sqlite" else pg_dialect.insert(AM)
-        stmt = ins.values(key=key, value=value).on_conflict_do_nothing().returning(AM.c.key)
-        return self._exec(stmt).first() is not None
-
-    def all(self) -> dict[str, str]:
-        return self.hot.settings_all()
-
-
 __all__ = [
     "SqlAuditRepository",
     "SqlBookingRepository",
     "SqlCatalogRepository",
     "SqlQueryRepository",
+    "SqlRepo",
     "SqlSettingsRepository",
     "SqlStaffRepository",
     "translate_error",

@@ -40,17 +40,16 @@ from bms_desktop.persistence.hotpath import HotPath
 from bms_desktop.persistence.reconnect import ReconnectPolicy
 from bms_desktop.persistence.repo_admin import SqlAdminRepository
 from bms_desktop.persistence.repo_admin_b import SqlAdminConfigRepository
+from bms_desktop.persistence.repo_catalog import SqlCatalogRepository
 from bms_desktop.persistence.repo_door import SqlAdmissionRepository
 from bms_desktop.persistence.repo_reports import SqlReportRepository
 from bms_desktop.persistence.repo_shifts import SqlShiftRepository
-from bms_desktop.persistence.repositories import (
+from bms_desktop.persistence.repo_staff import (
     SqlAuditRepository,
-    SqlBookingRepository,
-    SqlCatalogRepository,
-    SqlQueryRepository,
     SqlSettingsRepository,
     SqlStaffRepository,
 )
+from bms_desktop.persistence.repositories import SqlBookingRepository, SqlQueryRepository
 from bms_desktop.services.health import ConnectionHealth
 from bms_desktop.services.ports import (
     OutcomeUnknown,

@@ -35,7 +35,7 @@ from bms_desktop.race.model import (
     Outcome,
     RaceStrategy,
 )
-from bms_desktop.services import booking, naive_booking, queries
+from bms_desktop.services import booking, checkout, naive_booking, queries
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import ConcurrencyReport
 from bms_desktop.services.ports import StorageBusy, StorageUnavailable
@@ -375,7 +375,7 @@ def _attempt(
     confirm_started = time.perf_counter()
     outcome, error, locked = Outcome.SOLD, None, False
     try:
-        booking.confirm_booking(box, ctx, ticket_id=ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, ctx, ticket_id=ticket_id, mode=PaymentMode.UPI)
     except Exception as exc:
         if is_unreachable(exc):
             settled = _settle_payment(box, ctx, ticket_id, stop)
@@ -450,7 +450,7 @@ def _settle_payment(box: BoxOffice, ctx: CounterContext, ticket_id: int, stop: F
         return None
 
     def pay() -> bool:
-        booking.confirm_booking(box, ctx, ticket_id=ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, ctx, ticket_id=ticket_id, mode=PaymentMode.UPI)
         return True
 
     try:
@@ -464,7 +464,7 @@ def _settle_payment(box: BoxOffice, ctx: CounterContext, ticket_id: int, stop: F
 def _release_quietly(box: BoxOffice, ctx: CounterContext, ticket_id: int) -> None:
     """After a failed payment the hold is given back (the failure itself is already counted)."""
     with contextlib.suppress(Exception):  # the hold then expires on its own; nothing to add
-        booking.release_hold(box, ctx, ticket_id=ticket_id)
+        checkout.release_hold(box, ctx, ticket_id=ticket_id)
 
 
 def connect_clerk(db_url: str, *, pool_size: int = 2) -> tuple[BoxOffice, Callable[[], None]]:

@@ -4,9 +4,10 @@ A supervisor signs in on the clerk's terminal (``auth.grant_approval``: the pass
 against the staff table, with the lockout, audited); the service then issues an ``Approval``: a
 random token, for one action on one subject (e.g. cancelling ticket 42), for the counter and the
 clerk that asked, valid for a couple of minutes and usable once. The service that performs the
-action (``booking.cancel_booking``) accepts only a token this ``ApprovalRegistry`` issued and has
-not seen used, re-reads the approver from the staff table, and never lets a person approve their
-own request. An ``Approval`` built by hand carries a token the registry never issued: refused.
+action (``cancellation.cancel_booking``) accepts only a token this ``ApprovalRegistry`` issued and
+has not seen used, re-reads the approver from the staff table, and never lets a person approve
+their own request. An ``Approval`` built by hand carries a token the registry never issued:
+refused.
 """
 
 from __future__ import annotations

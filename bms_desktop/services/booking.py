@@ -1,4 +1,5 @@
-"""Selling seats: hold, confirm, release, fail, cancel and refund, expire.
+"""Holding seats: the first step of a sale, under the counter's strategy. (Payment, release and
+coupons are in ``checkout``; cancellation, refund and expiry in ``cancellation``.)
 
 Three strategies compete for seats (DESIGN.md section 4); whichever is used, the database's
 partial unique index on live ticket seats is the safety net, and it is the only other reason a
@@ -12,37 +13,27 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from bms_desktop.domain import cinema_time, limits, rules
-from bms_desktop.domain.coupons import evaluate_coupon, normalise_code
+from bms_desktop.domain import cinema_time, rules
 from bms_desktop.domain.errors import (
-    CouponRejected,
     DomainError,
     FailureReason,
-    InvalidState,
     NotFound,
-    PermissionDenied,
     SeatFailure,
     SeatsUnavailable,
     ValidationError,
 )
 from bms_desktop.domain.model import (
-    PaymentKind,
-    PaymentMode,
-    PaymentStatus,
     Role,
     SeatStatus,
     Strategy,
     TicketStatus,
 )
 from bms_desktop.domain.pricing import round_money
-from bms_desktop.services.approvals import CANCEL_REFUND, Approval
 from bms_desktop.services.context import BoxOffice, BoxOfficeSettings, CounterContext, load_settings
 from bms_desktop.services.dto import (
     ConcurrencyEvent,
@@ -53,21 +44,21 @@ from bms_desktop.services.dto import (
 )
 from bms_desktop.services.outcome_guard import OperationKind, keyed  # issue 13 (faults)
 from bms_desktop.services.ports import (
-    AuditRecord,
     ClaimConflict,
     ClaimSpec,
-    NewPayment,
     NewTicket,
     SeatState,
     ShowInfo,
     StorageBusy,
-    TicketRecord,
     UnitOfWork,
 )
-from bms_desktop.services.price_lines import ticket_price_line  # issue 8 (admin-B)
-from bms_desktop.services.tender import Tender, plan, record_refund, record_sale, settle  # issue 11
+from bms_desktop.services.sale_common import (
+    WAIT_REPORT_THRESHOLD_MS,
+    checked_customer,
+    normalise_phone,
+    record_audit,
+)
 
-WAIT_REPORT_THRESHOLD_MS = 2.0  # below this a lock "wait" is just the cost of taking it
 ROW_WAIT_REPORT_MS = 50.0  # a claim statement this slow waited for a row lock (PostgreSQL)
 
 
@@ -146,33 +137,6 @@ def _unavailable(failures: list[SeatFailure], tracker: _Tracker) -> SeatsUnavail
 # --------------------------------------------------------------------------- helpers
 
 
-def _audit(
-    uow: UnitOfWork,
-    ctx: CounterContext,
-    now: datetime,
-    action: str,
-    *,
-    entity: str = "ticket",
-    entity_id: object = "",
-    show_id: int | None = None,
-    more: Mapping[str, object] | None = None,
-    **details: object,
-) -> None:
-    uow.audit.add(
-        AuditRecord(
-            at=now,
-            action=action,
-            username=ctx.username,
-            staff_id=ctx.staff_id,
-            counter=ctx.counter,
-            entity=entity,
-            entity_id=str(entity_id),
-            show_id=show_id,
-            details={**details, **(more or {})},
-        )
-    )
-
-
 def _classify(
     wanted: Sequence[int],
     seats: Sequence[SeatState],
@@ -217,7 +181,7 @@ def _expire_stale(
         ticket = uow.booking.ticket(tid)
         if uow.booking.expire_ticket(tid, now):
             expired.append(tid)
-            _audit(
+            record_audit(
                 uow,
                 ctx,
                 now,
@@ -384,7 +348,7 @@ def _claim_and_record_hold(
         tracker.safety_net += 1
         tracker.event("SAFETY_NET", "the database constraint refused the claim")
         raise _unavailable(_lost_to_constraint(box, show_id, wanted, exc, now), tracker) from exc
-    _audit(
+    record_audit(
         uow,
         ctx,
         now,
@@ -423,7 +387,7 @@ def hold_seats(
     """
     ctx.require(Role.CLERK, "Selling seats")  # issue 12: an usher only admits
     wanted = rules.validate_seat_ids(list(show_seat_ids))
-    customer_name, customer_phone = _customer(customer_name, customer_phone)
+    customer_name, customer_phone = checked_customer(customer_name, customer_phone)
     now = box.now()
     tracker = _Tracker(ctx.strategy, clock_now=now, clock=box.now)
     code = ticket_code or _new_code()  # issue 13: the key is known before the write
@@ -701,7 +665,7 @@ def _hold_thread(
                 uow.booking.release(
                     ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
                 )
-                _audit(
+                record_audit(
                     uow,
                     ctx,
                     now,
@@ -714,7 +678,7 @@ def _hold_thread(
             else:
                 # 5. the seats' status (committed on its own)
                 uow.booking.force_held(ticket_id, ctx.counter, expires, wanted)
-                _audit(
+                record_audit(
                     uow,
                     ctx,
                     now,
@@ -734,610 +698,8 @@ def _hold_thread(
     return _hold_result(ticket_id, code, info, seats, expires, tracker)
 
 
-# --------------------------------------------------------------------------- coupons
-
-
-def normalise_phone(phone: str | None) -> str | None:
-    """A phone number as stored and compared: digits and '+' only, as ``find_bookings`` searches
-    (so "98450 12345" and "98450-12345" are one customer)."""
-    kept = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
-    digits = kept.lstrip("+")
-    if len(digits) == 12 and digits.startswith("91"):  # +91 98450 12345 -> 9845012345
-        return digits[2:]
-    if len(digits) == 11 and digits.startswith("0"):  # 098450 12345 (trunk prefix)
-        return digits[1:]
-    return kept or None
-
-
-def _customer_key(phone: str | None) -> str:
-    return normalise_phone(phone) or "walk-in"
-
-
-def checked_phone(phone: str | None) -> str | None:
-    """The phone number as stored, or ValidationError when it is longer than the column."""
-    normal = normalise_phone(phone)
-    if normal is None:
-        return None
-    limits.check_length(
-        normal, limits.limit(limits.CUSTOMER_PHONE), what="a phone number", field="customer_phone"
-    )
-    return normal
-
-
-def _customer(name: str | None, phone: str | None) -> tuple[str | None, str | None]:
-    """The customer's name and phone as they will be stored; too long: ValidationError."""
-    checked = limits.check_text(
-        name, limits.CUSTOMER_NAME, what="the customer's name", field="customer_name"
-    )
-    return checked, checked_phone(phone)
-
-
-# --------------------------------------------------------------------------- waits
-
-
-@dataclass(frozen=True, slots=True)
-class WaitNote:
-    """A wait for the database lock in a write of a payment, release, coupon or refund."""
-
-    at: datetime
-    ms: float
-    holder: str | None
-    what: str
-
-
-_WAITS: ContextVar[list[WaitNote] | None] = ContextVar("bms_waits", default=None)
-
-
-@contextmanager
-def recording_waits() -> Iterator[list[WaitNote]]:
-    """Collect, in this thread, every lock wait of the service calls made inside the block
-    (a counter's worker wraps an action in it, so that the event log shows every wait)."""
-    notes: list[WaitNote] = []
-    token = _WAITS.set(notes)
-    try:
-        yield notes
-    finally:
-        _WAITS.reset(token)
-
-
-def _note_wait(box: BoxOffice, uow: UnitOfWork, ctx: CounterContext, what: str) -> None:
-    notes = _WAITS.get()
-    if notes is None or uow.dialect != "sqlite" or uow.lock_wait_ms < WAIT_REPORT_THRESHOLD_MS:
-        return
-    holder = uow.booking.last_writer()
-    notes.append(
-        WaitNote(box.now(), uow.lock_wait_ms, None if holder == ctx.counter else holder, what)
-    )
-
-
-def apply_coupon(
-    box: BoxOffice,
-    ctx: CounterContext,
-    *,
-    ticket_id: int,
-    code: str,
-    customer_phone: str | None = None,
-) -> Quote:
-    """Attach a coupon to a pending ticket (the use is counted at confirmation)."""
-    ctx.require(Role.CLERK, "Applying a coupon")  # issue 12: an usher only admits
-    code = normalise_code(code)
-    if len(code) > limits.limit(limits.COUPON_CODE):
-        raise CouponRejected(f"there is no coupon {code[:20]}… (a code has at most 20 characters)")
-    customer_phone = checked_phone(customer_phone) if customer_phone else customer_phone
-    now = box.now()
-    with box.uows(write=True, label=ctx.counter) as uow:
-        _note_wait(box, uow, ctx, f"applying {code}")
-        ticket = _pending(uow, ticket_id, now)
-        coupon = uow.booking.coupon_by_code(code)
-        if coupon is None:
-            raise CouponRejected(f"there is no coupon {code}")
-        phone = customer_phone if customer_phone is not None else ticket.customer_phone
-        if coupon.per_customer_limit is not None and not normalise_phone(phone):
-            raise CouponRejected(
-                f"{code} is limited per customer: enter the customer's phone number first"
-            )
-        uses = uow.booking.coupon_uses(coupon.coupon_id, _customer_key(phone))
-        info = uow.booking.show_info(ticket.show_id)
-        discount = evaluate_coupon(
-            coupon,
-            subtotal=ticket.subtotal,
-            now=now,
-            customer_uses=uses,
-            tz=None if info is None else info.timezone,
-        )
-        total = round_money(ticket.subtotal - discount)
-        uow.booking.set_ticket_amounts(
-            ticket_id, discount=discount, total=total, coupon_id=coupon.coupon_id
-        )
-        if customer_phone is not None:
-            uow.booking.set_customer(
-                ticket_id, ticket.customer_name, normalise_phone(customer_phone)
-            )
-        _audit(
-            uow, ctx, now, "COUPON_APPLIED", entity_id=ticket_id, code=code, discount=str(discount)
-        )
-        uow.commit()
-    return _quote_of(box, ticket_id, f"{code}: {discount:.2f} off")
-
-
-def remove_coupon(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> Quote:
-    ctx.require(Role.CLERK, "Removing a coupon")  # issue 12: an usher only admits
-    now = box.now()
-    with box.uows(write=True, label=ctx.counter) as uow:
-        _note_wait(box, uow, ctx, "removing the coupon")
-        ticket = _pending(uow, ticket_id, now)
-        uow.booking.set_ticket_amounts(
-            ticket_id, discount=Decimal("0.00"), total=ticket.subtotal, coupon_id=None
-        )
-        uow.commit()
-    return _quote_of(box, ticket_id, None)
-
-
-def _quote_of(box: BoxOffice, ticket_id: int, message: str | None) -> Quote:
-    with box.uows() as uow:
-        ticket = uow.booking.ticket(ticket_id)
-        assert ticket is not None
-        lines = tuple(  # issue 8 (admin-B): each line names its ticket type
-            ticket_price_line(ts.label, ts.seat_type, ts.price, ts.ticket_type)
-            for ts in uow.booking.ticket_seats(ticket_id)
-        )
-        coupon = uow.booking.coupon_by_id(ticket.coupon_id) if ticket.coupon_id else None
-    return Quote(
-        lines=lines,
-        subtotal=ticket.subtotal,
-        discount=ticket.discount,
-        total=ticket.total,
-        coupon_code=None if coupon is None else coupon.code,
-        coupon_message=message,
-    )
-
-
-def _pending(uow: UnitOfWork, ticket_id: int, now: datetime) -> TicketRecord:
-    ticket = uow.booking.ticket(ticket_id)
-    if ticket is None:
-        raise NotFound(f"ticket {ticket_id} does not exist")
-    if ticket.status != TicketStatus.PENDING_PAYMENT:
-        raise InvalidState(_not_pending_message(ticket))
-    if not rules.hold_is_live(ticket.hold_expires_at, now):
-        raise InvalidState(f"the hold on {ticket.code} has run out; hold the seats again")
-    return ticket
-
-
-def _not_pending_message(ticket: TicketRecord) -> str:
-    return {
-        TicketStatus.CONFIRMED: f"{ticket.code} is already paid and confirmed",
-        TicketStatus.CANCELLED: f"{ticket.code} was cancelled",
-        TicketStatus.EXPIRED: f"the hold on {ticket.code} expired; hold the seats again",
-    }.get(TicketStatus(ticket.status), f"{ticket.code} is {ticket.status}")
-
-
-# --------------------------------------------------------------------------- confirm / fail
-
-
-@dataclass(frozen=True)
-class ConfirmResult:
-    ticket_id: int
-    ticket_code: str
-    total: Decimal
-    mode: PaymentMode
-    tendered: Decimal | None
-    change_due: Decimal | None
-    payment_id: int
-    confirmed_at: datetime | None = None
-    payment_ids: tuple[int, ...] = ()  # issue 11: one per tender of a split payment
-    tenders: tuple[tuple[PaymentMode, Decimal], ...] = ()  # issue 11: (mode, amount) per part
-
-
-def _money(value: Decimal | str | None, what: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise ValidationError(f"{what} '{value}' is not an amount", field=what) from exc
-    if amount < 0 or amount != amount:  # noqa: PLR0124 - NaN check
-        raise ValidationError(f"{what} cannot be negative", field=what)
-    return round_money(amount)
-
-
-@keyed(OperationKind.CONFIRM)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
-def confirm_booking(
-    box: BoxOffice,
-    ctx: CounterContext,
-    *,
-    ticket_id: int,
-    mode: PaymentMode | str,
-    reference: str | None = None,
-    tendered: Decimal | str | None = None,
-    customer_name: str | None = None,
-    customer_phone: str | None = None,
-    split: Sequence[Tender] | None = None,
-) -> ConfirmResult:
-    """Take payment and sell the held seats: one atomic step, whatever the strategy.
-
-    ``split`` (issue 11): several tenders adding up to the total (``mode`` is then the first
-    part's). A signed-in clerk's payment rows go into the counter's open shift (services.tender).
-    """
-    ctx.require(Role.CLERK, "Taking payment")  # issue 12: an usher only admits
-    try:
-        pay_mode = PaymentMode(mode)
-    except ValueError as exc:
-        raise ValidationError(f"unknown payment mode {mode}") from exc
-    cash = _money(tendered, "tendered amount")
-    reference = limits.check_text(
-        reference, limits.PAYMENT_REFERENCE, what="a payment reference", field="reference"
-    )
-    if customer_name is not None or customer_phone is not None:
-        customer_name, customer_phone = _customer(customer_name, customer_phone)
-    if pay_mode == PaymentMode.CASH and cash is None and not split:
-        raise ValidationError("enter the cash tendered", field="tendered")
-    tenders = plan(pay_mode, cash, reference, split)  # issue 11
-    now = box.now()
-    with box.uows(write=True, lock_timeout_ms=ctx.lock_timeout_ms, label=ctx.counter) as uow:
-        _note_wait(box, uow, ctx, "taking the payment")
-        given = [t.tendered for t in tenders if t.tendered is not None]  # issue 11: split too
-        if given:
-            ceiling = load_settings(uow).cash_tendered_limit
-            for handed in given:
-                if handed > ceiling:
-                    raise ValidationError(
-                        f"{_rupees(handed)} is more cash than one sale takes (at most "
-                        f"{_rupees(ceiling)}); check the amount tendered",
-                        field="tendered",
-                    )
-        ticket = uow.booking.ticket(ticket_id)
-        if ticket is None:
-            raise NotFound(f"ticket {ticket_id} does not exist")
-        if ticket.status != TicketStatus.PENDING_PAYMENT:
-            raise InvalidState(_not_pending_message(ticket))
-        if not rules.hold_is_live(ticket.hold_expires_at, now):
-            # The expiry wins: record it now so that nobody is ever charged for lost seats.
-            if uow.booking.expire_ticket(ticket_id, now):
-                _audit(
-                    uow,
-                    ctx,
-                    now,
-                    "EXPIRY",
-                    entity_id=ticket_id,
-                    show_id=ticket.show_id,
-                    code=ticket.code,
-                    on_late_payment=True,
-                )
-                uow.commit()
-            raise InvalidState(
-                f"the hold on {ticket.code} ran out before payment; nothing was charged. "
-                "Hold the seats again."
-            )
-        tenders = settle(tenders, ticket.total)  # issue 11: amounts add up, change per cash part
-        if customer_name is not None or customer_phone is not None:
-            uow.booking.set_customer(
-                ticket_id,
-                (customer_name or "").strip() or ticket.customer_name,
-                normalise_phone(customer_phone) or ticket.customer_phone,
-            )
-        if ticket.coupon_id is not None:
-            coupon = uow.booking.coupon_by_id(ticket.coupon_id)
-            assert coupon is not None
-            key = _customer_key(customer_phone or ticket.customer_phone)
-            # Re-check the rules with the counts as they are now, then count the use atomically.
-            evaluate_coupon(
-                coupon,
-                subtotal=ticket.subtotal,
-                now=now,
-                customer_uses=uow.booking.coupon_uses(coupon.coupon_id, key),
-            )
-            if not uow.booking.redeem_coupon(coupon.coupon_id, ticket_id, key, now):
-                raise CouponRejected(
-                    f"{coupon.code} has just reached its usage limit; remove it to continue"
-                )
-            limit = coupon.per_customer_limit
-            if limit is not None and uow.booking.coupon_uses(coupon.coupon_id, key) > limit:
-                raise CouponRejected(
-                    f"this customer has already used {coupon.code} {limit} time(s)"
-                )
-        if not uow.booking.confirm(ticket_id, now):
-            uow.rollback()
-            raise InvalidState(
-                f"{ticket.code} could not be confirmed: its seats are no longer held by it"
-            )
-        paid = record_sale(uow, ctx, ticket, tenders, now)  # issue 11: the shift's payment rows
-        payment_id, change = paid[0].payment_id, paid[0].change
-        _audit(
-            uow,
-            ctx,
-            now,
-            "SALE",
-            entity_id=ticket_id,
-            show_id=ticket.show_id,
-            code=ticket.code,
-            total=str(ticket.total),
-            mode=pay_mode.value,
-            more={"split": [[p.mode.value, str(p.amount)] for p in paid]} if split else None,
-        )
-        uow.commit()
-    return ConfirmResult(
-        ticket_id, ticket.code, ticket.total, pay_mode, paid[0].tendered, change, payment_id,
-        now, tuple(p.payment_id for p in paid), tuple((p.mode, p.amount) for p in paid),
-    )  # fmt: skip
-
-
-def _rupees(amount: Decimal) -> str:
-    return f"₹{amount:,.2f}"
-
-
-@keyed(OperationKind.RELEASE)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
-def record_failed_payment(
-    box: BoxOffice,
-    ctx: CounterContext,
-    *,
-    ticket_id: int,
-    mode: PaymentMode | str,
-    reason: str = "",
-    release: bool = True,
-) -> None:
-    """A payment that did not go through: recorded; by default the held seats go back on sale
-    (HELD -> AVAILABLE on payment failure). ``release=False`` keeps the hold for another try."""
-    ctx.require(Role.CLERK, "Recording a payment")  # issue 12: an usher only admits
-    try:
-        pay_mode = PaymentMode(mode)
-    except ValueError as exc:
-        raise ValidationError(f"unknown payment mode {mode}") from exc
-    reason = (
-        limits.check_text(reason, limits.PAYMENT_REFERENCE, what="the reason", field="reason") or ""
-    )
-    now = box.now()
-    with box.uows(write=True, label=ctx.counter) as uow:
-        _note_wait(box, uow, ctx, "recording the failed payment")
-        ticket = _pending(uow, ticket_id, now)
-        uow.booking.add_payment(
-            NewPayment(
-                ticket_id=ticket_id,
-                kind=PaymentKind.PAYMENT,
-                mode=pay_mode,
-                status=PaymentStatus.FAILED,
-                amount=ticket.total,
-                created_at=now,
-                counter=ctx.counter,
-                staff_id=ctx.staff_id,
-                reference=reason or None,
-            )
-        )
-        if release:
-            uow.booking.release(
-                ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
-            )
-        _audit(
-            uow,
-            ctx,
-            now,
-            "PAYMENT_FAILED",
-            entity_id=ticket_id,
-            show_id=ticket.show_id,
-            code=ticket.code,
-            mode=pay_mode.value,
-            reason=reason,
-            released=release,
-        )
-        uow.commit()
-
-
-@keyed(OperationKind.RELEASE)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
-def release_hold(box: BoxOffice, ctx: CounterContext, *, ticket_id: int) -> bool:
-    """Give held seats back. False if there was nothing to release (already gone)."""
-    ctx.require(Role.CLERK, "Releasing seats")  # issue 12: an usher only admits
-    now = box.now()
-    with box.uows(write=True, label=ctx.counter) as uow:
-        _note_wait(box, uow, ctx, "releasing the seats")
-        ticket = uow.booking.ticket(ticket_id)
-        if ticket is None:
-            raise NotFound(f"ticket {ticket_id} does not exist")
-        if ticket.status != TicketStatus.PENDING_PAYMENT:
-            return False
-        if not uow.booking.release(
-            ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
-        ):
-            return False
-        _audit(
-            uow, ctx, now, "RELEASE", entity_id=ticket_id, show_id=ticket.show_id, code=ticket.code
-        )
-        uow.commit()
-    return True
-
-
-# --------------------------------------------------------------------------- cancel / refund
-
-
-@dataclass(frozen=True)
-class RefundResult:
-    ticket_id: int
-    ticket_code: str
-    refund: Decimal
-    fee: Decimal
-    mode: PaymentMode
-    approved_by: str
-    show_id: int = 0
-    seat_labels: tuple[str, ...] = ()
-    show_seat_ids: tuple[int, ...] = ()
-    counter: str = ""
-    parts: tuple[tuple[PaymentMode, Decimal], ...] = ()  # issue 11: (mode, amount) paid back
-
-
-def refund_preview(box: BoxOffice, *, ticket_id: int, fee: Decimal | str | None = None) -> Decimal:
-    """The amount a cancellation would refund, for the approval dialog."""
-    now = box.now()
-    with box.uows() as uow:
-        cfg = load_settings(uow)
-        ticket, _info = _cancellable(uow, ticket_id, now, cfg)
-    fee_value = _money(fee, "fee") if fee is not None else Decimal(cfg.cancellation_fee)
-    return rules.compute_refund(total=ticket.total, fee=fee_value or Decimal("0.00"))
-
-
-def _cancellable(
-    uow: UnitOfWork, ticket_id: int, now: datetime, cfg: BoxOfficeSettings
-) -> tuple[TicketRecord, ShowInfo]:
-    ticket = uow.booking.ticket(ticket_id)
-    if ticket is None:
-        raise NotFound(f"ticket {ticket_id} does not exist")
-    if ticket.status != TicketStatus.CONFIRMED:
-        raise InvalidState(
-            f"only a confirmed booking can be cancelled; {ticket.code} is "
-            f"{ticket.status.replace('_', ' ').lower()}"
-        )
-    info = uow.booking.show_info(ticket.show_id)
-    assert info is not None
-    rules.ensure_cancellable(
-        show_start=info.starts_at, now=now, cutoff_min=cfg.cancel_cutoff_minutes, tz=info.timezone
-    )
-    return ticket, info
-
-
-def _cancel_approver(
-    box: BoxOffice, uow: UnitOfWork, ctx: CounterContext, ticket_id: int, approval: object | None
-) -> tuple[int, str, Approval | None]:
-    """Who approves this cancellation: the clerk, if the staff table says they are a supervisor
-    (or admin), else the supervisor behind an approval this box office issued for exactly this
-    ticket at this counter (never the clerk who asked). (staff id, name, approval to use up)."""
-    what = "Cancelling and refunding a booking"
-    if ctx.staff_id is not None:
-        staff = uow.staff.by_id(ctx.staff_id)
-        if (
-            staff is not None
-            and staff.active
-            and Role(staff.role).at_least(Role.SUPERVISOR)
-            and approval is None
-        ):
-            return staff.staff_id, staff.username, None
-    if approval is None:
-        raise PermissionDenied(
-            f"{what} needs a supervisor; {ctx.username} is a {ctx.role.value.lower()}"
-            if not ctx.role.at_least(Role.SUPERVISOR)
-            else f"{what} needs a supervisor: {ctx.username} is not one on the staff list"
-        )
-    issued = box.approvals.check(
-        approval,
-        action=CANCEL_REFUND,
-        subject=ticket_id,
-        counter=ctx.counter,
-        requested_by=ctx.staff_id,
-        now=box.now(),
-    )
-    approver = uow.staff.by_id(issued.approver_id)
-    if approver is None or not approver.active or not Role(approver.role).at_least(Role.SUPERVISOR):
-        raise PermissionDenied(f"{issued.approver} can no longer approve this; ask again")
-    if ctx.staff_id is not None and approver.staff_id == ctx.staff_id:
-        raise PermissionDenied("nobody approves their own cancellation; ask another supervisor")
-    return approver.staff_id, approver.username, issued
-
-
-@keyed(OperationKind.CANCEL)  # issue 13: a lost commit -> OutcomeUnknown naming the ticket
-def cancel_booking(
-    box: BoxOffice,
-    ctx: CounterContext,
-    *,
-    ticket_id: int,
-    approval: Approval | None = None,
-    fee: Decimal | str | None = None,
-    reason: str = "",
-) -> RefundResult:
-    """Cancel a confirmed booking and refund it: a supervisor (as the staff table says) does it,
-    or approves it by signing in at the counter (``auth.grant_approval``: ``approval``)."""
-    reason = (
-        limits.check_text(reason, limits.PAYMENT_REFERENCE, what="the reason", field="reason") or ""
-    )
-    now = box.now()
-    with box.uows(write=True, label=ctx.counter) as uow:
-        _note_wait(box, uow, ctx, "cancelling the booking")
-        approver_id, approver_name, used = _cancel_approver(box, uow, ctx, ticket_id, approval)
-        cfg = load_settings(uow)
-        ticket, info = _cancellable(uow, ticket_id, now, cfg)
-        fee_value = _money(fee, "fee") if fee is not None else Decimal(cfg.cancellation_fee)
-        refund = rules.compute_refund(total=ticket.total, fee=fee_value or Decimal("0.00"))
-        if not uow.booking.release(ticket_id, TicketStatus.CANCELLED, now, from_status="CONFIRMED"):
-            # issue 12: the release refuses a ticket admitted at the door; say so.
-            from bms_desktop.services.door import cancel_refusal
-
-            raise InvalidState(
-                cancel_refusal(uow, ticket_id, now) or f"{ticket.code} was cancelled meanwhile"
-            )
-        uow.booking.return_coupon(ticket_id, now)
-        # issue 11: back to the original tenders, cash through this counter's open shift
-        refunded = record_refund(
-            uow, ctx, ticket, refund, approved_by_id=approver_id, reason=reason, now=now
-        )
-        _audit(
-            uow,
-            ctx,
-            now,
-            "CANCEL_REFUND",
-            entity_id=ticket_id,
-            show_id=info.show_id,
-            code=ticket.code,
-            refund=str(refund),
-            fee=str(fee_value),
-            approved_by=approver_name,
-            reason=reason,
-        )
-        seats = uow.booking.ticket_seats(ticket_id)
-        if used is not None:
-            box.approvals.consume(used)  # once: a second use is refused
-        uow.commit()
-    return RefundResult(
-        ticket_id,
-        ticket.code,
-        refund,
-        fee_value or Decimal("0.00"),
-        refunded[0].mode,
-        approver_name,
-        show_id=info.show_id,
-        seat_labels=tuple(s.label for s in seats),
-        show_seat_ids=tuple(s.show_seat_id for s in seats),
-        counter=ctx.counter,
-        parts=tuple((p.mode, p.amount) for p in refunded),  # issue 11
-    )
-
-
-# --------------------------------------------------------------------------- expiry
-
-
-def expire_holds(box: BoxOffice, ctx: CounterContext | None = None, *, limit: int = 500) -> int:
-    """The sweeper: expire every ticket whose hold ran out (seats freed in the same step)."""
-    from bms_desktop.services.context import SYSTEM
-
-    who = ctx or SYSTEM
-    now = box.now()
-    with box.uows() as uow:
-        stale = uow.booking.stale_ticket_ids(now, limit=limit)
-    if not stale:
-        return 0
-    count = 0
-    with box.uows(write=True, label=who.counter) as uow:
-        for tid in stale:
-            ticket = uow.booking.ticket(tid)
-            if ticket is not None and uow.booking.expire_ticket(tid, now):
-                count += 1
-                _audit(
-                    uow, who, now, "EXPIRY", entity_id=tid, show_id=ticket.show_id, code=ticket.code
-                )
-        uow.commit()
-    return count
-
-
 __all__ = [
-    "ConfirmResult",
     "DomainError",
-    "RefundResult",
-    "WaitNote",
-    "apply_coupon",
-    "cancel_booking",
-    "checked_phone",
-    "confirm_booking",
     "effective_status",
-    "expire_holds",
     "hold_seats",
-    "normalise_phone",
-    "record_failed_payment",
-    "recording_waits",
-    "refund_preview",
-    "release_hold",
-    "remove_coupon",
 ]

@@ -26,7 +26,7 @@ from bms_desktop.domain.model import (
     Strategy,
 )
 from bms_desktop.domain.pricing import WEEKEND_MASK
-from bms_desktop.services import auth, booking, catalog, demo_history
+from bms_desktop.services import auth, booking, catalog, checkout, demo_history
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, load_settings
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import NewCoupon, NewPricingRule, ShowFilter
@@ -415,7 +415,7 @@ def _sell_some(
                     held += len(group)  # left on hold: shows as held by another counter
                 else:
                     mode = modes[rng.randrange(len(modes))]
-                    booking.confirm_booking(
+                    checkout.confirm_booking(
                         box,
                         ctx,
                         ticket_id=hold.ticket_id,
@@ -492,7 +492,7 @@ def _at_the_doors(box: BoxOffice, show_id: int, rng: random.Random) -> int:
             group, ids[:] = ids[:size], ids[size + rng.randrange(0, 3) :]
             try:
                 held = booking.hold_seats(box, clerk, show_id=show_id, show_seat_ids=group)
-                booking.confirm_booking(box, clerk, ticket_id=held.ticket_id, mode="UPI")
+                checkout.confirm_booking(box, clerk, ticket_id=held.ticket_id, mode="UPI")
             except DomainError:
                 continue
             sold.append((held.ticket_code, len(group)))

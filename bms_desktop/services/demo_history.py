@@ -22,7 +22,7 @@ from bms_desktop.domain import cash
 from bms_desktop.domain.errors import DomainError
 from bms_desktop.domain.model import PaymentMode, Role, Strategy
 from bms_desktop.domain.seating import SeatSlot, best_available
-from bms_desktop.services import booking, catalog, queries, shifts
+from bms_desktop.services import booking, cancellation, catalog, checkout, queries, shifts
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
 from bms_desktop.services.dto import HoldResult
 from bms_desktop.services.tender import Tender
@@ -102,16 +102,16 @@ def _pay(box: BoxOffice, ctx: CounterContext, rng: random.Random, held: HoldResu
     roll = rng.random()
     if roll < 0.06 and total > 200:
         cash_part = Decimal(int(total / 2 // 10 * 10))
-        booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI", split=[
+        checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI", split=[
             Tender(PaymentMode.UPI, total - cash_part, f"UPI{rng.randrange(10**8):08d}"),
             Tender(PaymentMode.CASH, cash_part, tendered=cash_part + 50 - cash_part % 50),
         ])  # fmt: skip
     elif roll < 0.50:
         tendered = (total // 100 + 1) * 100 if rng.random() < 0.7 else total
-        booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="CASH", tendered=tendered)
+        checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="CASH", tendered=tendered)
     else:
         mode = rng.choice(("UPI", "UPI", "UPI", "CREDIT_CARD", "CREDIT_CARD", "NETBANKING"))
-        booking.confirm_booking(
+        checkout.confirm_booking(
             box, ctx, ticket_id=held.ticket_id, mode=mode, reference=f"R{rng.randrange(10**6):06d}"
         )
 
@@ -215,7 +215,7 @@ def _play_day(
             if rng.random() < 0.1:
                 code = "WELCOME10" if held.quote.total < 300 or rng.random() < 0.5 else "FLAT50"
                 try:
-                    booking.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=code)
+                    checkout.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=code)
                     held = replace(held, quote=replace(held.quote, total=_total(box, held)))
                 except DomainError:
                     pass
@@ -258,7 +258,7 @@ def _cancel_one(
     ticket_id, starts = rng.choice(open_)
     sold.remove((ticket_id, starts))
     with contextlib.suppress(DomainError):
-        booking.cancel_booking(box, who.supervisor, ticket_id=ticket_id, reason="customer")
+        cancellation.cancel_booking(box, who.supervisor, ticket_id=ticket_id, reason="customer")
 
 
 def _total(box: BoxOffice, held: HoldResult) -> Decimal:

@@ -722,7 +722,7 @@ def _proved_supervisor(
 
 def cancel_refusal(uow: UnitOfWork, ticket_id: int, now: datetime) -> str | None:
     """Why the database refused to cancel a confirmed ticket, when it is because people were
-    admitted on it at the door (``booking.cancel_booking`` asks after its release failed)."""
+    admitted on it at the door (``cancellation.cancel_booking`` asks after its release failed)."""
     door = getattr(uow, "door", None)  # the in-memory fake of the unit tests has no door
     if door is None:
         return None

@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 from bms_desktop.domain import rules
 from bms_desktop.domain.errors import ValidationError
 from bms_desktop.domain.model import PaymentKind, PaymentMode, PaymentStatus, TicketStatus
-from bms_desktop.services.booking import ConfirmResult, RefundResult
+from bms_desktop.services.cancellation import RefundResult
+from bms_desktop.services.checkout import ConfirmResult
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import ConcurrencyReport, HoldResult, PriceLine, Quote
 from bms_desktop.services.outcome_guard import OperationKind

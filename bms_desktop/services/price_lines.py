@@ -1,7 +1,7 @@
 """One line of a quote or a ticket: the seat, its type, its ticket type, its price.
 
 Issue 8 (admin-B): the quote and the printed ticket name the ticket type (Child, Senior...)
-of each seat. ``booking._quote_of`` and ``queries._booking_view`` build their lines here.
+of each seat. ``checkout._quote_of`` and ``queries._booking_view`` build their lines here.
 """
 
 from __future__ import annotations

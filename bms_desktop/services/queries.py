@@ -24,7 +24,6 @@ from bms_desktop.domain.ticket_types import (
     normalise_type_code,
     price_for_type,
 )
-from bms_desktop.services.booking import normalise_phone
 from bms_desktop.services.context import BoxOffice, load_settings
 from bms_desktop.services.dto import (
     BestSeats,
@@ -47,6 +46,7 @@ from bms_desktop.services.ports import (
     UnitOfWork,
 )
 from bms_desktop.services.price_lines import ticket_price_line  # issue 8 (admin-B)
+from bms_desktop.services.sale_common import normalise_phone
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """How a sale is paid and a refund paid out: tenders, split tender, and the shift rule.
 
-Called by ``booking.confirm_booking`` and ``booking.cancel_booking`` inside their transaction
+Called by ``checkout.confirm_booking`` and ``cancellation.cancel_booking`` inside their transaction
 (issue 11). The rule, decided here once:
 
 - **Selling needs an open shift.** A sale by a signed-in staff member (a context with a staff

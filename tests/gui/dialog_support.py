@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from bms_desktop.domain.model import Role, Strategy
-from bms_desktop.services import auth, booking, queries
+from bms_desktop.services import auth, booking, checkout, queries
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
 from bms_desktop.services.dto import BookingView, StaffView
 from tests.support.builders import World
@@ -60,7 +60,7 @@ def sell(
     held = booking.hold_seats(
         box, ctx, show_id=world.show_id, show_seat_ids=ids, customer_phone=phone
     )
-    booking.confirm_booking(
+    checkout.confirm_booking(
         box,
         ctx,
         ticket_id=held.ticket_id,

@@ -26,7 +26,7 @@ from bms_desktop.domain.model import (
 from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.widgets.seat_style import SeatVisual
 from bms_desktop.gui.windows.counter_window import CounterWindow, window_title
-from bms_desktop.services import catalog, queries
+from bms_desktop.services import cancellation, catalog, queries
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, SeatLockRegistry
 from bms_desktop.services.ports import NewCoupon
 from tests.conftest import FakeClock
@@ -573,7 +573,7 @@ CHILD_SALE = textwrap.dedent(
     import sys
     from bms_desktop.app import connect
     from bms_desktop.domain.model import Role
-    from bms_desktop.services import booking
+    from bms_desktop.services import booking, checkout
     from bms_desktop.services.context import CounterContext
 
     url, show_seat_id = sys.argv[1], int(sys.argv[2])
@@ -581,7 +581,7 @@ CHILD_SALE = textwrap.dedent(
     ctx = CounterContext("Counter 9", None, "child", Role.CLERK)
     show_id = int(sys.argv[3])
     held = booking.hold_seats(wiring.box, ctx, show_id=show_id, show_seat_ids=[show_seat_id])
-    booking.confirm_booking(wiring.box, ctx, ticket_id=held.ticket_id, mode="UPI")
+    checkout.confirm_booking(wiring.box, ctx, ticket_id=held.ticket_id, mode="UPI")
     print(held.ticket_code)
     """
 )
@@ -637,7 +637,7 @@ def test_the_counter_logs_its_own_cancellation_as_its_own_not_another_counters(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from bms_desktop.gui.dialogs.lookup_dialog import BookingLookupDialog
-    from bms_desktop.services import auth, booking
+    from bms_desktop.services import auth
     from bms_desktop.services.approvals import CANCEL_REFUND
 
     auth.add_staff(
@@ -660,7 +660,7 @@ def test_the_counter_logs_its_own_cancellation_as_its_own_not_another_counters(
             box_, ctx, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
             subject=view.ticket_id,
         )  # fmt: skip
-        return [booking.cancel_booking(box_, ctx, ticket_id=view.ticket_id, approval=approval)]
+        return [cancellation.cancel_booking(box_, ctx, ticket_id=view.ticket_id, approval=approval)]
 
     monkeypatch.setattr(BookingLookupDialog, "ask", classmethod(ask))
     window.actions_.find_booking.trigger()

@@ -19,7 +19,7 @@ from bms_desktop.gui.door.scan_log_model import MAX_SCANS, ScanLogEntry, ScanLog
 from bms_desktop.gui.door.sound import DoorSound
 from bms_desktop.gui.door.undo_dialog import UndoAdmissionDialog
 from bms_desktop.gui.hub import ChangeHub
-from bms_desktop.services import booking, door
+from bms_desktop.services import cancellation, checkout, door
 from bms_desktop.services.context import CounterContext
 from bms_desktop.services.ports import StorageUnavailable
 from tests.gui.counter_support import QuietFeed
@@ -192,9 +192,9 @@ def test_cancelled_refunded_and_unpaid_tickets_are_refused(
 ) -> None:
     refunded = sell(box, dw.world.show_id, list(dw.world.seat_ids[:1]))
     tid = window_ticket_id(box, refunded)
-    booking.cancel_booking(box, dw.supervisor, ticket_id=tid)
+    cancellation.cancel_booking(box, dw.supervisor, ticket_id=tid)
     released_id, released = hold(box, dw.world.show_id, list(dw.world.seat_ids[1:2]))
-    booking.release_hold(box, dw.clerk, ticket_id=released_id)
+    checkout.release_hold(box, dw.clerk, ticket_id=released_id)
     _pending, unpaid = hold(box, dw.world.show_id, list(dw.world.seat_ids[2:3]))
     doors_open(box, dw.world, clock)
 

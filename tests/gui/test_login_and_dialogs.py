@@ -20,7 +20,7 @@ from bms_desktop.gui.dialogs.approval_dialog import SupervisorApprovalDialog
 from bms_desktop.gui.dialogs.first_run_dialog import SETUP_PAGE, FirstRunDialog
 from bms_desktop.gui.dialogs.login_dialog import LoginDialog
 from bms_desktop.gui.dialogs.lookup_dialog import BookingLookupDialog
-from bms_desktop.services import auth, booking, demo, queries
+from bms_desktop.services import auth, cancellation, demo, queries
 from bms_desktop.services.approvals import CANCEL_REFUND, Approval
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import StaffView
@@ -636,7 +636,7 @@ def test_a_clerk_alone_is_refused_by_the_service_even_if_the_approval_were_bypas
     assert "Nothing was changed" in dialog.cancel_message.text()
     assert queries.get_booking(box, sold.ticket_id).status == TicketStatus.CONFIRMED
     with pytest.raises(PermissionDenied):
-        booking.cancel_booking(box, clerk, ticket_id=sold.ticket_id)
+        cancellation.cancel_booking(box, clerk, ticket_id=sold.ticket_id)
     assert queries.get_booking(box, sold.ticket_id).status == TicketStatus.CONFIRMED
 
 

@@ -10,7 +10,7 @@ from bms_desktop.app import connect
 from bms_desktop.domain.model import PaymentMode
 from bms_desktop.gui.connection_monitor import ConnectionMonitor
 from bms_desktop.gui.outcome_resolver import OutcomeResolver, checking_text
-from bms_desktop.services import booking
+from bms_desktop.services import booking, checkout
 from bms_desktop.services.health import ConnectionHealth
 from bms_desktop.services.outcome_guard import OperationKind
 from bms_desktop.services.ports import OutcomeUnknown, StorageUnavailable
@@ -106,7 +106,7 @@ def test_a_sale_cut_off_by_a_postgresql_restart_is_resolved_when_it_is_back(
 
         def confirm() -> None:
             try:
-                booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+                checkout.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
             except BaseException as exc:
                 caught.append(exc)
 

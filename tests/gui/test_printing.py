@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from bms_desktop.domain.model import Role
 from bms_desktop.gui import printing
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, cancellation, checkout, queries
 from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.dto import BookingView
 from tests.gui.dialog_support import add_staff, ctx_of, ensure_shift, sell
@@ -119,8 +119,8 @@ def test_a_coupon_a_reprint_and_a_cancellation_with_refund_are_all_on_paper(
     seat_ids = [s.show_seat_id for s in queries.get_seat_map(box, world.show_id).seats[:2]]
     ensure_shift(box, world, clerk)  # issue 11: selling needs an open shift
     held = booking.hold_seats(box, clerk, show_id=world.show_id, show_seat_ids=seat_ids)
-    booking.apply_coupon(box, clerk, ticket_id=held.ticket_id, code="TENOFF")
-    booking.confirm_booking(box, clerk, ticket_id=held.ticket_id, mode="UPI", reference="UPI-42")
+    checkout.apply_coupon(box, clerk, ticket_id=held.ticket_id, code="TENOFF")
+    checkout.confirm_booking(box, clerk, ticket_id=held.ticket_id, mode="UPI", reference="UPI-42")
     sold = queries.get_booking(box, held.ticket_id)
     ticket, receipt = printing.print_ticket_and_receipt(sold, tmp_path, reprint=True)
     assert "DUPLICATE" in pdf_text(ticket)
@@ -130,7 +130,7 @@ def test_a_coupon_a_reprint_and_a_cancellation_with_refund_are_all_on_paper(
     assert "Paid by UPI" in receipt_text
     assert "UPI-42" in receipt_text
 
-    booking.cancel_booking(box, boss, ticket_id=sold.ticket_id, fee="10")
+    cancellation.cancel_booking(box, boss, ticket_id=sold.ticket_id, fee="10")
     cancelled = queries.get_booking(box, sold.ticket_id)
     ticket, receipt = printing.print_ticket_and_receipt(cancelled, tmp_path / "after")
     assert "CANCELLED" in pdf_text(ticket)

@@ -19,7 +19,7 @@ from bms_desktop.domain.errors import SeatsUnavailable
 from bms_desktop.domain.model import PaymentMode, SeatStatus, Strategy, TicketStatus
 from bms_desktop.gui.controllers.sale_controller import PaymentInput, SaleController
 from bms_desktop.gui.hub import ChangeHub
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from bms_desktop.services.context import BoxOffice
 from tests.conftest import FakeClock
 from tests.gui.counter_support import QuietFeed, gated
@@ -247,7 +247,7 @@ def test_a_message_belongs_to_its_show_and_its_seats_and_goes_when_they_change(
     idle(qtbot, ctrl)
     lost = ctrl.message()
     assert lost is not None and lost.kind == "conflict" and b6 in lost.seat_ids
-    booking.release_hold(box, clerk("Counter 2"), ticket_id=rival.ticket_id)
+    checkout.release_hold(box, clerk("Counter 2"), ticket_id=rival.ticket_id)
     ctrl.refresh()  # B6 is free again: the message about it is out of date
     qtbot.waitUntil(lambda: ctrl.message() is None, timeout=10_000)
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from bms_desktop.domain.errors import NotFound, ValidationError
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from bms_desktop.services.admin import coupons
 from bms_desktop.services.admin.dto_coupons import CouponInput
 from bms_desktop.services.context import BoxOffice, CounterContext
@@ -99,8 +99,8 @@ def sell_with_coupon(
     seat_map = queries.get_seat_map(box, world.show_id)
     ids = [s.show_seat_id for s in seat_map.seats if s.label in labels]
     held = booking.hold_seats(box, ctx, show_id=world.show_id, show_seat_ids=ids)
-    booking.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=code)
-    booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
+    checkout.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=code)
+    checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
     return held.ticket_id
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from bms_desktop.domain.errors import InvalidState, NotFound, PermissionDenied, ValidationError
 from bms_desktop.domain.model import Role
-from bms_desktop.services import auth, booking, catalog, queries
+from bms_desktop.services import auth, booking, catalog, checkout, queries
 from bms_desktop.services.admin import ticket_types as tt
 from bms_desktop.services.admin.dto_ticket_types import SupervisorCredentials, TicketTypeInput
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
@@ -137,7 +137,7 @@ def test_a_child_seat_costs_less_and_the_coupon_is_evaluated_again(box: BoxOffic
     catalog.add_coupon(box, SYSTEM, NewCoupon("TEN", "PERCENT", Decimal(10)))
     ctx = staff_ctx(box, "asha", Role.CLERK)
     held = hold(box, world, ctx, ["A1", "A2"])
-    booking.apply_coupon(box, ctx, ticket_id=held.ticket_id, code="TEN")
+    checkout.apply_coupon(box, ctx, ticket_id=held.ticket_id, code="TEN")
     quote = tt.set_ticket_types(
         box, ctx, ticket_id=held.ticket_id, types={seat_id(box, world, "A2"): "child"}
     )
@@ -151,7 +151,7 @@ def test_a_child_seat_costs_less_and_the_coupon_is_evaluated_again(box: BoxOffic
         Decimal("157.50"),
     )
     assert quote.coupon_code == "TEN"
-    booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
+    checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
     view = queries.get_booking(box, held.ticket_id)
     assert [(line.label, line.ticket_type) for line in view.lines] == [
         ("A1", "ADULT"),
@@ -168,7 +168,7 @@ def test_a_coupon_whose_minimum_is_no_longer_met_is_taken_off(box: BoxOffice) ->
     catalog.add_coupon(box, SYSTEM, NewCoupon("BIG", "FIXED", Decimal(30), min_amount=Decimal(180)))
     ctx = staff_ctx(box, "asha", Role.CLERK)
     held = hold(box, world, ctx, ["A1", "A2"])
-    booking.apply_coupon(box, ctx, ticket_id=held.ticket_id, code="BIG")
+    checkout.apply_coupon(box, ctx, ticket_id=held.ticket_id, code="BIG")
     quote = tt.set_ticket_types(
         box, ctx, ticket_id=held.ticket_id, types={seat_id(box, world, "A1"): "SENIOR"}
     )
@@ -268,7 +268,7 @@ def test_ticket_types_change_only_on_a_pending_booking_with_a_live_hold(
         lambda: tt.set_ticket_types(box, ctx, ticket_id=999_999, types={c1: "CHILD"}),
         NotFound,
     )
-    booking.confirm_booking(box, ctx, ticket_id=other.ticket_id, mode="UPI")
+    checkout.confirm_booking(box, ctx, ticket_id=other.ticket_id, mode="UPI")
     assert_refused_and_unchanged(
         box,
         lambda: tt.set_ticket_types(

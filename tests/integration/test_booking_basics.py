@@ -6,7 +6,7 @@ import pytest
 
 from bms_desktop.domain.errors import FailureReason, InvalidState, SeatsUnavailable
 from bms_desktop.domain.model import PaymentMode, SeatStatus, Strategy, TicketStatus
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from tests.support.builders import build_world, clerk
 
 STRATEGIES = list(Strategy)
@@ -19,13 +19,13 @@ def test_hold_then_confirm_sells_the_seats(box, strategy):
     held = booking.hold_seats(box, ctx, show_id=world.show_id, show_seat_ids=world.seat_ids[:2])
     smap = queries.get_seat_map(box, world.show_id).by_id()
     assert {smap[i].status for i in world.seat_ids[:2]} == {SeatStatus.HELD}
-    result = booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    result = checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     assert result.total == held.quote.total
     smap = queries.get_seat_map(box, world.show_id).by_id()
     assert {smap[i].status for i in world.seat_ids[:2]} == {SeatStatus.SOLD}
     assert queries.get_booking(box, held.ticket_id).status == TicketStatus.CONFIRMED
     with pytest.raises(InvalidState, match="already paid"):
-        booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
@@ -57,7 +57,7 @@ def test_expired_hold_reads_free_and_late_payment_is_refused(box, clock):
     smap = queries.get_seat_map(box, world.show_id).by_id()
     assert smap[world.seat_ids[0]].status == SeatStatus.AVAILABLE
     with pytest.raises(InvalidState, match="ran out"):
-        booking.confirm_booking(
+        checkout.confirm_booking(
             box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="1000"
         )
     assert queries.get_booking(box, held.ticket_id).status == TicketStatus.EXPIRED
@@ -96,13 +96,13 @@ def test_a_text_too_long_for_its_column_is_refused_with_a_plain_message_on_both_
         ("reference", "R" * 81),
     ]:
         with pytest.raises(ValidationError) as refused:
-            booking.confirm_booking(
+            checkout.confirm_booking(
                 box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI, **{field: value}
             )
         assert refused.value.field == field
         assert "SQL" not in str(refused.value) and "at most" in str(refused.value)
     assert queries.get_booking(box, held.ticket_id).status == TicketStatus.PENDING_PAYMENT
-    booking.confirm_booking(
+    checkout.confirm_booking(
         box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI, customer_name="N" * 120
     )
     assert queries.get_booking(box, held.ticket_id).customer_name == "N" * 120
@@ -116,7 +116,7 @@ def test_cash_beyond_what_a_drawer_takes_is_refused_and_the_ceiling_is_a_setting
     ctx = clerk()
     held = booking.hold_seats(box, ctx, show_id=world.show_id, show_seat_ids=world.seat_ids[:1])
     with pytest.raises(ValidationError) as refused:
-        booking.confirm_booking(
+        checkout.confirm_booking(
             box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="99999999999999"
         )
     assert refused.value.field == "tendered"
@@ -127,10 +127,10 @@ def test_cash_beyond_what_a_drawer_takes_is_refused_and_the_ceiling_is_a_setting
         uow.settings.put("cash_tendered_limit", "2000")
         uow.commit()
     with pytest.raises(ValidationError, match=r"at most ₹2,000\.00"):
-        booking.confirm_booking(
+        checkout.confirm_booking(
             box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="2000.01"
         )
-    done = booking.confirm_booking(
+    done = checkout.confirm_booking(
         box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="2000"
     )
     assert done.change_due == 2000 - done.total

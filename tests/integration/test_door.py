@@ -15,7 +15,7 @@ from bms_desktop.domain.errors import (
     ValidationError,
 )
 from bms_desktop.domain.model import PaymentMode, Role
-from bms_desktop.services import booking, door, door_board
+from bms_desktop.services import booking, cancellation, checkout, door, door_board
 from bms_desktop.services.context import CounterContext
 from bms_desktop.services.door_views import ScanOutcome
 from bms_desktop.services.ports import StorageUnavailable
@@ -174,11 +174,11 @@ def test_too_early_and_too_late_are_refused_with_the_times(db_url, box, clock, d
 
 def test_cancelled_refunded_unpaid_and_cancelled_show_are_refused(db_url, box, clock, dw):
     refunded = sell(box, dw.world.show_id, _seats(dw, 0))
-    booking.cancel_booking(
+    cancellation.cancel_booking(
         box, dw.supervisor, ticket_id=_ticket_id(db_url, refunded), reason="changed plans"
     )
     released_id, released = hold(box, dw.world.show_id, _seats(dw, 1))
-    booking.release_hold(box, dw.clerk, ticket_id=released_id)
+    checkout.release_hold(box, dw.clerk, ticket_id=released_id)
     _pending_id, pending = hold(box, dw.world.show_id, _seats(dw, 2))
     doors_open(box, dw.world, clock)
 
@@ -274,7 +274,7 @@ def test_an_admitted_ticket_cannot_be_cancelled_until_a_supervisor_undoes_it(
     door.admit(box, dw.usher, code=code, door="Door 3", people=1)
 
     with pytest.raises(InvalidState) as refused:
-        booking.cancel_booking(box, dw.supervisor, ticket_id=tid, reason="asked")
+        cancellation.cancel_booking(box, dw.supervisor, ticket_id=tid, reason="asked")
     assert "admitted at the door" in str(refused.value) and "Door 3" in str(refused.value)
     assert "undo the admission" in str(refused.value)
     assert sql(db_url, "SELECT status, admitted_count FROM tickets WHERE id = :t", t=tid) == [
@@ -319,7 +319,7 @@ def test_an_admitted_ticket_cannot_be_cancelled_until_a_supervisor_undoes_it(
             box, dw.usher, code=code, supervisor="suma", password=PASSWORDS["suma"], reason="x"
         )
 
-    refund = booking.cancel_booking(box, dw.supervisor, ticket_id=tid, reason="asked")
+    refund = cancellation.cancel_booking(box, dw.supervisor, ticket_id=tid, reason="asked")
     assert refund.ticket_code == code
     assert door.admit(box, dw.usher, code=code, door="Door 3").outcome is ScanOutcome.REFUNDED
 
@@ -330,12 +330,12 @@ def test_an_usher_admits_and_does_nothing_else(db_url, box, clock, dw):
         booking.hold_seats(box, usher, show_id=dw.world.show_id, show_seat_ids=_seats(dw, 0))
     ticket_id, _code = hold(box, dw.world.show_id, _seats(dw, 1))
     for attempt in (
-        lambda: booking.confirm_booking(box, usher, ticket_id=ticket_id, mode=PaymentMode.UPI),
-        lambda: booking.apply_coupon(box, usher, ticket_id=ticket_id, code="WELCOME10"),
-        lambda: booking.remove_coupon(box, usher, ticket_id=ticket_id),
-        lambda: booking.release_hold(box, usher, ticket_id=ticket_id),
-        lambda: booking.record_failed_payment(box, usher, ticket_id=ticket_id, mode="UPI"),
-        lambda: booking.cancel_booking(box, usher, ticket_id=ticket_id),
+        lambda: checkout.confirm_booking(box, usher, ticket_id=ticket_id, mode=PaymentMode.UPI),
+        lambda: checkout.apply_coupon(box, usher, ticket_id=ticket_id, code="WELCOME10"),
+        lambda: checkout.remove_coupon(box, usher, ticket_id=ticket_id),
+        lambda: checkout.release_hold(box, usher, ticket_id=ticket_id),
+        lambda: checkout.record_failed_payment(box, usher, ticket_id=ticket_id, mode="UPI"),
+        lambda: cancellation.cancel_booking(box, usher, ticket_id=ticket_id),
     ):
         with pytest.raises(PermissionDenied):
             attempt()

@@ -17,7 +17,7 @@ import pytest
 from bms_desktop.domain.errors import InvalidState
 from bms_desktop.domain.model import PaymentMode, Role, TicketStatus
 from bms_desktop.domain.rules import generate_ticket_code
-from bms_desktop.services import auth, booking, outcomes, queries
+from bms_desktop.services import auth, booking, cancellation, checkout, outcomes, queries
 from bms_desktop.services.context import SYSTEM, CounterContext
 from bms_desktop.services.outcome_guard import OperationKind
 from bms_desktop.services.ports import OutcomeUnknown, StorageUnavailable
@@ -104,7 +104,7 @@ def test_a_hold_whose_commit_was_lost_is_looked_up_by_its_ticket_code(pg_box, pg
         assert len(truth.hold.seat_labels) == 2 and "held until" in truth.message
         assert _statuses(box, world.show_id, world.seat_ids[:2]) == ["HELD", "HELD"]
         # The counter carries on: the resolved hold is paid for.
-        booking.confirm_booking(box, CLERK, ticket_id=truth.hold.ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, CLERK, ticket_id=truth.hold.ticket_id, mode=PaymentMode.UPI)
         assert _statuses(box, world.show_id, world.seat_ids[:2]) == ["SOLD", "SOLD"]
     else:
         assert truth.hold is None and truth.status is None
@@ -125,7 +125,7 @@ def test_a_sale_whose_commit_was_lost_says_whether_it_went_through(pg_box, pg_ur
         box,
         pg_url,
         committed,
-        lambda: booking.confirm_booking(
+        lambda: checkout.confirm_booking(
             box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="1000"
         ),
     )
@@ -141,11 +141,11 @@ def test_a_sale_whose_commit_was_lost_says_whether_it_went_through(pg_box, pg_ur
         assert f"The sale of {held.ticket_code} did go through" in truth.message
         # Confirming twice stays impossible.
         with pytest.raises(InvalidState, match="already paid"):
-            booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+            checkout.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     else:
         assert truth.confirmation is None and truth.status == TicketStatus.PENDING_PAYMENT
         assert "Nothing was charged" in truth.message and "still held until" in truth.message
-        booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     assert _statuses(box, world.show_id, held.show_seat_ids) == ["SOLD", "SOLD"]
     with box.uows() as uow:
         payments = uow.booking.payments(held.ticket_id)
@@ -162,7 +162,7 @@ def test_a_release_whose_commit_was_lost_says_whether_the_seats_are_free(pg_box,
     world = build_world(box)
     held = _hold(box, world)
     unknown = _lost(
-        box, pg_url, committed, lambda: booking.release_hold(box, CLERK, ticket_id=held.ticket_id)
+        box, pg_url, committed, lambda: checkout.release_hold(box, CLERK, ticket_id=held.ticket_id)
     )
     assert unknown.kind == OperationKind.RELEASE
 
@@ -184,12 +184,12 @@ def test_a_refund_whose_commit_was_lost_says_whether_money_went_back(pg_box, pg_
     box = pg_box
     world = build_world(box)
     held = _hold(box, world)
-    booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     unknown = _lost(
         box,
         pg_url,
         committed,
-        lambda: booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id),
+        lambda: cancellation.cancel_booking(box, supervisor, ticket_id=held.ticket_id),
     )
     assert unknown.kind == OperationKind.CANCEL
 
@@ -202,10 +202,10 @@ def test_a_refund_whose_commit_was_lost_says_whether_money_went_back(pg_box, pg_
         assert "did go through" in truth.message and "refunded by upi" in truth.message
         # Refunding twice stays impossible.
         with pytest.raises(InvalidState):
-            booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
+            cancellation.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
     else:
         assert "Nothing was refunded" in truth.message and "still stands" in truth.message
-        booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
+        cancellation.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
     with box.uows() as uow:
         refunds = [p for p in uow.booking.payments(held.ticket_id) if p.kind == "REFUND"]
     assert len(refunds) == 1
@@ -287,7 +287,9 @@ def test_confirming_one_ticket_from_four_threads_takes_one_payment(box):
     held = _hold(box, world)
     results, errors = _race(
         4,
-        lambda: booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI),
+        lambda: checkout.confirm_booking(
+            box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI
+        ),
     )
     assert len(results) == 1
     assert len(errors) == 3 and all(isinstance(e, InvalidState) for e in errors), errors
@@ -299,9 +301,9 @@ def test_cancelling_one_booking_from_four_threads_refunds_once(box):
     supervisor = _supervisor(box)
     world = build_world(box)
     held = _hold(box, world)
-    booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     results, errors = _race(
-        4, lambda: booking.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
+        4, lambda: cancellation.cancel_booking(box, supervisor, ticket_id=held.ticket_id)
     )
     assert len(results) == 1
     assert len(errors) == 3 and all(isinstance(e, InvalidState) for e in errors), errors

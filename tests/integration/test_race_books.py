@@ -21,7 +21,7 @@ import pytest
 from bms_desktop.app import connect
 from bms_desktop.persistence.integrity import check_integrity
 from bms_desktop.race import RaceConfig, RaceMode, RaceResult, RaceStrategy, run_race
-from bms_desktop.services import booking
+from bms_desktop.services import cancellation
 from tests.support.pgcluster import PgCluster, pg_available
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,7 +116,7 @@ def _after_the_hold_time(url: str, show_id: int) -> None:
         hold = wiring.box.settings().hold_minutes
         later = wiring.box.now() + timedelta(minutes=hold + 1)
         wiring.box.clock = lambda: later
-        booking.expire_holds(wiring.box)
+        cancellation.expire_holds(wiring.box)
     finally:
         wiring.close()
 

@@ -28,7 +28,7 @@ from bms_desktop.domain.model import SeatStatus, Strategy, TicketStatus
 from bms_desktop.persistence.engine import create_engines
 from bms_desktop.persistence.integrity import IntegrityReport, check_integrity
 from bms_desktop.race import RaceConfig, RaceMode, run_race
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, cancellation, queries
 from tests.support import race_workers
 from tests.support.builders import build_world, clerk
 
@@ -304,7 +304,7 @@ def test_a_clerk_killed_while_holding_seats_leaves_them_free_after_the_hold_time
     assert refused.value.temporary
 
     clock.advance(minutes=box.settings().hold_minutes, seconds=1)
-    assert booking.expire_holds(box) == 1  # the sweeper, with the later clock
+    assert cancellation.expire_holds(box) == 1  # the sweeper, with the later clock
     assert queries.get_booking(box, outcome["ticket_id"]).status == TicketStatus.EXPIRED
     smap = queries.get_seat_map(box, world.show_id).by_id()
     assert {smap[s].status for s in seats} == {SeatStatus.AVAILABLE}

@@ -16,7 +16,7 @@ import pytest
 from bms_desktop.domain import cash
 from bms_desktop.domain.errors import PermissionDenied, ValidationError
 from bms_desktop.domain.model import DEFAULT_SEAT_TYPES, CouponKind, PricingRuleKind, Role
-from bms_desktop.services import booking, catalog, queries, reports, shifts
+from bms_desktop.services import cancellation, catalog, queries, reports, shifts
 from bms_desktop.services.context import SYSTEM
 from bms_desktop.services.ports import NewCoupon, NewPricingRule
 from bms_desktop.services.report_model import ReportFilter, to_csv, to_json
@@ -67,7 +67,7 @@ def day(box: Any, world: Any, clock: Any) -> dict[str, Any]:
     for ctx, seat_type, n, how in orders:
         clock.advance(minutes=1)  # one sale after the other (the heat map's order of sale)
         sales.append(sell(box, ctx, world.show_id, _seats(box, world, seat_type, n), **how))
-    booking.cancel_booking(box, boss.at("Counter 1"), ticket_id=sales[1].ticket_id, fee="30")
+    cancellation.cancel_booking(box, boss.at("Counter 1"), ticket_id=sales[1].ticket_id, fee="30")
     shifts.record_cash_movement(box, a, kind="DROP", amount="150", reason="safe")
     return {"shifts": (s1, s2), "sales": sales, "boss": boss, "people": (asha, ravi)}
 
@@ -172,7 +172,7 @@ def test_the_z_report_covers_every_shift_and_the_unattended_counters(box, world,
 def test_a_refund_counts_on_its_own_business_day(box, world, day, clock):
     sold = day["sales"][4]  # the kiosk's UPI sale: a UPI refund needs no drawer
     clock.advance(hours=20)  # 06:00 the next morning: a new business day
-    booking.cancel_booking(box, day["boss"].at("Back office"), ticket_id=sold.ticket_id)
+    cancellation.cancel_booking(box, day["boss"].at("Back office"), ticket_id=sold.ticket_id)
     two_days = ReportFilter(TODAY, TODAY + timedelta(days=1), world.theater_id)
     table = reports.run_report(box, BOSS, "sales-by-day", two_days).table("sales")
     refunds = dict(zip(table.values("day"), table.values("refunds"), strict=True))

@@ -19,7 +19,7 @@ from bms_desktop.domain.errors import (
     ValidationError,
 )
 from bms_desktop.domain.model import Role
-from bms_desktop.services import booking, shifts
+from bms_desktop.services import booking, cancellation, checkout, shifts
 from bms_desktop.services.ports_shifts import ShiftTaken
 from bms_desktop.services.tender import NoOpenShift, Tender
 from tests.support.builders import build_world, clerk
@@ -208,12 +208,12 @@ def test_a_split_payment_writes_one_row_per_part_adding_up_to_the_total(box, wor
     card = total - Decimal("120.00")
     short = [Tender("CASH", "100", tendered="200"), Tender("CREDIT_CARD", card, "AUTH1")]
     with pytest.raises(ValidationError, match="the parts add up to"):
-        booking.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="CASH", split=short)
+        checkout.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="CASH", split=short)
     with pytest.raises(ValidationError, match="takes cash once"):
-        booking.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="CASH", split=[
+        checkout.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="CASH", split=[
             Tender("CASH", "100"), Tender("CASH", total - 100)])  # fmt: skip
     assert sql_scalar(box, "SELECT count(*) FROM payments") == 0
-    done = booking.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="CASH", split=[
+    done = checkout.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="CASH", split=[
         Tender("CASH", "120", tendered="200"), Tender("CREDIT_CARD", card, "AUTH1")])  # fmt: skip
     assert done.tenders == (("CASH", Decimal("120.00")), ("CREDIT_CARD", card))
     assert done.change_due == Decimal("80.00") and len(done.payment_ids) == 2
@@ -226,9 +226,9 @@ def test_a_split_refund_goes_back_card_first_and_the_fee_stays_out_of_the_cash(b
     shift = _open(box, staff["asha"], "Counter 1", world, "0")
     held = booking.hold_seats(box, asha, show_id=world.show_id, show_seat_ids=world.seat_ids[:3])
     total = held.quote.total
-    booking.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="UPI", split=[
+    checkout.confirm_booking(box, asha, ticket_id=held.ticket_id, mode="UPI", split=[
         Tender("UPI", total - 200, "UPI-1"), Tender("CASH", "200")])  # fmt: skip
-    result = booking.cancel_booking(
+    result = cancellation.cancel_booking(
         box, staff["suresh"].at("Counter 1"), ticket_id=held.ticket_id, fee="50"
     )
     assert result.parts == (("UPI", total - 200), ("CASH", Decimal("150.00")))
@@ -243,10 +243,11 @@ def test_a_cash_refund_needs_an_open_drawer_at_the_refunding_counter(box, world,
     upi_sale = sell(box, asha, world.show_id, world.seat_ids[1:2], mode="UPI")
     boss = staff["suresh"].at("Back office")
     with pytest.raises(NoOpenShift, match="pays back cash, and Back office has no open shift"):
-        booking.cancel_booking(box, boss, ticket_id=cash_sale.ticket_id)
-    booking.cancel_booking(box, boss, ticket_id=upi_sale.ticket_id)  # a card/UPI refund is fine
+        cancellation.cancel_booking(box, boss, ticket_id=cash_sale.ticket_id)
+    # a card/UPI refund is fine
+    cancellation.cancel_booking(box, boss, ticket_id=upi_sale.ticket_id)
     assert _session_ids(box, upi_sale.ticket_id) == [_session_ids(box, upi_sale.ticket_id)[0], None]
-    booking.cancel_booking(box, staff["suresh"].at("Counter 1"), ticket_id=cash_sale.ticket_id)
+    cancellation.cancel_booking(box, staff["suresh"].at("Counter 1"), ticket_id=cash_sale.ticket_id)
     ids = _session_ids(box, cash_sale.ticket_id)
     assert ids[0] == ids[1] is not None  # refunded through Counter 1's drawer
 

@@ -28,7 +28,7 @@ from bms_desktop.persistence.engine import Engines
 from bms_desktop.persistence.migrate import DatabaseOpenError, open_database
 from bms_desktop.persistence.reconnect import ReconnectPolicy
 from bms_desktop.persistence.uow import SqlUnitOfWorkFactory
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.ports import (
     StorageBusy,
@@ -90,7 +90,7 @@ def _ticket_count(box: BoxOffice) -> int:
 
 def _sell(box: BoxOffice, show_id: int, ids) -> None:
     held = booking.hold_seats(box, CLERK, show_id=show_id, show_seat_ids=list(ids))
-    booking.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, CLERK, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
 
 
 def _lose_connection(uow, db_url: str) -> None:
@@ -317,7 +317,7 @@ def _check_full_then_free(box: BoxOffice, world, free) -> None:
     assert claims == pending * 2 and statuses.count("HELD") == claims
     free()
     for tid in _pending_ids(box):
-        booking.release_hold(box, CLERK, ticket_id=tid)
+        checkout.release_hold(box, CLERK, ticket_id=tid)
     _sell(box, world.show_id, pair)  # space is back: the counter goes on selling
     assert _statuses(box, world.show_id, pair) == ["SOLD", "SOLD"]
     assert _ticket_count(box) >= tickets_before + 1

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from bms_desktop.domain.errors import DomainError
 from bms_desktop.domain.model import Role
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from bms_desktop.services.admin import coupons, places, pricing, ticket_types
 from bms_desktop.services.admin.dto import CityInput
 from bms_desktop.services.admin.dto_coupons import CouponInput
@@ -79,7 +79,7 @@ def seed(box: BoxOffice) -> Seeded:
     ctx = CounterContext("Counter 1", asha.staff_id, asha.username, asha.role)
     seats = [s.show_seat_id for s in queries.get_seat_map(box, world.show_id).seats][:3]
     held = booking.hold_seats(box, ctx, show_id=world.show_id, show_seat_ids=seats)
-    booking.apply_coupon(box, ctx, ticket_id=held.ticket_id, code="SAVE10")
+    checkout.apply_coupon(box, ctx, ticket_id=held.ticket_id, code="SAVE10")
     with box.uows() as uow:
         type_ids = tuple(t.type_id for t in uow.config.ticket_type_specs())
     with box.uows() as uow:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from bms_desktop.domain.model import PaymentMode, Role
 from bms_desktop.persistence.engine import create_engines
-from bms_desktop.services import auth, booking
+from bms_desktop.services import auth, booking, checkout
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
 from tests.support.builders import World, build_world, clerk
 
@@ -57,7 +57,7 @@ def sell(box: BoxOffice, show_id: int, seat_ids: list[int], counter: str = "Coun
     """A paid ticket for these seats; its code."""
     ctx = clerk(counter)
     held = booking.hold_seats(box, ctx, show_id=show_id, show_seat_ids=seat_ids)
-    booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     return held.ticket_code
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from bms_desktop.domain.errors import SeatsUnavailable
 from bms_desktop.domain.model import PaymentMode, Strategy
-from bms_desktop.services import booking
+from bms_desktop.services import booking, checkout
 from bms_desktop.services.context import BoxOffice
 from bms_desktop.services.dto import ConcurrencyReport
 from tests.support.builders import clerk
@@ -56,7 +56,7 @@ def attempt(
             box, ctx, show_id=show_id, show_seat_ids=list(seat_ids), seen_versions=seen_versions
         )
         if confirm:
-            booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+            checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     except SeatsUnavailable as exc:
         report = exc.report
         assert isinstance(report, ConcurrencyReport)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bms_desktop.app import connect
 from bms_desktop.domain.model import PaymentMode, Role, Strategy
-from bms_desktop.services import booking, queries
+from bms_desktop.services import booking, checkout, queries
 from bms_desktop.services.context import CounterContext
 
 CTX = CounterContext("Seller", None, "seller", Role.CLERK, Strategy.PESSIMISTIC)
@@ -37,7 +37,7 @@ def main(db_url: str, show_id: int, stop_file: Path, pause_s: float = 0.0) -> in
             if stop_file.exists():
                 break
             held = booking.hold_seats(box, CTX, show_id=show_id, show_seat_ids=[seat])
-            booking.confirm_booking(box, CTX, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+            checkout.confirm_booking(box, CTX, ticket_id=held.ticket_id, mode=PaymentMode.UPI)
             sold += 1
             print(f"sold {sold}", flush=True)
             time.sleep(pause_s)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from bms_desktop.domain.model import Role, Strategy
-from bms_desktop.services import auth, booking
+from bms_desktop.services import auth, booking, checkout
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext
 from bms_desktop.services.shifts import SupervisorSignOff
 from bms_desktop.services.tender import Tender
@@ -47,11 +47,11 @@ def sell(
     split: Sequence[Tender] | None = None,
     coupon: str | None = None,
     phone: str | None = None,
-) -> booking.ConfirmResult:
+) -> checkout.ConfirmResult:
     held = booking.hold_seats(box, ctx, show_id=show_id, show_seat_ids=list(seat_ids))
     if coupon:
-        booking.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=coupon, customer_phone=phone)
-    return booking.confirm_booking(
+        checkout.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=coupon, customer_phone=phone)
+    return checkout.confirm_booking(
         box,
         ctx,
         ticket_id=held.ticket_id,

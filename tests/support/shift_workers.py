@@ -14,7 +14,7 @@ from typing import Any
 
 from bms_desktop.domain.errors import DomainError, SeatsUnavailable
 from bms_desktop.domain.model import Role
-from bms_desktop.services import booking, shifts
+from bms_desktop.services import booking, cancellation, checkout, shifts
 from bms_desktop.services.context import CounterContext
 from bms_desktop.services.tender import Tender
 from tests.support.race_workers import START_TIMEOUT_S, FixedClock
@@ -76,14 +76,14 @@ def sell_task(
             held = booking.hold_seats(box, ctx, show_id=show_id, show_seat_ids=wanted)
             if rng.random() < 0.2:
                 try:
-                    booking.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=coupon)
+                    checkout.apply_coupon(box, ctx, ticket_id=held.ticket_id, code=coupon)
                 except DomainError:
                     out["coupon_refused"] += 1
             total = _total(box, held.ticket_id)
             roll = rng.random()
             try:
                 if roll < 0.35:
-                    booking.confirm_booking(
+                    checkout.confirm_booking(
                         box,
                         ctx,
                         ticket_id=held.ticket_id,
@@ -91,12 +91,12 @@ def sell_task(
                         tendered=total + rng.choice((0, 5, 20, 100)),
                     )
                 elif roll < 0.55:
-                    booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
+                    checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="UPI")
                 elif roll < 0.75:
-                    booking.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="CREDIT_CARD")
+                    checkout.confirm_booking(box, ctx, ticket_id=held.ticket_id, mode="CREDIT_CARD")
                 else:
                     cash_part = (total / 3).quantize(total)  # a third in cash, to the paisa
-                    booking.confirm_booking(
+                    checkout.confirm_booking(
                         box,
                         ctx,
                         ticket_id=held.ticket_id,
@@ -107,14 +107,14 @@ def sell_task(
                         ],
                     )
             except DomainError:  # the coupon ran out under us: give the seats back
-                booking.release_hold(box, ctx, ticket_id=held.ticket_id)
+                checkout.release_hold(box, ctx, ticket_id=held.ticket_id)
                 out["coupon_refused"] += 1
                 continue
             out["sales"] += 1
             mine.append(held.ticket_id)
             if mine and rng.random() < 0.15:
                 victim = mine.pop(rng.randrange(len(mine)))
-                booking.cancel_booking(
+                cancellation.cancel_booking(
                     box, boss_here, ticket_id=victim, fee=rng.choice((None, "10"))
                 )
                 out["refunds"] += 1

@@ -1,5 +1,6 @@
-"""Selling seats (bms_desktop.services.booking) on the fake unit of work: every rule of
-DESIGN.md section 3 and the three strategies of section 4, with their ConcurrencyReport numbers."""
+"""Selling seats (bms_desktop.services: booking, checkout, cancellation) on the fake unit of
+work: every rule of DESIGN.md section 3 and the three strategies of section 4, with their
+ConcurrencyReport numbers."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from bms_desktop.domain.errors import (
     ValidationError,
 )
 from bms_desktop.domain.model import CouponKind, PaymentMode, Role, SeatStatus, Strategy
-from bms_desktop.services import auth, booking, queries
+from bms_desktop.services import auth, booking, cancellation, checkout, queries
 from bms_desktop.services.approvals import CANCEL_REFUND, Approval
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, SeatLockRegistry
 from bms_desktop.services.dto import ConcurrencyReport, HoldResult
@@ -73,7 +74,7 @@ def _hold(
 
 def _sell(box: BoxOffice, world: World, ids: Sequence[int], counter: str = C1) -> HoldResult:
     held = _hold(box, world, ids, counter)
-    booking.confirm_booking(box, clerk(counter), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, clerk(counter), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     return held
 
 
@@ -492,7 +493,7 @@ def test_the_processing_delay_happens_inside_the_transaction_and_is_reported(box
 def test_confirm_sells_the_held_seats_and_records_one_payment(box, fake, world):
     ids = world.seat_ids[:2]
     held = _hold(box, world, ids)
-    result = booking.confirm_booking(
+    result = checkout.confirm_booking(
         box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI, reference=" upi-77 "
     )
     assert (result.total, result.mode, result.tendered, result.change_due) == (
@@ -519,15 +520,15 @@ def test_confirm_sells_the_held_seats_and_records_one_payment(box, fake, world):
 def test_a_second_confirm_is_refused_and_charges_nothing_more(box, fake, world):
     held = _sell(box, world, world.seat_ids[:1])
     with pytest.raises(InvalidState, match="already paid and confirmed"):
-        booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     assert len(fake.tables.payments) == 1
 
 
 def test_a_released_ticket_cannot_be_confirmed(box, fake, world):
     held = _hold(box, world, world.seat_ids[:1])
-    assert booking.release_hold(box, clerk(), ticket_id=held.ticket_id)
+    assert checkout.release_hold(box, clerk(), ticket_id=held.ticket_id)
     with pytest.raises(InvalidState, match="was cancelled"):
-        booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     assert fake.tables.payments == {}
     assert _status(box, world, world.seat_ids[0]) == [SeatStatus.AVAILABLE]
 
@@ -535,9 +536,9 @@ def test_a_released_ticket_cannot_be_confirmed(box, fake, world):
 def test_an_expired_ticket_cannot_be_confirmed(box, clock, fake, world):
     held = _hold(box, world, world.seat_ids[:1])
     clock.advance(minutes=6)
-    assert booking.expire_holds(box) == 1
+    assert cancellation.expire_holds(box) == 1
     with pytest.raises(InvalidState, match="expired; hold the seats again"):
-        booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     assert fake.tables.payments == {}
 
 
@@ -546,7 +547,7 @@ def test_a_late_payment_expires_the_ticket_and_charges_nothing(box, clock, fake,
     held = _hold(box, world, ids)
     clock.now = held.expires_at  # a hold is live strictly before its expiry
     with pytest.raises(InvalidState, match="ran out before payment; nothing was charged"):
-        booking.confirm_booking(
+        checkout.confirm_booking(
             box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="500"
         )
     assert fake.tables.tickets[held.ticket_id].status == "EXPIRED"
@@ -563,7 +564,7 @@ def test_confirm_is_refused_when_a_seat_is_no_longer_held_by_the_ticket(box, fak
     thief = fake.inject_live_claim(world.seat_ids[10], now=box.now())
     fake.poke_seat(b, ticket_id=thief, counter="Other process")
     with pytest.raises(InvalidState, match="no longer held by it"):
-        booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     assert fake.tables.tickets[held.ticket_id].status == "PENDING_PAYMENT"
     assert fake.tables.show_seats[a].status == "HELD"  # not half sold
     assert fake.tables.payments == {}
@@ -572,17 +573,17 @@ def test_confirm_is_refused_when_a_seat_is_no_longer_held_by_the_ticket(box, fak
 def test_cash_needs_enough_tendered_and_gets_its_change(box, fake, world):
     held = _hold(box, world, world.seat_ids[:2])
     with pytest.raises(ValidationError, match="enter the cash tendered"):
-        booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.CASH)
+        checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.CASH)
     with pytest.raises(ValidationError, match="short of"):
-        booking.confirm_booking(
+        checkout.confirm_booking(
             box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.CASH, tendered="199.99"
         )
     with pytest.raises(ValidationError, match="is not an amount"):
-        booking.confirm_booking(
+        checkout.confirm_booking(
             box, clerk(), ticket_id=held.ticket_id, mode="CASH", tendered="two hundred"
         )
     assert fake.tables.payments == {}
-    result = booking.confirm_booking(
+    result = checkout.confirm_booking(
         box, clerk(), ticket_id=held.ticket_id, mode="CASH", tendered="2,500"
     )
     assert (result.tendered, result.change_due) == (Decimal("2500.00"), Decimal("2300.00"))
@@ -593,18 +594,18 @@ def test_cash_needs_enough_tendered_and_gets_its_change(box, fake, world):
 def test_an_unknown_payment_mode_is_refused(box, fake, world):
     held = _hold(box, world, world.seat_ids[:1])
     with pytest.raises(ValidationError, match="unknown payment mode"):
-        booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="BITCOIN")
+        checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="BITCOIN")
     assert fake.tables.tickets[held.ticket_id].status == "PENDING_PAYMENT"
 
 
 def test_confirm_of_an_unknown_ticket_is_not_found(box, world):
     with pytest.raises(NotFound):
-        booking.confirm_booking(box, clerk(), ticket_id=404, mode=PaymentMode.UPI)
+        checkout.confirm_booking(box, clerk(), ticket_id=404, mode=PaymentMode.UPI)
 
 
 def test_confirm_stores_the_customer(box, world):
     held = _hold(box, world, world.seat_ids[:1])
-    booking.confirm_booking(
+    checkout.confirm_booking(
         box,
         clerk(),
         ticket_id=held.ticket_id,
@@ -634,7 +635,7 @@ def _used(fake: FakeUnitOfWorkFactory, code: str) -> int:
 def test_a_coupon_on_a_pending_ticket_lowers_the_total_but_is_not_counted_yet(box, fake, world):
     _coupon(box, "SAVE10", CouponKind.PERCENT, "10")
     held = _hold(box, world, world.seat_ids[:2])
-    quote = booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code=" save10 ")
+    quote = checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code=" save10 ")
     assert (quote.subtotal, quote.discount, quote.total) == (
         Decimal("200.00"),
         Decimal("20.00"),
@@ -648,8 +649,8 @@ def test_a_coupon_on_a_pending_ticket_lowers_the_total_but_is_not_counted_yet(bo
 def test_the_coupon_use_is_counted_at_confirmation(box, fake, world):
     _coupon(box, "SAVE10", CouponKind.PERCENT, "10")
     held = _hold(box, world, world.seat_ids[:2])
-    booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="SAVE10")
-    result = booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
+    checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="SAVE10")
+    result = checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
     assert result.total == Decimal("180.00")
     assert _used(fake, "SAVE10") == 1
     [payment] = fake.tables.payments.values()
@@ -660,17 +661,17 @@ def test_the_total_usage_limit_is_checked_again_at_confirmation(box, fake, world
     _coupon(box, "ONCE", CouponKind.FIXED, "50", usage_limit=1)
     first = _hold(box, world, world.seat_ids[:1], C1)
     second = _hold(box, world, world.seat_ids[1:2], C2)
-    booking.apply_coupon(box, clerk(C1), ticket_id=first.ticket_id, code="ONCE")
-    booking.apply_coupon(box, clerk(C2), ticket_id=second.ticket_id, code="ONCE")
-    booking.confirm_booking(box, clerk(C1), ticket_id=first.ticket_id, mode="UPI")
+    checkout.apply_coupon(box, clerk(C1), ticket_id=first.ticket_id, code="ONCE")
+    checkout.apply_coupon(box, clerk(C2), ticket_id=second.ticket_id, code="ONCE")
+    checkout.confirm_booking(box, clerk(C1), ticket_id=first.ticket_id, mode="UPI")
     with pytest.raises(CouponRejected, match="usage limit"):
-        booking.confirm_booking(box, clerk(C2), ticket_id=second.ticket_id, mode="UPI")
+        checkout.confirm_booking(box, clerk(C2), ticket_id=second.ticket_id, mode="UPI")
     assert _used(fake, "ONCE") == 1
     assert fake.tables.tickets[second.ticket_id].status == "PENDING_PAYMENT"
     assert [p.ticket_id for p in fake.tables.payments.values()] == [first.ticket_id]
-    quote = booking.remove_coupon(box, clerk(C2), ticket_id=second.ticket_id)
+    quote = checkout.remove_coupon(box, clerk(C2), ticket_id=second.ticket_id)
     assert quote.total == Decimal("100.00")
-    result = booking.confirm_booking(box, clerk(C2), ticket_id=second.ticket_id, mode="UPI")
+    result = checkout.confirm_booking(box, clerk(C2), ticket_id=second.ticket_id, mode="UPI")
     assert result.total == Decimal("100.00")
 
 
@@ -680,13 +681,13 @@ def test_the_per_customer_limit_is_checked_again_at_confirmation(box, fake, worl
     two = _hold(box, world, world.seat_ids[1:2], C2)
     three = _hold(box, world, world.seat_ids[2:3], C2)
     for held, phone in ((one, "9845012345"), (two, "9845012345"), (three, "9000000001")):
-        booking.apply_coupon(
+        checkout.apply_coupon(
             box, clerk(), ticket_id=held.ticket_id, code="FIRST", customer_phone=phone
         )
-    booking.confirm_booking(box, clerk(), ticket_id=one.ticket_id, mode="UPI")
+    checkout.confirm_booking(box, clerk(), ticket_id=one.ticket_id, mode="UPI")
     with pytest.raises(CouponRejected, match="already used coupon FIRST once"):
-        booking.confirm_booking(box, clerk(), ticket_id=two.ticket_id, mode="UPI")
-    booking.confirm_booking(box, clerk(), ticket_id=three.ticket_id, mode="UPI")  # other customer
+        checkout.confirm_booking(box, clerk(), ticket_id=two.ticket_id, mode="UPI")
+    checkout.confirm_booking(box, clerk(), ticket_id=three.ticket_id, mode="UPI")  # other customer
     assert _used(fake, "FIRST") == 2
     assert fake.tables.tickets[two.ticket_id].status == "PENDING_PAYMENT"
 
@@ -695,9 +696,9 @@ def test_a_per_customer_coupon_needs_the_phone_number(box, fake, world):
     _coupon(box, "FIRST", CouponKind.PERCENT, "50", per_customer_limit=1)
     held = _hold(box, world, world.seat_ids[:1])
     with pytest.raises(CouponRejected, match="phone number"):
-        booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="FIRST")
+        checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="FIRST")
     assert fake.tables.tickets[held.ticket_id].coupon_id is None
-    quote = booking.apply_coupon(
+    quote = checkout.apply_coupon(
         box, clerk(), ticket_id=held.ticket_id, code="FIRST", customer_phone=" 9845012345 "
     )
     assert quote.total == Decimal("50.00")
@@ -707,9 +708,9 @@ def test_a_per_customer_coupon_needs_the_phone_number(box, fake, world):
 def test_a_fixed_discount_never_takes_the_total_below_zero(box, fake, world):
     _coupon(box, "BIG500", CouponKind.FIXED, "500")
     held = _hold(box, world, world.seat_ids[:1])
-    quote = booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="BIG500")
+    quote = checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="BIG500")
     assert (quote.discount, quote.total) == (Decimal("100.00"), Decimal("0.00"))
-    result = booking.confirm_booking(
+    result = checkout.confirm_booking(
         box, clerk(), ticket_id=held.ticket_id, mode="CASH", tendered="0"
     )
     assert (result.total, result.change_due) == (Decimal("0.00"), Decimal("0.00"))
@@ -719,9 +720,9 @@ def test_a_coupon_that_does_not_apply_leaves_the_ticket_unchanged(box, fake, wor
     _coupon(box, "BIGSPEND", CouponKind.PERCENT, "10", min_amount=Decimal("500"))
     held = _hold(box, world, world.seat_ids[:2])
     with pytest.raises(CouponRejected, match=r"at least 500\.00"):
-        booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="BIGSPEND")
+        checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="BIGSPEND")
     with pytest.raises(CouponRejected, match="there is no coupon NOPE"):
-        booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="nope")
+        checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="nope")
     ticket = fake.tables.tickets[held.ticket_id]
     assert (ticket.coupon_id, ticket.total) == (None, Decimal("200.00"))
 
@@ -730,22 +731,22 @@ def test_a_coupon_cannot_be_applied_to_a_confirmed_ticket(box, world):
     _coupon(box, "SAVE10", CouponKind.PERCENT, "10")
     held = _sell(box, world, world.seat_ids[:1])
     with pytest.raises(InvalidState, match="already paid"):
-        booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="SAVE10")
+        checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="SAVE10")
 
 
 def test_the_coupon_use_is_given_back_on_cancellation(box, fake, world):
     _coupon(box, "ONCE", CouponKind.FIXED, "50", usage_limit=1)
     held = _hold(box, world, world.seat_ids[:1])
-    booking.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="ONCE")
-    booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
+    checkout.apply_coupon(box, clerk(), ticket_id=held.ticket_id, code="ONCE")
+    checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
     assert _used(fake, "ONCE") == 1
-    refund = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id)
+    refund = cancellation.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id)
     assert refund.refund == Decimal("50.00")
     assert _used(fake, "ONCE") == 0
     assert [r.returned_at for r in fake.tables.redemptions.values()] == [box.now()]
     again = _hold(box, world, world.seat_ids[1:2])  # the use can be had again
-    booking.apply_coupon(box, clerk(), ticket_id=again.ticket_id, code="ONCE")
-    booking.confirm_booking(box, clerk(), ticket_id=again.ticket_id, mode="UPI")
+    checkout.apply_coupon(box, clerk(), ticket_id=again.ticket_id, code="ONCE")
+    checkout.confirm_booking(box, clerk(), ticket_id=again.ticket_id, mode="UPI")
     assert _used(fake, "ONCE") == 1
 
 
@@ -755,7 +756,9 @@ def test_the_coupon_use_is_given_back_on_cancellation(box, fake, world):
 def test_a_supervisor_cancels_a_confirmed_booking_with_a_full_refund(box, fake, world):
     ids = world.seat_ids[:2]
     held = _sell(box, world, ids)
-    result = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, reason="ill")
+    result = cancellation.cancel_booking(
+        box, _supervisor(box), ticket_id=held.ticket_id, reason="ill"
+    )
     assert (result.refund, result.fee, result.mode, result.approved_by) == (
         Decimal("200.00"),
         Decimal("0.00"),
@@ -787,7 +790,7 @@ def test_a_clerk_alone_cannot_cancel_a_booking(box, fake, world):
     held = _sell(box, world, world.seat_ids[:1])
     before = fake.db.generation
     with pytest.raises(PermissionDenied, match="needs a supervisor"):
-        booking.cancel_booking(box, clerk(), ticket_id=held.ticket_id)
+        cancellation.cancel_booking(box, clerk(), ticket_id=held.ticket_id)
     assert fake.db.generation == before
     assert fake.tables.tickets[held.ticket_id].status == "CONFIRMED"
 
@@ -800,7 +803,7 @@ def test_a_clerk_with_a_supervisors_approval_can_cancel(box, fake, world):
         box, desk, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
         subject=held.ticket_id,
     )  # fmt: skip
-    result = booking.cancel_booking(box, desk, ticket_id=held.ticket_id, approval=approval)
+    result = cancellation.cancel_booking(box, desk, ticket_id=held.ticket_id, approval=approval)
     assert result.approved_by == "sunita"
     refund = max(fake.tables.payments.values(), key=lambda p: p.id)
     assert (refund.staff_id, refund.approved_by_id, refund.counter) == (desk.staff_id, boss, C1)
@@ -819,13 +822,13 @@ def test_an_approval_is_proved_by_the_service_never_made_up_by_the_caller(box, f
     before = fake.db.generation
     dressed_up = CounterContext(C1, clerk_id, "ravi", Role.SUPERVISOR)
     with pytest.raises(PermissionDenied, match="needs a supervisor"):
-        booking.cancel_booking(box, dressed_up, ticket_id=first.ticket_id)
+        cancellation.cancel_booking(box, dressed_up, ticket_id=first.ticket_id)
     made_up = Approval(
         "forged", CANCEL_REFUND, str(first.ticket_id), C1, clerk_id, clerk_id, "ravi",
         box.now() + timedelta(minutes=1),
     )  # fmt: skip
     with pytest.raises(PermissionDenied, match="not given by a supervisor"):
-        booking.cancel_booking(box, desk, ticket_id=first.ticket_id, approval=made_up)
+        cancellation.cancel_booking(box, desk, ticket_id=first.ticket_id, approval=made_up)
     with pytest.raises(PermissionDenied, match="a clerk"):
         auth.grant_approval(
             box, desk, username="ravi", password="ravi-pass-1", action=CANCEL_REFUND,
@@ -842,29 +845,29 @@ def test_an_approval_is_proved_by_the_service_never_made_up_by_the_caller(box, f
         subject=first.ticket_id,
     )  # fmt: skip
     with pytest.raises(PermissionDenied, match="for something else"):
-        booking.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=approval)
+        cancellation.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=approval)
     assert fake.tables.tickets[first.ticket_id].status == "CONFIRMED"
     assert fake.tables.tickets[second.ticket_id].status == "CONFIRMED"
-    booking.cancel_booking(box, desk, ticket_id=first.ticket_id, approval=approval)
+    cancellation.cancel_booking(box, desk, ticket_id=first.ticket_id, approval=approval)
     with pytest.raises(PermissionDenied):
-        booking.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=approval)
+        cancellation.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=approval)
     late = auth.grant_approval(
         box, desk, username="sunita", password="sunita-pass", action=CANCEL_REFUND,
         subject=second.ticket_id,
     )  # fmt: skip
     box.clock.advance(minutes=3)  # type: ignore[attr-defined]
     with pytest.raises(PermissionDenied, match="ran out"):
-        booking.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=late)
+        cancellation.cancel_booking(box, desk, ticket_id=second.ticket_id, approval=late)
     assert fake.tables.tickets[second.ticket_id].status == "CONFIRMED"
     assert before < fake.db.generation  # (the audited sign-ins and the one cancellation)
 
 
 def test_a_cancellation_fee_is_kept_from_the_refund(box, fake, world):
     held = _sell(box, world, world.seat_ids[:2])
-    assert booking.refund_preview(box, ticket_id=held.ticket_id, fee="30") == Decimal("170.00")
+    assert cancellation.refund_preview(box, ticket_id=held.ticket_id, fee="30") == Decimal("170.00")
     with pytest.raises(ValidationError, match="more than the total"):
-        booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, fee="200.01")
-    result = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, fee="30")
+        cancellation.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, fee="200.01")
+    result = cancellation.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id, fee="30")
     assert (result.refund, result.fee) == (Decimal("170.00"), Decimal("30.00"))
     refund = max(fake.tables.payments.values(), key=lambda p: p.id)
     assert refund.amount == Decimal("170.00")
@@ -873,19 +876,19 @@ def test_a_cancellation_fee_is_kept_from_the_refund(box, fake, world):
 def test_the_default_cancellation_fee_comes_from_the_settings(box, world):
     configure(box, cancellation_fee="25.00")
     held = _sell(box, world, world.seat_ids[:1])
-    assert booking.refund_preview(box, ticket_id=held.ticket_id) == Decimal("75.00")
-    result = booking.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id)
+    assert cancellation.refund_preview(box, ticket_id=held.ticket_id) == Decimal("75.00")
+    result = cancellation.cancel_booking(box, _supervisor(box), ticket_id=held.ticket_id)
     assert (result.refund, result.fee) == (Decimal("75.00"), Decimal("25.00"))
 
 
 def test_only_a_confirmed_booking_can_be_cancelled(box, world):
     pending = _hold(box, world, world.seat_ids[:1])
     with pytest.raises(InvalidState, match="pending payment"):
-        booking.cancel_booking(box, _supervisor(box), ticket_id=pending.ticket_id)
+        cancellation.cancel_booking(box, _supervisor(box), ticket_id=pending.ticket_id)
     sold = _sell(box, world, world.seat_ids[1:2])
-    booking.cancel_booking(box, _supervisor(box), ticket_id=sold.ticket_id)
+    cancellation.cancel_booking(box, _supervisor(box), ticket_id=sold.ticket_id)
     with pytest.raises(InvalidState, match="is cancelled"):
-        booking.cancel_booking(box, _supervisor(box), ticket_id=sold.ticket_id)
+        cancellation.cancel_booking(box, _supervisor(box), ticket_id=sold.ticket_id)
 
 
 def test_cancellation_closes_at_the_cutoff_before_the_show(box, clock, fake, world):
@@ -894,13 +897,13 @@ def test_cancellation_closes_at_the_cutoff_before_the_show(box, clock, fake, wor
     early = _sell(box, world, world.seat_ids[1:2])
     clock.now = start - timedelta(minutes=60)
     with pytest.raises(InvalidState, match="Too late to cancel"):
-        booking.cancel_booking(box, _supervisor(box), ticket_id=late.ticket_id)
+        cancellation.cancel_booking(box, _supervisor(box), ticket_id=late.ticket_id)
     assert fake.tables.tickets[late.ticket_id].status == "CONFIRMED"
     clock.now = start - timedelta(minutes=61)
-    booking.cancel_booking(box, _supervisor(box), ticket_id=early.ticket_id)
+    cancellation.cancel_booking(box, _supervisor(box), ticket_id=early.ticket_id)
     configure(box, cancel_cutoff_minutes=120)
     with pytest.raises(InvalidState, match="120 min before"):
-        booking.cancel_booking(box, _supervisor(box), ticket_id=late.ticket_id)
+        cancellation.cancel_booking(box, _supervisor(box), ticket_id=late.ticket_id)
 
 
 # =========================================================================== release, failures
@@ -909,26 +912,26 @@ def test_cancellation_closes_at_the_cutoff_before_the_show(box, clock, fake, wor
 def test_release_gives_the_seats_back_once(box, fake, world):
     ids = world.seat_ids[:2]
     held = _hold(box, world, ids)
-    assert booking.release_hold(box, clerk(), ticket_id=held.ticket_id)
+    assert checkout.release_hold(box, clerk(), ticket_id=held.ticket_id)
     assert _status(box, world, *ids) == [SeatStatus.AVAILABLE, SeatStatus.AVAILABLE]
     assert fake.tables.tickets[held.ticket_id].status == "CANCELLED"
     assert [r.entity_id for r in fake.audit_rows("RELEASE")] == [str(held.ticket_id)]
-    assert not booking.release_hold(box, clerk(), ticket_id=held.ticket_id)
+    assert not checkout.release_hold(box, clerk(), ticket_id=held.ticket_id)
     assert len(fake.audit_rows("RELEASE")) == 1
 
 
 def test_release_of_a_sold_ticket_does_nothing(box, fake, world):
     held = _sell(box, world, world.seat_ids[:1])
-    assert not booking.release_hold(box, clerk(), ticket_id=held.ticket_id)
+    assert not checkout.release_hold(box, clerk(), ticket_id=held.ticket_id)
     assert _status(box, world, world.seat_ids[0]) == [SeatStatus.SOLD]
     with pytest.raises(NotFound):
-        booking.release_hold(box, clerk(), ticket_id=404)
+        checkout.release_hold(box, clerk(), ticket_id=404)
 
 
 def test_a_failed_payment_is_recorded_and_the_seats_go_back_on_sale(box, fake, world):
     ids = world.seat_ids[:2]
     held = _hold(box, world, ids)
-    booking.record_failed_payment(
+    checkout.record_failed_payment(
         box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.CREDIT_CARD, reason="declined"
     )
     [payment] = fake.tables.payments.values()
@@ -947,11 +950,11 @@ def test_a_failed_payment_is_recorded_and_the_seats_go_back_on_sale(box, fake, w
 def test_a_failed_payment_can_keep_the_hold_for_another_try(box, fake, world):
     ids = world.seat_ids[:2]
     held = _hold(box, world, ids)
-    booking.record_failed_payment(
+    checkout.record_failed_payment(
         box, clerk(), ticket_id=held.ticket_id, mode="UPI", reason="timeout", release=False
     )
     assert _status(box, world, *ids) == [SeatStatus.HELD, SeatStatus.HELD]
-    booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
+    checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
     statuses = [(p.status, p.amount) for p in fake.tables.payments.values()]
     assert statuses == [("FAILED", Decimal("200.00")), ("SUCCESS", Decimal("200.00"))]
 
@@ -959,7 +962,7 @@ def test_a_failed_payment_can_keep_the_hold_for_another_try(box, fake, world):
 def test_a_failed_payment_in_an_unknown_mode_is_refused_and_changes_nothing(box, fake, world):
     held = _hold(box, world, world.seat_ids[:1])
     with pytest.raises(ValidationError, match="unknown payment mode BITCOIN"):
-        booking.record_failed_payment(box, clerk(), ticket_id=held.ticket_id, mode="BITCOIN")
+        checkout.record_failed_payment(box, clerk(), ticket_id=held.ticket_id, mode="BITCOIN")
     assert fake.tables.payments == {}
     assert fake.tables.tickets[held.ticket_id].status == "PENDING_PAYMENT"
 
@@ -968,7 +971,7 @@ def test_a_failed_payment_after_the_hold_ran_out_is_refused(box, clock, world):
     held = _hold(box, world, world.seat_ids[:1])
     clock.advance(minutes=5)
     with pytest.raises(InvalidState, match="has run out"):
-        booking.record_failed_payment(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
+        checkout.record_failed_payment(box, clerk(), ticket_id=held.ticket_id, mode="UPI")
 
 
 # =========================================================================== sweeper
@@ -979,9 +982,9 @@ def test_the_sweeper_expires_run_out_holds_and_frees_their_seats(box, clock, fak
     clock.advance(minutes=3)
     second = _hold(box, world, world.seat_ids[2:3], C2)
     sold = _sell(box, world, world.seat_ids[3:4])
-    assert booking.expire_holds(box) == 0
+    assert cancellation.expire_holds(box) == 0
     clock.advance(minutes=2)  # the first hold ran out, the second has 3 minutes left
-    assert booking.expire_holds(box) == 1
+    assert cancellation.expire_holds(box) == 1
     assert fake.tables.tickets[first.ticket_id].status == "EXPIRED"
     assert fake.tables.tickets[second.ticket_id].status == "PENDING_PAYMENT"
     assert [fake.tables.show_seats[i].status for i in world.seat_ids[:4]] == [
@@ -993,21 +996,21 @@ def test_the_sweeper_expires_run_out_holds_and_frees_their_seats(box, clock, fak
     [audit] = fake.audit_rows("EXPIRY")
     assert (audit.counter, audit.entity_id) == ("system", str(first.ticket_id))
     clock.advance(minutes=3)
-    assert booking.expire_holds(box) == 1
-    assert booking.expire_holds(box) == 0
+    assert cancellation.expire_holds(box) == 1
+    assert cancellation.expire_holds(box) == 0
     assert fake.tables.tickets[sold.ticket_id].status == "CONFIRMED"
 
 
 def test_a_per_customer_limit_is_not_dodged_by_writing_the_phone_differently(box, fake, world):
     _coupon(box, "FIRST", CouponKind.PERCENT, "50", per_customer_limit=1)
     first = _hold(box, world, world.seat_ids[:1])
-    booking.apply_coupon(
+    checkout.apply_coupon(
         box, clerk(), ticket_id=first.ticket_id, code="FIRST", customer_phone="9845012345"
     )
-    booking.confirm_booking(box, clerk(), ticket_id=first.ticket_id, mode="UPI")
+    checkout.confirm_booking(box, clerk(), ticket_id=first.ticket_id, mode="UPI")
     second = _hold(box, world, world.seat_ids[1:2])
     with pytest.raises(CouponRejected, match="already used"):
-        booking.apply_coupon(
+        checkout.apply_coupon(
             box, clerk(), ticket_id=second.ticket_id, code="FIRST", customer_phone="98450-12345"
         )
     assert _used(fake, "FIRST") == 1

@@ -21,6 +21,9 @@ COUNTER_MODULES = [
     "domain/rules.py",
     "domain/coupons.py",
     "services/booking.py",
+    "services/checkout.py",
+    "services/cancellation.py",
+    "services/sale_common.py",
     "services/queries.py",
     "services/auth.py",
     *(

@@ -22,6 +22,7 @@ def test_domain_services_and_persistence_import_with_no_qt_present():
         sys.modules["shiboken6"] = None
         import bms_desktop.domain.model, bms_desktop.domain.pricing, bms_desktop.domain.seating
         import bms_desktop.services.booking, bms_desktop.services.queries, bms_desktop.services.demo
+        import bms_desktop.services.checkout, bms_desktop.services.cancellation
         import bms_desktop.persistence.uow, bms_desktop.persistence.changefeed
         import bms_desktop.app, bms_desktop.cli
         print("core without Qt: ok")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bms_desktop.services.booking import normalise_phone
+from bms_desktop.services.sale_common import normalise_phone
 
 
 @pytest.mark.parametrize(

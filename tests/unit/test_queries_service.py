@@ -12,7 +12,7 @@ import pytest
 
 from bms_desktop.domain.errors import NotFound, ValidationError
 from bms_desktop.domain.model import CouponKind, PaymentMode, Role, SeatStatus, TicketStatus
-from bms_desktop.services import booking, catalog, queries
+from bms_desktop.services import booking, catalog, checkout, queries
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import ShowSummary
 from bms_desktop.services.ports import NewCoupon
@@ -305,10 +305,10 @@ def test_a_quote_reports_a_refused_coupon_without_raising(box, clock, world):
 def test_a_quote_knows_a_customer_already_used_a_per_customer_coupon(box, world):
     _coupon(box, "FIRST", CouponKind.PERCENT, "50", per_customer_limit=1)
     held = booking.hold_seats(box, clerk(), show_id=world.show_id, show_seat_ids=world.seat_ids[:1])
-    booking.apply_coupon(
+    checkout.apply_coupon(
         box, clerk(), ticket_id=held.ticket_id, code="FIRST", customer_phone="9845012345"
     )
-    booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     ids = world.seat_ids[1:2]
     same = queries.quote_seats(
         box, world.show_id, ids, coupon_code="FIRST", customer_phone="9845012345"
@@ -337,7 +337,7 @@ def _booked(box: BoxOffice, world: World, ids, phone: str | None = None) -> int:
         customer_name="Asha",
         customer_phone=phone,
     )
-    booking.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
+    checkout.confirm_booking(box, clerk(), ticket_id=held.ticket_id, mode=PaymentMode.UPI)
     return held.ticket_id
 
 

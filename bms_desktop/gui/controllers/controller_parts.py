@@ -23,7 +23,7 @@ from bms_desktop.gui.controllers.seat_feed import (
 from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.models.event_log_model import EventLogModel
 from bms_desktop.gui.workers import TaskRunner
-from bms_desktop.services import booking
+from bms_desktop.services import sale_common
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import (
     BookingView,
@@ -108,7 +108,7 @@ class _ControllerState(_Base):
         self, action: str, exc: BaseException, *, field_errors: bool = False
     ) -> None: ...
     def _log(self, kind: str, message: str, took: float, *, at: Any = None) -> None: ...
-    def _log_waits(self, waits: Iterable[booking.WaitNote]) -> None: ...
+    def _log_waits(self, waits: Iterable[sale_common.WaitNote]) -> None: ...
     def _sync_basket(self, **changes: Any) -> None: ...
     def _offer_pending(self, pending: Sequence[HoldResult]) -> None: ...
     def _offer_next_pending(self) -> None: ...
@@ -128,7 +128,7 @@ class _ControllerState(_Base):
     def print_folder(self) -> Path:
         raise NotImplementedError
 
-    def _with_waits(self, call: Callable[[], Any]) -> tuple[Any, list[booking.WaitNote]]:
+    def _with_waits(self, call: Callable[[], Any]) -> tuple[Any, list[sale_common.WaitNote]]:
         raise NotImplementedError
 
     def seat_map(self) -> SeatMap | None:

@@ -70,7 +70,15 @@ from bms_desktop.gui.formatting import money
 from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.models.event_log_model import EventLogModel, LogEntry
 from bms_desktop.gui.workers import ACTIVITY, TaskRunner
-from bms_desktop.services import auth, booking, counter_setup, queries
+from bms_desktop.services import (
+    auth,
+    booking,
+    cancellation,
+    checkout,
+    counter_setup,
+    queries,
+    sale_common,
+)
 from bms_desktop.services.admin.dto_ticket_types import TicketTypeChoice
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import (
@@ -379,7 +387,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
                 quote, not_typed = set_types(box, ctx, result.ticket_id)
             if coupon:
                 try:
-                    quote = booking.apply_coupon(
+                    quote = checkout.apply_coupon(
                         box,
                         ctx,
                         ticket_id=result.ticket_id,
@@ -492,7 +500,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
 
     # ================================================================== cancellations elsewhere
 
-    def note_cancellations(self, results: Iterable[booking.RefundResult]) -> None:
+    def note_cancellations(self, results: Iterable[cancellation.RefundResult]) -> None:
         """Bookings this counter cancelled (in the lookup): logged as this counter's doing, and
         their seats are not reported as another counter's change."""
         shows: set[int] = set()
@@ -577,7 +585,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
     def _log(self, kind: str, message: str, took: float, *, at: Any = None) -> None:
         self.event_log.add(at or self._box.now(), kind, message, took)
 
-    def _log_waits(self, waits: Iterable[booking.WaitNote]) -> None:
+    def _log_waits(self, waits: Iterable[sale_common.WaitNote]) -> None:
         for wait in waits:
             self.event_log.add(
                 wait.at,
@@ -592,8 +600,8 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
         return [LogEntry(e.at, e.kind, e.message, e.elapsed_ms, tz) for e in report.events]
 
     @staticmethod
-    def _with_waits(call: Callable[[], Any]) -> tuple[Any, list[booking.WaitNote]]:
-        with booking.recording_waits() as waits:
+    def _with_waits(call: Callable[[], Any]) -> tuple[Any, list[sale_common.WaitNote]]:
+        with sale_common.recording_waits() as waits:
             result = call()
         return result, list(waits)
 

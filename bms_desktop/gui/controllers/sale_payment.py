@@ -30,7 +30,7 @@ from bms_desktop.gui.controllers.sale_state import (
     sentence,
 )
 from bms_desktop.gui.formatting import money
-from bms_desktop.services import booking, queries
+from bms_desktop.services import cancellation, checkout, queries, sale_common
 from bms_desktop.services.dto import (
     BookingView,
     HoldResult,
@@ -58,7 +58,7 @@ class PaymentMixin(_ControllerState):
         self._start_action(what)
         self._runner.submit(
             lambda: self._with_waits(
-                lambda: booking.apply_coupon(
+                lambda: checkout.apply_coupon(
                     box, ctx, ticket_id=ticket_id, code=code, customer_phone=customer_phone or None
                 )
             ),
@@ -68,7 +68,7 @@ class PaymentMixin(_ControllerState):
             activity=ctx.counter,
         )
 
-    def _on_coupon_done(self, quote: Quote, waits: list[booking.WaitNote], took: float) -> None:
+    def _on_coupon_done(self, quote: Quote, waits: list[sale_common.WaitNote], took: float) -> None:
         self._end_action()
         self._log_waits(waits)
         self._sync_basket(quote=quote, coupon_message=quote.coupon_message or "", coupon_ok=True)
@@ -96,14 +96,16 @@ class PaymentMixin(_ControllerState):
         t0 = time.perf_counter()
         self._start_action("Removing the coupon")
         self._runner.submit(
-            lambda: self._with_waits(lambda: booking.remove_coupon(box, ctx, ticket_id=ticket_id)),
+            lambda: self._with_waits(lambda: checkout.remove_coupon(box, ctx, ticket_id=ticket_id)),
             on_done=lambda answer: self._on_coupon_removed(answer[0], answer[1], _ms(t0)),
             on_error=self._on_coupon_failed,
             label="Removing the coupon",
             activity=ctx.counter,
         )
 
-    def _on_coupon_removed(self, quote: Quote, waits: list[booking.WaitNote], took: float) -> None:
+    def _on_coupon_removed(
+        self, quote: Quote, waits: list[sale_common.WaitNote], took: float
+    ) -> None:
         self._end_action()
         self._log_waits(waits)
         self._sync_basket(quote=quote, coupon_message="Coupon removed", coupon_ok=True)
@@ -137,10 +139,10 @@ class PaymentMixin(_ControllerState):
         box, ctx = self._box, self._ctx
         printer = self._printer()
 
-        def pay_now() -> tuple[booking.ConfirmResult, BookingView, Printed, list[Any], float]:
+        def pay_now() -> tuple[checkout.ConfirmResult, BookingView, Printed, list[Any], float]:
             t0 = time.perf_counter()
-            with booking.recording_waits() as waits:
-                confirmed = booking.confirm_booking(
+            with sale_common.recording_waits() as waits:
+                confirmed = checkout.confirm_booking(
                     box,
                     ctx,
                     ticket_id=hold.ticket_id,
@@ -172,10 +174,10 @@ class PaymentMixin(_ControllerState):
 
     def _on_pay_done(
         self,
-        confirmed: booking.ConfirmResult,
+        confirmed: checkout.ConfirmResult,
         view: BookingView,
         printed: Printed,
-        waits: list[booking.WaitNote],
+        waits: list[sale_common.WaitNote],
         took: float,
     ) -> None:
         self._end_action()
@@ -321,7 +323,7 @@ class PaymentMixin(_ControllerState):
         self._start_action(what)
         self._runner.submit(
             lambda: self._with_waits(
-                lambda: booking.release_hold(box, ctx, ticket_id=hold.ticket_id)
+                lambda: checkout.release_hold(box, ctx, ticket_id=hold.ticket_id)
             ),
             on_done=lambda answer: self._on_release_done(hold, bool(answer[0]), answer[1], _ms(t0)),
             on_error=self._on_release_failed,
@@ -330,7 +332,7 @@ class PaymentMixin(_ControllerState):
         )
 
     def _on_release_done(
-        self, hold: HoldResult, released: bool, waits: list[booking.WaitNote], took: float
+        self, hold: HoldResult, released: bool, waits: list[sale_common.WaitNote], took: float
     ) -> None:
         self._end_action()
         self._hold = None
@@ -382,7 +384,7 @@ class PaymentMixin(_ControllerState):
         box, ctx = self._box, self._ctx
         # Record the expiry now (the sweeper would do it later): other counters see the seats free.
         self._runner.submit(
-            lambda: booking.expire_holds(box, ctx),
+            lambda: cancellation.expire_holds(box, ctx),
             on_done=lambda _n: self._after_expiry(hold),
             on_error=lambda _exc: self._after_expiry(hold),
             label="Recording the expiry",

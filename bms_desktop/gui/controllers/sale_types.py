@@ -33,7 +33,7 @@ from bms_desktop.domain.ticket_types import (
 from bms_desktop.gui.conflict_text import describe_error, join_labels
 from bms_desktop.gui.controllers.controller_parts import _ControllerState, _ms
 from bms_desktop.gui.formatting import money
-from bms_desktop.services import booking
+from bms_desktop.services import sale_common
 from bms_desktop.services.admin import ticket_types
 from bms_desktop.services.admin.dto_ticket_types import TicketTypeChoice
 from bms_desktop.services.context import BoxOffice, CounterContext
@@ -192,7 +192,7 @@ class TicketTypesMixin(_ControllerState):
         return True
 
     def _on_types_set(
-        self, named: Mapping[str, str], quote: Quote, waits: list[booking.WaitNote], took: float
+        self, named: Mapping[str, str], quote: Quote, waits: list[sale_common.WaitNote], took: float
     ) -> None:
         self._end_action()
         self._log_waits(waits)

@@ -52,10 +52,9 @@ from bms_desktop.gui.dialogs.common import (
     styled_label,
 )
 from bms_desktop.gui.formatting import money, payment_mode, status_text
-from bms_desktop.services import booking as booking_service
-from bms_desktop.services import queries
+from bms_desktop.services import cancellation, queries
 from bms_desktop.services.approvals import CANCEL_REFUND
-from bms_desktop.services.booking import RefundResult
+from bms_desktop.services.cancellation import RefundResult
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import BookingView, ShowSummary
 
@@ -389,7 +388,7 @@ class BookingLookupDialog(QDialog):
             self.cancel_button.setEnabled(False)
             return None
         try:
-            self._refund = booking_service.refund_preview(
+            self._refund = cancellation.refund_preview(
                 self._box, ticket_id=b.ticket_id, fee=self._fee()
             )
         except DomainError as exc:
@@ -498,7 +497,7 @@ class BookingLookupDialog(QDialog):
             result = run_in_background(
                 self,
                 f"Cancelling {b.code}…",
-                lambda: booking_service.cancel_booking(
+                lambda: cancellation.cancel_booking(
                     box, ctx, ticket_id=b.ticket_id, approval=approval, fee=fee, reason=reason
                 ),
             )

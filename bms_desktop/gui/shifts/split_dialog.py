@@ -1,6 +1,6 @@
 """Split tender: one sale paid in parts (cash and card, UPI and cash...). The parts must add up
 to the total exactly; the cash part may be paid with more (the change is shown). ``ask()``
-returns the tenders for ``booking.confirm_booking(split=...)``, which checks them again."""
+returns the tenders for ``checkout.confirm_booking(split=...)``, which checks them again."""
 
 from __future__ import annotations
 

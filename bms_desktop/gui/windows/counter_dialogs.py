@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from bms_desktop.gui.conflict_text import join_labels
 from bms_desktop.gui.controllers.sale_controller import SaleController
 from bms_desktop.gui.windows.counter_actions import SHORTCUTS
-from bms_desktop.services.booking import RefundResult
+from bms_desktop.services.cancellation import RefundResult
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import HoldResult
 

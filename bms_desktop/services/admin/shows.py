@@ -8,7 +8,7 @@ so two admins scheduling the same screen at once cannot both win.
 
 Cancelling a show marks it cancelled (off sale at once: the finder and every hold refuse it),
 releases unpaid holds, then refunds every confirmed ticket through the counters' own refund path
-(``services.booking.cancel_booking``), or is refused (too late to refund, show started).
+(``services.cancellation.cancel_booking``), or is refused (too late to refund, show started).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from bms_desktop.domain import rules
 from bms_desktop.domain.errors import DomainError, InvalidState, NotFound, ValidationError
 from bms_desktop.domain.model import TicketStatus
-from bms_desktop.services import booking
+from bms_desktop.services import cancellation
 from bms_desktop.services.admin.common import (
     audit_change,
     clean_text,
@@ -495,7 +495,7 @@ def cancel_show(box: BoxOffice, ctx: CounterContext, show_id: int, *, reason: st
             tried.add(ticket.ticket_id)
             try:
                 # Call site (issue 8): the same cancel + refund path as a counter's supervisor.
-                result = booking.cancel_booking(
+                result = cancellation.cancel_booking(
                     box, ctx, ticket_id=ticket.ticket_id, reason=f"show cancelled: {why}"
                 )
             except DomainError as exc:

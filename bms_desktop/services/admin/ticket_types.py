@@ -63,12 +63,12 @@ from bms_desktop.services.admin.dto_ticket_types import (
     TicketTypeInput,
     TicketTypeRow,
 )
-from bms_desktop.services.booking import normalise_phone
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import Quote
 from bms_desktop.services.ports import AuditRecord, TicketRecord, UnitOfWork
 from bms_desktop.services.ports_admin_b import TypedSeatRecord
 from bms_desktop.services.price_lines import ticket_price_line, type_title
+from bms_desktop.services.sale_common import normalise_phone
 
 NAME_MAX = 40  # ticket_types.name
 CODE_MAX = 20  # ticket_types.code, ticket_seats.ticket_type
