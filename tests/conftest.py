@@ -71,6 +71,18 @@ def box(wiring: object, clock: FakeClock) -> object:
     return wiring.box
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``./dev test``: ``--dist loadgroup``) tests spread one by one over the
+    workers, except a module whose module-scoped fixtures are costly to build (the frozen
+    bundle, a pool of clerk processes, a PostgreSQL cluster of its own): its tests stay together
+    on one worker, so that the fixture is built once."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = [] if info is None else [d[-1] for d in info.name2fixturedefs.values() if d]
+        if any(d.scope in ("module", "package", "class") for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))  # type: ignore[attr-defined]
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say in CI's output how many PostgreSQL tests ran (and how many were skipped)."""
     counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0}
