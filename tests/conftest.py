@@ -66,15 +66,16 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def migrated_pg(pg_cluster: Any) -> Iterator[str]:
+def migrated_pg(request: pytest.FixtureRequest) -> Iterator[str]:
     """The name of a PostgreSQL database the app has created and migrated, once per session
     (worker): a test's database starts as a copy of it (``CREATE DATABASE ... TEMPLATE``)."""
     from bms_desktop.app import connect
 
+    server = request.getfixturevalue("pg_cluster")
     name = f"bms_template_{uuid.uuid4().hex[:12]}"
-    connect(pg_cluster.create_database(name), pool_size=1).close()
+    connect(server.create_database(name), pool_size=1).close()
     yield name
-    pg_cluster.drop_database(name)
+    server.drop_database(name)
 
 
 def _from_template(request: pytest.FixtureRequest, db_url: str) -> None:
@@ -96,7 +97,7 @@ def _from_template(request: pytest.FixtureRequest, db_url: str) -> None:
     elif db_url.startswith("postgresql"):
         server = request.getfixturevalue("pg_cluster")
         template = request.getfixturevalue("migrated_pg")
-        name = db_url.rsplit("/", 1)[1].split("?")[0]
+        name = db_url.rsplit("/", 1)[1].split("?", 1)[0]
         server.drop_database(name)  # the empty database pg_url made for this test
         server.create_database(name, template=template)
 
