@@ -101,7 +101,7 @@ class PgServer(Protocol):
     @property
     def url(self) -> str: ...
 
-    def create_database(self, name: str) -> str: ...
+    def create_database(self, name: str, template: str | None = None) -> str: ...
 
     def drop_database(self, name: str) -> None: ...
 
@@ -249,8 +249,11 @@ def _connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10)
 
 
-def create_database(admin_url: str, name: str, *, file_copy: bool = False) -> str:
+def create_database(
+    admin_url: str, name: str, *, file_copy: bool = False, template: str | None = None
+) -> str:
     """Create database ``name`` through the server at ``admin_url``; return its URL.
+    ``template``: a copy of that database (which nobody may be connected to).
 
     ``file_copy`` uses ``STRATEGY = FILE_COPY`` (PostgreSQL 15+): on a cluster with fsync
     off it is 2-3x faster than the default WAL_LOG; on a durable server it forces two
@@ -261,6 +264,9 @@ def create_database(admin_url: str, name: str, *, file_copy: bool = False) -> st
         strategy = sql.SQL("")
         if file_copy and conn.info.server_version >= 150000:
             strategy = sql.SQL(" STRATEGY = FILE_COPY")
+        if template is not None:
+            _check_name(template)
+            strategy = sql.SQL(" TEMPLATE {}").format(sql.Identifier(template)) + strategy
         conn.execute(sql.SQL("CREATE DATABASE {}{}").format(sql.Identifier(name), strategy))
     return with_database(admin_url, name)
 
@@ -301,8 +307,8 @@ class ExternalServer:
         with _connect(self._url) as conn:
             conn.execute("SELECT 1")
 
-    def create_database(self, name: str) -> str:
-        return create_database(self._url, name)
+    def create_database(self, name: str, template: str | None = None) -> str:
+        return create_database(self._url, name, template=template)
 
     def drop_database(self, name: str) -> None:
         drop_database(self._url, name)
@@ -509,9 +515,9 @@ class PgCluster:
             time.sleep(down_s)  # the outage itself, not a synchronisation
         self.start_server()
 
-    def create_database(self, name: str) -> str:
-        """Create database ``name``; return its SQLAlchemy URL."""
-        return create_database(self.url, name, file_copy=True)
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create database ``name`` (a copy of ``template``); return its SQLAlchemy URL."""
+        return create_database(self.url, name, file_copy=True, template=template)
 
     def drop_database(self, name: str) -> None:
         """Terminate connections to database ``name`` and drop it (no error if absent)."""
