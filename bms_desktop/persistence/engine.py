@@ -29,7 +29,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from bms_desktop.persistence.writer_queue import WriterQueue
+from bms_desktop.persistence.writer_queue import OwnLine, WriterQueue
 
 BUSY_TIMEOUT_MS = 5000
 SUPPORTED_SCHEMES = ("sqlite", "postgresql")
@@ -150,36 +150,90 @@ def _try_begin_immediate(cur: DBAPICursor) -> bool | None:
         return False if "locked" in text or "busy" in text else None
 
 
+class LineConnection(sqlite3.Connection):
+    """A SQLite connection that stays first in the writers' line for its write transaction.
+
+    ``_begin_immediate`` makes it first in line (``writer_queue.OwnLine``: a file lock waited for
+    in the kernel) before ``BEGIN IMMEDIATE``; the DBAPI ``commit``, ``rollback`` and ``close``
+    leave the line right after the transaction has ended, so that the next writer is woken by
+    the kernel as the database lock frees, instead of polling for it while this one works.
+    """
+
+    own_line: OwnLine | None = None
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.leave_line()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.leave_line()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            line, self.own_line = self.own_line, None
+            if line is not None:
+                line.close()
+
+    def take_line(self, queue: WriterQueue) -> bool:
+        """First in line (True), or no line for this transaction (False: poll for the lock)."""
+        if self.own_line is None:
+            self.own_line = queue.open_own()
+        return self.own_line is not None and self.own_line.take()
+
+    def leave_line(self) -> None:
+        if self.own_line is not None:
+            self.own_line.leave()
+
+
 def _begin_immediate(conn: Connection, queue: WriterQueue | None) -> None:
     dbapi_conn = conn.connection.dbapi_connection
     assert dbapi_conn is not None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout = 0")
     place: int | None = None
+    first = False
+    began = False
     try:
-        outcome = _try_begin_immediate(cur)  # free: no line, no wait
-        if outcome:
-            return
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        if outcome is False and queue is not None:
-            place = queue.wait_first(deadline - time.monotonic())
-        if place is None:
-            pause = WRITE_POLL_FIRST_S
-            fast_until = 0.0
+        if queue is not None and isinstance(dbapi_conn, LineConnection):
+            # Every writer gets in line first and stays first until its transaction ends:
+            # waiters sleep in the kernel and the next is woken as this one commits.
+            first = dbapi_conn.take_line(queue)
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000  # the lock's own wait from now
+            outcome = _try_begin_immediate(cur)
         else:
+            outcome = _try_begin_immediate(cur)  # free: no line, no wait
+            if outcome is False and queue is not None:
+                place = queue.wait_first(deadline - time.monotonic())
+                first = place is not None
+                if first:
+                    outcome = _try_begin_immediate(cur)  # first in line: it may be free by now
+        if first:
             pause = FIRST_IN_LINE_POLL_S
             fast_until = time.monotonic() + FIRST_IN_LINE_FAST_S
+        else:
+            pause = WRITE_POLL_FIRST_S
+            fast_until = 0.0
         while outcome is False and time.monotonic() <= deadline:
-            outcome = _try_begin_immediate(cur)  # first in line: at once, it may be free by now
-            if outcome:
-                return  # ``finally`` leaves the line: the next one polls while this one works
             time.sleep(random.uniform(pause / 2, pause))
             if time.monotonic() > fast_until:
                 pause = min(pause * 2, WRITE_POLL_MAX_S)
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+            outcome = _try_begin_immediate(cur)
+        if not outcome:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        began = True
     finally:
         if place is not None:
             WriterQueue.leave(place)
+        if not began and isinstance(dbapi_conn, LineConnection):
+            dbapi_conn.leave_line()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.close()
 
@@ -191,6 +245,7 @@ def create_engines(raw_url: str, *, pool_size: int = 5, echo: bool = False) -> E
         connect_args: dict[str, Any] = {
             "check_same_thread": False,
             "timeout": BUSY_TIMEOUT_MS / 1000,
+            "factory": LineConnection,
         }
         # Python 3.12+: keep the legacy transaction control the recipe relies on
         # (autocommit=False would make pysqlite open transactions itself).

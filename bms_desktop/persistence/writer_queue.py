@@ -23,9 +23,11 @@ locked"), and the helper leaves the line as soon as its turn comes. Where ``fcnt
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from typing import Final
+import time
+from typing import ClassVar, Final
 
 try:
     import fcntl
@@ -33,6 +35,10 @@ except ImportError:  # pragma: no cover - Windows: every waiter polls
     fcntl = None  # type: ignore[assignment]
 
 QUEUE_SUFFIX: Final = "-writers"
+# The longest a connection stays first in line through its own file (``OwnLine``): a transaction
+# still running then (the teaching delay, a long admin write, a stuck thread) lets the next one in
+# line poll the database beside it, and that one's busy timeout applies as before.
+LINE_HOLD_MAX_S: Final = 0.1
 
 
 class _Place:
@@ -102,9 +108,134 @@ class WriterQueue:
         threading.Thread(target=place.wait_in_kernel, name="bms-writer-queue", daemon=True).start()
         return place.first(timeout_s)
 
+    def open_own(self) -> OwnLine | None:
+        """A connection's own file on the line (``OwnLine``), or None: no line here."""
+        if not self.usable:
+            return None
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        except OSError:
+            self.usable = False  # e.g. a read-only folder: poll like before
+            return None
+        return OwnLine(self.path, fd)
+
     @staticmethod
     def leave(fd: int) -> None:
         os.close(fd)  # closing the file drops the flock: the next in line becomes first
 
 
-__all__ = ["QUEUE_SUFFIX", "WriterQueue"]
+class OwnLine:
+    """A connection's own file on the line, open for the connection's life.
+
+    ``take`` waits in the kernel, in the calling thread, until this connection is first in line;
+    ``leave`` (as its transaction ends) wakes the next. No helper thread and no timeout on the
+    wait itself: nobody stays first for more than ``LINE_HOLD_MAX_S``, since a watchdog thread
+    makes a connection leave the line when its turn has lasted that long, and the kernel drops
+    the lock of a process that dies. A thread that is already first in line (a write transaction
+    opened inside another) is never made to wait behind itself: ``take`` says False, and the
+    caller polls the database as everyone did before the line.
+    """
+
+    __slots__ = ("_guard", "_holder", "_taken_at", "fd", "path")
+
+    def __init__(self, path: str, fd: int) -> None:
+        self.path = path
+        self.fd = fd
+        self._guard = threading.Lock()
+        self._taken_at: float | None = None
+        self._holder = 0
+
+    def take(self) -> bool:
+        assert fcntl is not None
+        me = threading.get_ident()
+        if _Watchdog.holds(self.path, me):
+            return False
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)  # waits in the kernel, the GIL released
+        except OSError:
+            return False
+        with self._guard:
+            self._taken_at = time.monotonic()
+            self._holder = me
+        _Watchdog.watch(self)
+        return True
+
+    @property
+    def held(self) -> bool:
+        """First in line now (taken, and neither left nor made to leave)."""
+        with self._guard:
+            return self._taken_at is not None
+
+    def leave(self) -> None:
+        self._leave(None)
+
+    def leave_if_taken_before(self, moment: float) -> None:
+        self._leave(moment)
+
+    def _leave(self, taken_before: float | None) -> None:
+        assert fcntl is not None
+        with self._guard:
+            taken_at = self._taken_at
+            if taken_at is None or (taken_before is not None and taken_at > taken_before):
+                return
+            self._taken_at = None
+            holder, self._holder = self._holder, 0
+            # closed meanwhile: the kernel dropped the lock with the file
+            with contextlib.suppress(OSError):
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+        _Watchdog.forget(self, holder)
+
+    def close(self) -> None:
+        self.leave()
+        os.close(self.fd)
+
+
+class _Watchdog:
+    """One daemon thread per process, started with the first ``OwnLine.take``: ten times a
+    second it makes any connection first in line for over ``LINE_HOLD_MAX_S`` leave the line."""
+
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+    _watched: ClassVar[dict[OwnLine, int]] = {}
+    _held: ClassVar[dict[tuple[str, int], int]] = {}
+    _thread: ClassVar[threading.Thread | None] = None
+
+    @classmethod
+    def watch(cls, line: OwnLine) -> None:
+        me = threading.get_ident()
+        with cls._lock:
+            cls._watched[line] = me
+            key = (line.path, me)
+            cls._held[key] = cls._held.get(key, 0) + 1
+            if cls._thread is None:
+                cls._thread = threading.Thread(target=cls._run, name="bms-line-watch", daemon=True)
+                cls._thread.start()
+
+    @classmethod
+    def forget(cls, line: OwnLine, holder: int) -> None:
+        with cls._lock:
+            if cls._watched.pop(line, None) is None:
+                return
+            key = (line.path, holder)
+            left = cls._held.get(key, 0) - 1
+            if left > 0:
+                cls._held[key] = left
+            else:
+                cls._held.pop(key, None)
+
+    @classmethod
+    def holds(cls, path: str, thread_ident: int) -> bool:
+        with cls._lock:
+            return (path, thread_ident) in cls._held
+
+    @classmethod
+    def _run(cls) -> None:
+        while True:
+            time.sleep(LINE_HOLD_MAX_S)
+            limit = time.monotonic() - LINE_HOLD_MAX_S
+            with cls._lock:
+                lines = list(cls._watched)
+            for line in lines:
+                line.leave_if_taken_before(limit)
+
+
+__all__ = ["LINE_HOLD_MAX_S", "QUEUE_SUFFIX", "OwnLine", "WriterQueue"]

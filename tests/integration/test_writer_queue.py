@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bms_desktop.persistence import engine as engine_module
-from bms_desktop.persistence.writer_queue import WriterQueue
+from bms_desktop.persistence.writer_queue import LINE_HOLD_MAX_S, OwnLine, WriterQueue
 from bms_desktop.services.ports import StorageBusy
 
 fcntl = pytest.importorskip("fcntl")
@@ -140,5 +140,92 @@ def test_write_units_of_work_queued_behind_each_other_all_get_the_lock(sqlite_ur
         assert errors == []
         with box.uows() as uow:
             assert uow.settings.get("counter") == str(6 * 25)  # no lost update
+    finally:
+        wiring.close()
+
+
+# --- A connection's own place in line (OwnLine), held for its whole write transaction ---------
+
+
+def _own(tmp_path: Path) -> tuple[WriterQueue, OwnLine, OwnLine]:
+    queue = WriterQueue(str(tmp_path / "box.db"))
+    a, b = queue.open_own(), queue.open_own()
+    assert a is not None and b is not None
+    return queue, a, b
+
+
+def test_the_next_in_line_is_woken_as_the_first_leaves(tmp_path):
+    queue, a, b = _own(tmp_path)
+    try:
+        assert a.take() and a.held
+        got = threading.Event()
+        waiter = threading.Thread(target=lambda: b.take() and got.set())
+        waiter.start()
+        assert not got.wait(0.03)  # waits in the kernel while the first works (< LINE_HOLD_MAX_S)
+        a.leave()
+        assert got.wait(5.0) and b.held and not a.held
+        b.leave()
+        waiter.join(5.0)
+        assert _free(queue)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_nobody_stays_first_longer_than_the_limit(tmp_path):
+    """A transaction that runs long (the teaching delay, a stuck thread) is made to leave the
+    line by the watchdog, so the next one polls the database beside it instead of waiting."""
+    _queue, a, b = _own(tmp_path)
+    try:
+        assert a.take()
+        got = threading.Event()
+        t0 = time.monotonic()
+        waiter = threading.Thread(target=lambda: b.take() and got.set())
+        waiter.start()
+        assert got.wait(5.0)
+        assert time.monotonic() - t0 >= LINE_HOLD_MAX_S / 2 and not a.held and b.held
+        a.leave()  # leaving after the watchdog made it leave changes nothing
+        assert b.held
+        b.leave()
+        waiter.join(5.0)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_thread_first_in_line_never_waits_behind_itself(tmp_path):
+    """A write transaction opened inside another by the same thread gets no place (it would wait
+    for itself): it polls the database as before the line, and gets its busy timeout."""
+    _queue, a, b = _own(tmp_path)
+    try:
+        assert a.take()
+        t0 = time.monotonic()
+        assert b.take() is False and not b.held
+        assert time.monotonic() - t0 < LINE_HOLD_MAX_S
+        a.leave()
+        assert b.take()
+        b.leave()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_write_unit_of_work_is_first_in_line_until_it_commits(sqlite_url):
+    from bms_desktop.app import connect
+
+    wiring = connect(sqlite_url, pool_size=4)
+    box = wiring.box
+    try:
+        with box.uows(write=True) as uow:
+            dbapi = uow.connection.connection.dbapi_connection
+            assert isinstance(dbapi, engine_module.LineConnection)
+            assert dbapi.own_line is not None and dbapi.own_line.held
+            uow.settings.put("line", "1")
+            uow.commit()
+            assert not dbapi.own_line.held
+        with box.uows(write=False) as uow:  # a read transaction never gets in line
+            dbapi = uow.connection.connection.dbapi_connection
+            assert dbapi.own_line is None or not dbapi.own_line.held
+            assert uow.settings.get("line") == "1"
     finally:
         wiring.close()
