@@ -126,13 +126,14 @@ def _begin_deferred(conn: Connection) -> None:
 # BUSY_TIMEOUT_MS; the last try goes through SQLAlchemy so a timeout surfaces as the usual
 # OperationalError ("database is locked" -> StorageBusy).
 #
-# Who polls: a waiter first gets in line (writer_queue.py: a file lock beside the database, waited
-# for in the kernel), and only the first in line polls, every 0.075-0.15 ms for its first 20 ms,
-# then less and less often (a long transaction, like the teaching delay, needs no spinning).
-# Seven waiters polling every 0.1-2 ms each took the CPU from the counter holding the lock
-# (8 processes, 2 cores, runs taking turns: pessimistic p99 46-47 -> 35-39 ms quiet, 47-69 ->
-# 36-48 ms under other load; CPU per booking about 8% less). Without a line (no fcntl, e.g.
-# Windows) every waiter polls every 0.1-2 ms (doubling, jittered), as before.
+# Who polls: every write transaction first gets in line (writer_queue.py: a ticket and a place
+# on a file beside the database, the wait in the kernel) and keeps its place until it ends
+# (LineConnection), so the first in line normally finds the lock free. It polls only when some
+# writer outside the line holds it, every 0.075-0.15 ms for its first 20 ms, then less and less
+# often. Before the line, seven waiters polling every 0.1-2 ms took the CPU from the counter
+# holding the lock and won in no order (8 processes, 2 cores: p99 of a sale 41-42 ms; now
+# 22-30 ms). Without a place of its own (a transaction nested in this thread's, no fcntl as on
+# Windows) a waiter polls every 0.1-2 ms (doubling, jittered), behind the older flock line.
 WRITE_POLL_FIRST_S = 0.0002
 WRITE_POLL_MAX_S = 0.002
 FIRST_IN_LINE_POLL_S = 0.00015
@@ -202,13 +203,17 @@ def _begin_immediate(conn: Connection, queue: WriterQueue | None) -> None:
     began = False
     try:
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        if queue is not None and isinstance(dbapi_conn, LineConnection):
-            # Every writer gets in line first and stays first until its transaction ends:
-            # waiters sleep in the kernel and the next is woken as this one commits.
-            first = dbapi_conn.take_line(queue)
+        if (
+            queue is not None
+            and isinstance(dbapi_conn, LineConnection)
+            and dbapi_conn.take_line(queue)
+        ):
+            # In line, first come first served (writer_queue.OwnLine), until this transaction
+            # ends: the ones behind sleep in the kernel, and the next is woken as this commits.
+            first = True
             deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000  # the lock's own wait from now
             outcome = _try_begin_immediate(cur)
-        else:
+        else:  # no place of its own (nested in this thread's transaction, or no such locks)
             outcome = _try_begin_immediate(cur)  # free: no line, no wait
             if outcome is False and queue is not None:
                 place = queue.wait_first(deadline - time.monotonic())

@@ -229,3 +229,40 @@ def test_a_write_unit_of_work_is_first_in_line_until_it_commits(sqlite_url):
             assert uow.settings.get("line") == "1"
     finally:
         wiring.close()
+
+
+def test_writers_take_their_turns_in_the_order_they_came(tmp_path):
+    """First come, first served: five connections queue behind a sixth and get the line in the
+    order they drew their tickets, whatever order the kernel would wake them in."""
+    queue = WriterQueue(str(tmp_path / "box.db"))
+    lines = [queue.open_own() for _ in range(6)]
+    assert all(line is not None for line in lines)
+    head, *rest = [line for line in lines if line is not None]
+    order: list[int] = []
+
+    def ticket() -> int:
+        return int.from_bytes(Path(queue.path).read_bytes().ljust(8, b"\0")[:8], "little")
+
+    def wait_turn(i: int, line: OwnLine) -> None:
+        assert line.take()
+        order.append(i)
+        line.leave()
+
+    try:
+        assert head.take()
+        threads = []
+        for i, line in enumerate(rest):
+            before = ticket()
+            th = threading.Thread(target=wait_turn, args=(i, line))
+            th.start()
+            threads.append(th)
+            _until(lambda before=before: ticket() > before)  # it has its ticket and waits
+        assert order == []
+        head.leave()
+        for th in threads:
+            th.join(5.0)
+        assert order == [0, 1, 2, 3, 4]
+    finally:
+        for line in lines:
+            if line is not None:
+                line.close()
