@@ -275,4 +275,17 @@ class _Watchdog:
                 line.leave_if_taken_before(limit)
 
 
+def _after_fork_in_child() -> None:
+    """A forked child has none of its parent's threads: a watchdog of its own, when it needs one
+    (the lines it inherited are the parent's, and so are their places)."""
+    _Watchdog._lock = threading.Lock()
+    _Watchdog._watched = {}
+    _Watchdog._held = {}
+    _Watchdog._thread = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 __all__ = ["LINE_HOLD_MAX_S", "QUEUE_SUFFIX", "OwnLine", "WriterQueue"]

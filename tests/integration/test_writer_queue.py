@@ -3,6 +3,7 @@ line polls; a place can be waited for with a deadline; giving up never leaves th
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -266,3 +267,34 @@ def test_writers_take_their_turns_in_the_order_they_came(tmp_path):
         for line in lines:
             if line is not None:
                 line.close()
+
+
+# The child only takes file locks and exits: the warning about forking a threaded process is the
+# very situation under test.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_forked_child_gets_a_watchdog_of_its_own(tmp_path):
+    """The parent's watchdog thread does not exist in a forked child: a line the child holds for
+    too long is still made to leave, by the child's own watchdog."""
+    queue, a, b = _own(tmp_path)
+    try:
+        assert a.take()  # the parent's watchdog thread is running now
+        a.leave()
+        pid = os.fork()
+        if pid == 0:  # the child: hold a fresh place for too long, never leave it
+            code = 1
+            try:
+                child_line = queue.open_own()
+                if child_line is not None and child_line.take():
+                    deadline = time.monotonic() + 5.0
+                    while child_line.held and time.monotonic() < deadline:
+                        time.sleep(0.01)
+                    code = 0 if not child_line.held else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert b.take()  # and the line is free for the parent afterwards
+        b.leave()
+    finally:
+        a.close()
+        b.close()
