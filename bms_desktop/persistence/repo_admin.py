@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bms_desktop.domain.errors import ValidationError
 from bms_desktop.persistence import tables as t
-from bms_desktop.persistence.repo_base import SqlRepo
+from bms_desktop.persistence.repo_base import SqlRepo, seat_rows
 from bms_desktop.services.admin.dto import (
     CinemaInput,
     CinemaRow,
@@ -375,25 +375,7 @@ class SqlAdminRepository(SqlRepo, AdminRepository):
     ) -> None:
         if not seats:
             return
-        self._exec(
-            insert(SE),
-            [
-                {
-                    "screen_id": screen_id,
-                    "row_label": s.row_label,
-                    "number": s.number,
-                    "label": s.label,
-                    "row_idx": s.row,
-                    "col_idx": s.col,
-                    "seat_type": s.seat_type,
-                    "accessible": s.accessible,
-                    "companion": s.companion,
-                    "blocked": s.blocked,
-                    "layout_version": layout_version,
-                }
-                for s in seats
-            ],
-        )
+        self._exec(insert(SE), seat_rows(screen_id, seats, layout_version=layout_version))
 
     def set_layout_version(
         self, screen_id: int, *, expected: int, new: int, layout_text: str

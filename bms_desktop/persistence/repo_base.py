@@ -5,13 +5,57 @@ lost connection of a read unit of work recovered).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bms_desktop.persistence.errors import translate_error
 from bms_desktop.persistence.hotpath import HotPath, is_plain_read
+
+
+class SeatLike(Protocol):
+    """A seat to insert: ``NewSeat`` (catalog) and ``LayoutSeat`` (the layout editor) both are."""
+
+    @property
+    def row_label(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def row(self) -> int: ...
+    @property
+    def col(self) -> int: ...
+    @property
+    def seat_type(self) -> str: ...
+    @property
+    def accessible(self) -> bool: ...
+    @property
+    def companion(self) -> bool: ...
+    @property
+    def blocked(self) -> bool: ...
+
+
+def seat_rows(screen_id: int, seats: Sequence[SeatLike], **extra: object) -> list[dict[str, Any]]:
+    """The ``seats`` table rows of a screen's seats (one executemany), with ``extra`` columns."""
+    return [
+        {
+            "screen_id": screen_id,
+            "row_label": s.row_label,
+            "number": s.number,
+            "label": s.label,
+            "row_idx": s.row,
+            "col_idx": s.col,
+            "seat_type": s.seat_type,
+            "accessible": s.accessible,
+            "companion": s.companion,
+            "blocked": s.blocked,
+            **extra,
+        }
+        for s in seats
+    ]
 
 
 class SqlRepo:

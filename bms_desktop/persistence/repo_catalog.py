@@ -18,7 +18,7 @@ from sqlalchemy import (
 from bms_desktop.domain.model import PricingRuleKind
 from bms_desktop.domain.pricing import PricingRuleSpec
 from bms_desktop.persistence import tables as t
-from bms_desktop.persistence.repo_base import SqlRepo
+from bms_desktop.persistence.repo_base import SqlRepo, seat_rows
 from bms_desktop.services.ports import (
     CatalogRepository,
     NewCoupon,
@@ -79,24 +79,7 @@ class SqlCatalogRepository(SqlRepo, CatalogRepository):
     def add_seats(self, screen_id: int, seats: Sequence[NewSeat]) -> None:
         if not seats:
             return
-        self._exec(
-            insert(SE),
-            [
-                {
-                    "screen_id": screen_id,
-                    "row_label": s.row_label,
-                    "number": s.number,
-                    "label": s.label,
-                    "row_idx": s.row,
-                    "col_idx": s.col,
-                    "seat_type": s.seat_type,
-                    "accessible": s.accessible,
-                    "companion": s.companion,
-                    "blocked": s.blocked,
-                }
-                for s in seats
-            ],
-        )
+        self._exec(insert(SE), seat_rows(screen_id, seats))
 
     def add_movie(self, movie: NewMovie) -> int:
         stmt = (

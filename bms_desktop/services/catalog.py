@@ -16,7 +16,6 @@ from bms_desktop.domain.model import CouponKind, PricingRuleKind, Role
 from bms_desktop.domain.pricing import PricingRuleSpec, price_seat, validate_rule
 from bms_desktop.services.context import BoxOffice, CounterContext, load_settings
 from bms_desktop.services.ports import (
-    AuditRecord,
     NewCoupon,
     NewMovie,
     NewPricingRule,
@@ -24,6 +23,7 @@ from bms_desktop.services.ports import (
     SeatTypeRecord,
     UnitOfWork,
 )
+from bms_desktop.services.sale_common import record_audit
 
 
 def _audit(
@@ -36,18 +36,8 @@ def _audit(
     show_id: int | None = None,
     **details: object,
 ) -> None:
-    uow.audit.add(
-        AuditRecord(
-            at=now,
-            action=action,
-            username=ctx.username,
-            staff_id=ctx.staff_id,
-            counter=ctx.counter,
-            entity=entity,
-            entity_id=str(entity_id),
-            show_id=show_id,
-            details=details,
-        )
+    record_audit(
+        uow, ctx, now, action, entity=entity, entity_id=entity_id, show_id=show_id, more=details
     )
 
 
