@@ -55,6 +55,7 @@ from bms_desktop.services.ports import (
     QueryRepository,
     SeatMapRow,
     SeatState,
+    SeatStatusRow,
     SeatTypeRecord,
     SettingsRepository,
     ShowFilter,
@@ -660,6 +661,14 @@ class FakeBookingRepository(_Repo, BookingRepository):
             _seat_state(t, ss)
             for sid, ss in sorted(t.show_seats.items())
             if sid in wanted and ss.show_id == show_id
+        ]
+
+    def seat_states(self, show_id: int) -> list[SeatStatusRow]:
+        t = self._r()
+        return [
+            SeatStatusRow(sid, ss.status, ss.version, ss.hold_expires_at)
+            for sid, ss in sorted(t.show_seats.items())
+            if ss.show_id == show_id
         ]
 
     def seats_of_ticket(self, ticket_id: int) -> list[SeatState]:

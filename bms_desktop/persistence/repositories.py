@@ -49,6 +49,7 @@ from bms_desktop.services.ports import (
     QueryRepository,
     SeatMapRow,
     SeatState,
+    SeatStatusRow,
     SeatTypeRecord,
     ShowFilter,
     ShowInfo,
@@ -206,6 +207,9 @@ class SqlBookingRepository(SqlRepo, BookingRepository):
 
     def seats(self, show_id: int, show_seat_ids: Sequence[int], *, lock: bool) -> list[SeatState]:
         return self.hot.seats(show_id, show_seat_ids, lock)
+
+    def seat_states(self, show_id: int) -> list[SeatStatusRow]:
+        return self.hot.seat_states(show_id)
 
     def seats_of_ticket(self, ticket_id: int) -> list[SeatState]:
         return [_seat_state(r) for r in self._exec(_SEATS_OF_TICKET, {"ticket_id": ticket_id})]

@@ -63,6 +63,16 @@ class SeatState:
 
 
 @dataclass(frozen=True, slots=True)
+class SeatStatusRow:
+    """A show seat's state alone (raw status, as in ``SeatState``): no layout, no price."""
+
+    show_seat_id: int
+    status: str
+    version: int
+    hold_expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class SeatMapRow:
     show_seat_id: int
     seat_id: int
@@ -400,6 +410,11 @@ class BookingRepository(abc.ABC):
 
     @abc.abstractmethod
     def seats_of_ticket(self, ticket_id: int) -> list[SeatState]: ...
+
+    @abc.abstractmethod
+    def seat_states(self, show_id: int) -> list[SeatStatusRow]:
+        """Every seat of the show, its state alone, in id order: what tells free, held and sold
+        apart without building a seat map (a robot clerk checking for a sell-out)."""
 
     @abc.abstractmethod
     def stale_ticket_ids(

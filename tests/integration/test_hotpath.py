@@ -304,6 +304,17 @@ def test_the_hot_path_reads_what_sqlalchemy_reads(box, wiring):
         assert len(got_map) == len(world.seat_ids) and got_map[0].accessible is False
         assert sum(r.hold_expires_at == new.hold_expires_at for r in got_map) == 3
 
+        states = uow.booking.seat_states(world.show_id)
+        expected_states = conn.execute(
+            select(SS.c.id, SS.c.status, SS.c.version, SS.c.hold_expires_at)
+            .where(SS.c.show_id == world.show_id).order_by(SS.c.id)
+        ).all()  # fmt: skip
+        assert [tuple(getattr(r, f) for f in r.__slots__) for r in states] == [
+            tuple(r) for r in expected_states
+        ]
+        assert [s.status for s in states].count("HELD") == 3
+        assert uow.booking.seat_states(10**9) == []
+
         info = uow.booking.show_info(world.show_id)
         assert info is not None and info.show_id == world.show_id
         starts = conn.execute(
