@@ -13,8 +13,14 @@ So every write transaction on SQLite gets in line first, and stays first until i
   connections of one process are two places in line);
 * a place: a lock on byte ``SLOT_BASE + ticket % SLOTS``, taken before the ticket lock is let go,
   so that the one behind always finds it taken while this one waits or works;
-* the wait: for the byte of the ticket in front, in the kernel (no CPU, the GIL released); the
-  kernel wakes exactly that one waiter when the one in front leaves: first come, first served.
+* the wait: for the byte of the ticket two places ahead, asleep in the kernel (no CPU, the GIL
+  released; the kernel wakes exactly that one waiter when that one leaves); then, second in
+  line, for the byte of the ticket in front without sleeping: it tries again and again, giving
+  the CPU away between tries (``sched_yield``), for at most ``SECOND_SPIN_S`` before it sleeps
+  for it too. First come, first served, and the turn passes at once: the next one is already
+  awake when the first leaves, and its own wake-up happened while the first worked. (With
+  everyone asleep until first, each turn began with a wake-up of a process that then had to
+  win a CPU: 8 processes on 2 cores left the line idle about 30 % of the time, 0.3 ms a turn.)
 
 ``LineConnection`` (``engine.py``) leaves the line as its DBAPI commit or rollback returns. The
 line only orders the writers: SQLite's lock (BEGIN IMMEDIATE, with its busy timeout) still guards
@@ -22,8 +28,7 @@ the data, and a broken line only means two writers poll at once. So the wait in 
 timeout of its own: nobody is first for more than ``LINE_HOLD_MAX_S`` (a watchdog thread makes
 them leave: the teaching delay, a long admin write, a stuck thread), the kernel drops the locks
 of a process that dies, and a thread already first in line is never made to wait behind itself.
-Measured (``bench/bench_race.py``, 8 processes, one 600-seat show): p99 of a sale 22-30 ms
-(was 41-42 ms), 68-79 % of one counter's throughput (was 55-58 %).
+Measured (``bench/bench_race.py``, 8 processes, one 600-seat show): see docs/concurrency.md.
 
 ``WriterQueue.wait_first`` is the line of before, for connections without their own place (and
 where open-file-description locks do not exist the writers poll, as before): an exclusive
@@ -51,6 +56,9 @@ QUEUE_SUFFIX: Final = "-writers"
 # still running then (the teaching delay, a long admin write, a stuck thread) lets the next one in
 # line poll the database beside it, and that one's busy timeout applies as before.
 LINE_HOLD_MAX_S: Final = 0.1
+# How long the second in line keeps trying for its turn (yielding the CPU between tries) before
+# it sleeps in the kernel like everyone behind it (OwnLine._wait_as_second).
+SECOND_SPIN_S: Final = 0.005
 
 
 class _Place:
@@ -185,8 +193,13 @@ class OwnLine:
                 _range_lock(self.fd, fcntl.F_OFD_SETLK, fcntl.F_WRLCK, mine, 1)
             finally:
                 _range_lock(self.fd, fcntl.F_OFD_SETLK, fcntl.F_UNLCK, 0, TICKET_BYTES)
+            # Asleep in the kernel until second in line (the ticket two ahead has left), then
+            # after the place in front without sleeping, so the turn passes without a wake-up.
+            two_ahead = SLOT_BASE + (ticket - 2) % SLOTS
+            _range_lock(self.fd, fcntl.F_OFD_SETLKW, fcntl.F_RDLCK, two_ahead, 1)
+            _range_lock(self.fd, fcntl.F_OFD_SETLK, fcntl.F_UNLCK, two_ahead, 1)
             ahead = SLOT_BASE + (ticket - 1) % SLOTS
-            _range_lock(self.fd, fcntl.F_OFD_SETLKW, fcntl.F_RDLCK, ahead, 1)  # in the kernel
+            self._wait_as_second(ahead)
             _range_lock(self.fd, fcntl.F_OFD_SETLK, fcntl.F_UNLCK, ahead, 1)
         except OSError:
             return False
@@ -196,6 +209,21 @@ class OwnLine:
             self._holder = me
         _Watchdog.watch(self)
         return True
+
+    def _wait_as_second(self, ahead: int) -> None:
+        """Second in line: try for the place in front again and again, giving the CPU away
+        between tries, for at most ``SECOND_SPIN_S``; then sleep in the kernel for it."""
+        assert fcntl is not None
+        until = time.monotonic() + SECOND_SPIN_S
+        while True:
+            try:
+                _range_lock(self.fd, fcntl.F_OFD_SETLK, fcntl.F_RDLCK, ahead, 1)
+                return
+            except (BlockingIOError, PermissionError):  # EAGAIN/EACCES: the first is still in
+                if time.monotonic() > until:
+                    break
+                os.sched_yield()
+        _range_lock(self.fd, fcntl.F_OFD_SETLKW, fcntl.F_RDLCK, ahead, 1)
 
     @property
     def held(self) -> bool:
@@ -288,4 +316,4 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-__all__ = ["LINE_HOLD_MAX_S", "QUEUE_SUFFIX", "OwnLine", "WriterQueue"]
+__all__ = ["LINE_HOLD_MAX_S", "QUEUE_SUFFIX", "SECOND_SPIN_S", "OwnLine", "WriterQueue"]

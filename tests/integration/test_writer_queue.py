@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bms_desktop.persistence import engine as engine_module
+from bms_desktop.persistence import writer_queue
 from bms_desktop.persistence.writer_queue import LINE_HOLD_MAX_S, OwnLine, WriterQueue
 from bms_desktop.services.ports import StorageBusy
 
@@ -263,6 +264,53 @@ def test_writers_take_their_turns_in_the_order_they_came(tmp_path):
         for th in threads:
             th.join(5.0)
         assert order == [0, 1, 2, 3, 4]
+    finally:
+        for line in lines:
+            if line is not None:
+                line.close()
+
+
+def _thread_state(native_id: int) -> str:
+    """The kernel's scheduling state of one of this process's threads: R running, S asleep."""
+    stat = Path(f"/proc/self/task/{native_id}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def test_the_second_in_line_tries_for_a_while_then_sleeps_like_the_rest(tmp_path, monkeypatch):
+    """The second in line keeps trying for its turn (so it passes without a wake-up) only for
+    ``SECOND_SPIN_S``; behind a long turn it sleeps in the kernel like the third, and both still
+    come in the order they drew their tickets."""
+    queue = WriterQueue(str(tmp_path / "box.db"))
+    lines = [queue.open_own() for _ in range(3)]
+    assert all(line is not None for line in lines)
+    head, second, third = [line for line in lines if line is not None]
+    order: list[str] = []
+    ids: dict[str, int] = {}
+
+    def wait_turn(name: str, line: OwnLine) -> None:
+        ids[name] = threading.get_native_id()
+        assert line.take()
+        order.append(name)
+        line.leave()
+
+    try:
+        with monkeypatch.context() as m:  # a first turn as long as the test needs: no watchdog
+            m.setattr(writer_queue._Watchdog, "watch", classmethod(lambda cls, line: None))
+            assert head.take()
+        threads = []
+        for name, line in (("second", second), ("third", third)):
+            th = threading.Thread(target=wait_turn, args=(name, line))
+            th.start()
+            threads.append(th)
+            _until(lambda name=name: name in ids)
+        # Both asleep in the kernel while the first's turn goes on (well past SECOND_SPIN_S).
+        _until(lambda: all(_thread_state(i) == "S" for i in ids.values()))
+        assert order == [] and head.held
+        head.leave()
+        for th in threads:
+            th.join(5.0)
+        assert order == ["second", "third"]
+        assert _free(queue)
     finally:
         for line in lines:
             if line is not None:
