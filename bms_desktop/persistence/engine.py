@@ -29,6 +29,11 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
+from bms_desktop.persistence.checkpoints import (
+    CHECKPOINT_EVERY_COMMITS,
+    SAFETY_AUTOCHECKPOINT_PAGES,
+    Checkpoints,
+)
 from bms_desktop.persistence.writer_queue import OwnLine, WriterQueue
 
 BUSY_TIMEOUT_MS = 5000
@@ -94,6 +99,9 @@ def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
+        # In a commit only as a safety net: checkpoints run out of the writers' line
+        # (checkpoints.py, LineConnection.commit).
+        cur.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_AUTOCHECKPOINT_PAGES}")
     finally:
         cur.close()
 
@@ -161,12 +169,18 @@ class LineConnection(sqlite3.Connection):
     """
 
     own_line: OwnLine | None = None
+    queue: WriterQueue | None = None
 
     def commit(self) -> None:
         try:
             super().commit()
         finally:
             self.leave_line()
+        queue = self.queue
+        if queue is not None:  # out of line now: every so often, a checkpoint (checkpoints.py)
+            queue.commits += 1
+            if queue.commits % CHECKPOINT_EVERY_COMMITS == 0:
+                Checkpoints.request(queue.database_path)
 
     def rollback(self) -> None:
         try:
@@ -184,6 +198,7 @@ class LineConnection(sqlite3.Connection):
 
     def take_line(self, queue: WriterQueue) -> bool:
         """First in line (True), or no line for this transaction (False: poll for the lock)."""
+        self.queue = queue
         if self.own_line is None:
             self.own_line = queue.open_own()
         return self.own_line is not None and self.own_line.take()

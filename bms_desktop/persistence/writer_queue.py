@@ -101,7 +101,9 @@ class WriterQueue:
     """The line of one database file (see the module docstring)."""
 
     def __init__(self, database_path: str) -> None:
+        self.database_path = database_path
         self.path = database_path + QUEUE_SUFFIX
+        self.commits = 0  # write transactions committed through this line (engine.py counts)
         self.usable = fcntl is not None
         self.ordered = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW")
 
