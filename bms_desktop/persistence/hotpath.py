@@ -42,6 +42,7 @@ from typing import Any, Final, NoReturn
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from bms_desktop.persistence.engine import SESSION_LOCK_TIMEOUT_MS
 from bms_desktop.persistence.errors import translate_error
 from bms_desktop.persistence.reconnect import ReconnectPolicy
 from bms_desktop.services.health import ConnectionHealth
@@ -318,14 +319,15 @@ class HotPath:
     def begin(self) -> None:
         """Begin a transaction of the unit of work's connection: through ``Connection.begin()``,
         so the engine's begin event applies (BEGIN IMMEDIATE for a write unit of work on SQLite),
-        and, on PostgreSQL, with this unit of work's ``lock_timeout``."""
+        and, on PostgreSQL, with this unit of work's ``lock_timeout`` (a ``SET LOCAL`` only when
+        it is not the one every session starts with: ``engine.SESSION_LOCK_TIMEOUT_MS``)."""
         self._statements = 0
         self._dirty = False
         try:
             self._conn.begin()
         except DBAPIError as exc:
             raise translate_error(exc) from exc
-        if self._lock_timeout_ms is not None:
+        if self._lock_timeout_ms is not None and self._lock_timeout_ms != SESSION_LOCK_TIMEOUT_MS:
             sql = f"SET LOCAL lock_timeout = '{int(self._lock_timeout_ms)}ms'"
             try:
                 self._cursor_in_transaction().execute(sql)

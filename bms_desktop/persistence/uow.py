@@ -34,7 +34,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from bms_desktop.domain.errors import DomainError
-from bms_desktop.persistence.engine import Engines
+from bms_desktop.persistence.engine import SESSION_LOCK_TIMEOUT_MS, Engines
 from bms_desktop.persistence.errors import LOST_MESSAGE, translate_driver_error, translate_error
 from bms_desktop.persistence.hotpath import HotPath
 from bms_desktop.persistence.reconnect import ReconnectPolicy
@@ -60,7 +60,7 @@ from bms_desktop.services.ports import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOCK_TIMEOUT_MS = 5000
+DEFAULT_LOCK_TIMEOUT_MS = SESSION_LOCK_TIMEOUT_MS  # every PostgreSQL session starts with it
 UNKNOWN_MESSAGE = (
     "The connection to the database was lost while this was being saved: it may or may not "
     "have been saved. Nothing will be repeated; it is looked up when the database is back."
