@@ -12,10 +12,11 @@ Faults (issue 13):
 * a unit of work that cannot connect (or whose pooled connection turns out dead at BEGIN) is
   made again, with backoff, for up to ``ReconnectPolicy.window_s``; one that loses its connection
   while only plain reads ran begins again on a new connection and repeats the lost read
-  (``HotPath.recover``). PostgreSQL's pool also pings a connection at checkout
-  (``pool_pre_ping``): it hides a dead pooled connection from code that uses a connection
-  directly (migrations, integrity checks), and costs one round trip per unit of work, measured
-  within noise of a sale (bench/bench_reconnect.py: warm hold + confirm 4.9 vs 4.7 ms median);
+  (``HotPath.recover``). PostgreSQL's pool also pings a connection at checkout once it has been
+  idle for ``engine.PING_IF_IDLE_S`` (a server restarted meanwhile has closed it): it hides a
+  dead pooled connection from code that uses a connection directly (migrations, integrity
+  checks). Pinging at every checkout (``pool_pre_ping``) cost three of the 24 round trips of a
+  sale with 8 clerks racing;
 * a commit whose connection was lost on its way is ``OutcomeUnknown`` (PostgreSQL: the server may
   have committed), never repeated: the services fill in what to look up (``services/outcomes``).
   The connection lost before anything was written is ``StorageUnavailable``: nothing changed.
