@@ -19,6 +19,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from bms_desktop import APP_NAME, __version__
+from bms_desktop.gui import gc_guard
 from bms_desktop.paths import resources_dir
 
 ORGANISATION = "bms-desktop"
@@ -93,6 +94,7 @@ def ensure_application(argv: list[str] | None = None) -> tuple[QApplication, boo
     QApplication.setOrganizationName(ORGANISATION)
     QApplication.setDesktopFileName(APP_NAME)
     app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    gc_guard.install(app)  # garbage collection on this (the GUI) thread only
     return app, True
 
 

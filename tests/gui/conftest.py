@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from bms_desktop.gui.dialogs import common
+from bms_desktop.gui.gc_guard import GuiThreadCollector
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app (``gui/gc_guard.py``): no automatic collection while a GUI test runs, so a
+    worker thread never frees a Qt object's wrapper (a deadlock with the GUI thread, seen)."""
+    collector = GuiThreadCollector(qapp)
+    try:
+        yield
+    finally:
+        collector.uninstall()
+        collector.deleteLater()
 
 
 @pytest.fixture(autouse=True)
