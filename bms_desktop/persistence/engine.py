@@ -29,7 +29,11 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.pool import NullPool
 
-from bms_desktop.persistence.checkpoints import SAFETY_AUTOCHECKPOINT_PAGES, Checkpoints
+from bms_desktop.persistence.checkpoints import (
+    CHECKPOINT_EVERY_COMMITS,
+    SAFETY_AUTOCHECKPOINT_PAGES,
+    Checkpoints,
+)
 from bms_desktop.persistence.writer_queue import OwnLine, WriterQueue
 
 BUSY_TIMEOUT_MS = 5000
@@ -173,9 +177,10 @@ class LineConnection(sqlite3.Connection):
         finally:
             self.leave_line()
         queue = self.queue
-        if queue is not None:  # out of line now: a checkpoint when one is due (checkpoints.py)
+        if queue is not None:  # out of line now: every so often, a checkpoint (checkpoints.py)
             queue.commits += 1
-            Checkpoints.after_commit(queue.database_path, queue.wal, queue.commits)
+            if queue.commits % CHECKPOINT_EVERY_COMMITS == 0:
+                Checkpoints.request(queue.database_path)
 
     def rollback(self) -> None:
         try:

@@ -46,8 +46,6 @@ import threading
 import time
 from typing import ClassVar, Final
 
-from bms_desktop.persistence.checkpoints import WalIndex
-
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: every waiter polls
@@ -106,7 +104,6 @@ class WriterQueue:
         self.database_path = database_path
         self.path = database_path + QUEUE_SUFFIX
         self.commits = 0  # write transactions committed through this line (engine.py counts)
-        self.wal = WalIndex(database_path)  # how much of the log waits for a checkpoint
         self.usable = fcntl is not None
         self.ordered = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW")
 

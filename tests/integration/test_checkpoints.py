@@ -9,7 +9,7 @@ from typing import Any
 
 from bms_desktop.app import connect
 from bms_desktop.persistence.checkpoints import (
-    CHECKPOINT_AFTER_FRAMES,
+    CHECKPOINT_EVERY_COMMITS,
     SAFETY_AUTOCHECKPOINT_PAGES,
     Checkpoints,
 )
@@ -57,50 +57,18 @@ def test_every_so_many_commits_a_checkpoint_runs_on_the_helper_thread_out_of_lin
     assert other is not None
     try:
         before = Checkpoints.done.get(path, 0)
-        i = 0
-        while not asked.is_set():  # commits until the log holds enough to copy back
-            assert i < 10 * CHECKPOINT_AFTER_FRAMES, "no checkpoint was asked for"
+        for i in range(CHECKPOINT_EVERY_COMMITS):
             with wiring.box.uows(write=True) as uow:
                 uow.settings.put("checkpoint.test", str(i))
                 uow.commit()
-            i += 1
         assert asked.wait(5.0)  # asked for, and held back on the helper thread
         assert other.take()  # the line is free meanwhile: another writer is first
         go_on.set()
         _until(lambda: Checkpoints.done.get(path, 0) > before)  # it ran with the line taken
         other.leave()
         with wiring.box.uows() as uow:
-            assert uow.settings.get("checkpoint.test") == str(i - 1)
+            assert uow.settings.get("checkpoint.test") == str(CHECKPOINT_EVERY_COMMITS - 1)
     finally:
         go_on.set()
         other.close()
         wiring.close()
-
-
-def test_the_wal_index_tells_how_much_of_the_log_waits_to_be_copied(tmp_path):
-    """``WalIndex`` reads mxFrame and nBackfill where SQLite's wal-index format puts them: the
-    frames it counts are the ones a checkpoint then copies."""
-    import sqlite3
-
-    from bms_desktop.persistence.checkpoints import WalIndex
-
-    path = str(tmp_path / "wal.db")
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)")
-    wal = WalIndex(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        assert wal.pending() == 0
-        for _ in range(50):
-            conn.execute("INSERT INTO t (v) VALUES (randomblob(3000))")
-        waiting = wal.pending()
-        assert waiting is not None and waiting >= 50  # a page a row at least, each commit
-        _busy, log_frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        assert log_frames == copied == waiting
-        assert wal.pending() == 0
-    finally:
-        wal.close()
-        conn.close()
-    assert WalIndex(str(tmp_path / "nowhere.db")).pending() is None
