@@ -122,6 +122,11 @@ def test_admin_services_refuse_random_input_cleanly(box: BoxOffice, op: AdminOp)
     @given(args=st.data(), role=ROLES_DRAWN)
     def check(args: st.DataObject, role: Role) -> None:
         drawn = args.draw(op.args(seeded), label=op.name)
+        if state["ok"] + state["refused"] == 0:
+            # The first call is an usher's, whom every admin service refuses, so that each op's
+            # run checks a refusal even when every random draw is valid (price_matrix on
+            # PostgreSQL: 34 valid draws in a row, once).
+            role = Role.USHER
         ctx = context(role, seeded, box)
         try:
             op.call(box, ctx, drawn, seeded)
