@@ -66,6 +66,14 @@ def delay_text(ms: int) -> str:
     return f"{ms / 1000:g} s" if ms >= 1000 and ms % 1000 == 0 else f"{ms} ms"
 
 
+def short_db_label(label: str) -> str:
+    """The database's name for the narrow status bar: ``/home/asha/.local/share/bms-desktop/
+    boxoffice.db`` -> ``boxoffice.db``; ``db.example.com:5432/boxoffice`` -> ``boxoffice`` (the
+    whole label goes in a tooltip)."""
+    name = label.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name or label
+
+
 class CounterPanelsMixin(_Base):
     """The panel arithmetic of the counter window; the widgets are the window's."""
 

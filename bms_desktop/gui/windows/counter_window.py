@@ -55,6 +55,7 @@ from bms_desktop.gui.windows.counter_panels import (
     FINDER_MIN_WIDTH,
     CounterPanelsMixin,
     delay_text,
+    short_db_label,
     show_details_text,
 )
 from bms_desktop.gui.windows.counter_types import TicketTypesBinder
@@ -78,13 +79,6 @@ MAP_HINT: Final = (
 
 def window_title(ctx: CounterContext) -> str:
     return f"{APP_TITLE} — {ctx.counter} — {ctx.username} — {ctx.strategy.label}"
-
-
-def short_db_label(label: str) -> str:
-    """``/home/asha/.local/share/bms-desktop/boxoffice.db`` -> ``boxoffice.db``;
-    ``db.example.com:5432/boxoffice`` -> ``boxoffice`` (the whole label goes in a tooltip)."""
-    name = label.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    return name or label
 
 
 def _muted(text: str, parent: QWidget) -> QLabel:
