@@ -503,7 +503,12 @@ class FakeUnitOfWorkFactory(UnitOfWorkFactory):
         self.opened: list[tuple[bool, str]] = []  # (write, label) of every unit of work
 
     def __call__(
-        self, *, write: bool = False, lock_timeout_ms: int | None = None, label: str = ""
+        self,
+        *,
+        write: bool = False,
+        lock_timeout_ms: int | None = None,
+        label: str = "",
+        deferred: bool = False,
     ) -> FakeUnitOfWork:
         self.opened.append((write, label))
         return FakeUnitOfWork(self.db, write=write, lock_timeout_ms=lock_timeout_ms, label=label)

@@ -52,6 +52,7 @@ from bms_desktop.services.ports import (
     ClaimSpec,
     NewPayment,
     NewTicket,
+    ReadOnlyUnitOfWork,
     SeatMapRow,
     SeatState,
     SeatStatusRow,
@@ -293,8 +294,13 @@ class HotPath:
         lock_timeout_ms: int | None = None,
         reconnect: ReconnectPolicy | None = None,
         health: ConnectionHealth | None = None,
+        reads_only: bool = False,
     ) -> None:
         self._conn = conn
+        # A read unit of work: anything but a plain read is refused before it runs (on
+        # PostgreSQL it runs in autocommit, where a second write would not be in the same
+        # transaction as the first).
+        self.reads_only = reads_only
         self._reconnect = reconnect
         self._health = health
         self._statements = 0  # in the current transaction
@@ -343,6 +349,13 @@ class HotPath:
             self.begin()
 
     # ---------------------------------------------------------------- reconnecting
+
+    def check_may_run(self, plain_read: bool) -> None:
+        """Before a statement: a read unit of work runs plain reads only."""
+        if self.reads_only and not plain_read:
+            raise ReadOnlyUnitOfWork(
+                "a read unit of work may not write or lock rows: open it with write=True"
+            )
 
     def account(self, plain_read: bool) -> None:
         """A statement of the SQLAlchemy path (repositories.py) succeeded: count it, as ``_run``
@@ -393,6 +406,7 @@ class HotPath:
 
     def _run(self, sql: str, params: Sequence[Any]) -> Any:
         """A statement that writes or locks rows: never repeated on another connection."""
+        self.check_may_run(False)
         cur = self._cursor_in_transaction()
         try:
             cur.execute(sql, params)
@@ -480,6 +494,8 @@ class HotPath:
         if not show_seat_ids:
             return []
         ids = list(show_seat_ids)
+        if lock:  # on either engine: what a read unit of work may do does not depend on it
+            self.check_may_run(False)
         # FOR UPDATE (PostgreSQL) takes row locks: not a plain read, never repeated elsewhere.
         run = self._run if lock and self.postgresql else self._read
         rows = run(self.sql.seats(len(ids), lock), [show_id, *ids]).fetchall()
@@ -652,6 +668,7 @@ class HotPath:
         for s in seats:
             params += (ticket_id, s.show_seat_id, s.label, s.seat_type, money_in(s.price))
         sql = self.sql.claims(len(seats))
+        self.check_may_run(False)
         cur = self._cursor_in_transaction()
         try:
             cur.execute(sql, params)

@@ -71,6 +71,8 @@ class SqlRepo:
         it if nobody does). A read unit of work that lost its connection reconnects and runs
         the statement again (``HotPath.recover``)."""
         hot = self.hot
+        plain_read = is_plain_read(stmt)
+        hot.check_may_run(plain_read)
         while True:
             hot.ensure_transaction()  # autobegin, with the unit of work's lock timeout
             try:
@@ -85,5 +87,5 @@ class SqlRepo:
                 if not hot.recover(exc):
                     raise translate_error(exc) from exc
                 continue
-            hot.account(is_plain_read(stmt))
+            hot.account(plain_read)
             return result

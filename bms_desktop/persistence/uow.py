@@ -83,6 +83,7 @@ class SqlUnitOfWork(UnitOfWork):
         reconnect: ReconnectPolicy | None = None,
         health: ConnectionHealth | None = None,
         fault_hook: FaultHook | None = None,
+        deferred: bool = False,
     ) -> None:
         self.dialect = engines.dialect
         self.label = label
@@ -90,7 +91,10 @@ class SqlUnitOfWork(UnitOfWork):
         self._health = health
         self._fault_hook = fault_hook
         self._conn: Connection | None = None
-        engine = engines.write if write else engines.read
+        # A read unit of work only reads (on PostgreSQL in autocommit: engine.Engines.reads); a
+        # deferred write begins without the write lock (SQLite: plain BEGIN), the naive
+        # strategy's trap.
+        engine = (engines.read if deferred else engines.write) if write else engines.reads
         t0 = time.perf_counter()
         try:
             conn = engine.connect()
@@ -105,6 +109,7 @@ class SqlUnitOfWork(UnitOfWork):
             lock_timeout_ms=(lock_timeout_ms or DEFAULT_LOCK_TIMEOUT_MS) if write else None,
             reconnect=reconnect,
             health=health,
+            reads_only=not write,
         )
         try:
             hot.begin()
@@ -239,7 +244,12 @@ class SqlUnitOfWorkFactory(UnitOfWorkFactory):
         self.fault_hook: FaultHook | None = None
 
     def __call__(
-        self, *, write: bool = False, lock_timeout_ms: int | None = None, label: str = ""
+        self,
+        *,
+        write: bool = False,
+        lock_timeout_ms: int | None = None,
+        label: str = "",
+        deferred: bool = False,
     ) -> SqlUnitOfWork:
         engines, policy, health, hook = self.engines, self.reconnect, self.health, self.fault_hook
 
@@ -252,6 +262,7 @@ class SqlUnitOfWorkFactory(UnitOfWorkFactory):
                 reconnect=policy,
                 health=health,
                 fault_hook=hook,
+                deferred=deferred,
             )
 
         return policy.run(attempt, health)

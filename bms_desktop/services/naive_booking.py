@@ -91,7 +91,8 @@ def hold_seats_naive(
     with the winner), StorageBusy ("database is locked" on SQLite), NotFound."""
     wanted = rules.validate_seat_ids(list(show_seat_ids))
     t0 = time.perf_counter()
-    with box.uows(write=False, label=ctx.counter) as uow:  # deferred: BEGIN, not BEGIN IMMEDIATE
+    # deferred: BEGIN, not BEGIN IMMEDIATE (the write lock is asked for at the first write)
+    with box.uows(write=True, deferred=True, label=ctx.counter) as uow:
         now = box.now()
         cfg = load_settings(uow)
         info = uow.booking.show_info(show_id)

@@ -737,15 +737,29 @@ class UnitOfWork(abc.ABC):
         yield
 
 
+class ReadOnlyUnitOfWork(RuntimeError):
+    """A read unit of work (``write=False``) was asked to write or lock rows: a programming
+    error, refused before the statement runs (open the unit of work with ``write=True``)."""
+
+
 class UnitOfWorkFactory(abc.ABC):
     dialect: str
 
     @abc.abstractmethod
     def __call__(
-        self, *, write: bool = False, lock_timeout_ms: int | None = None, label: str = ""
+        self,
+        *,
+        write: bool = False,
+        lock_timeout_ms: int | None = None,
+        label: str = "",
+        deferred: bool = False,
     ) -> UnitOfWork:
-        """A new unit of work. ``write=True`` takes the write lock at begin on SQLite
-        (BEGIN IMMEDIATE); ``lock_timeout_ms`` bounds lock waits on PostgreSQL."""
+        """A new unit of work. ``write=False``: it only reads (a write in it is refused as a
+        programming error, ``ReadOnlyUnitOfWork``; on PostgreSQL its statements run without a
+        transaction of their own). ``write=True`` takes the write lock at begin on SQLite
+        (BEGIN IMMEDIATE); ``lock_timeout_ms`` bounds lock waits on PostgreSQL.
+        ``write=True, deferred=True``: a write transaction that begins without the lock (SQLite:
+        a plain BEGIN), for the race lab's naive strategy only."""
 
     def probe(self) -> None:
         """One cheap read, without waiting for a database that does not answer: raises

@@ -173,7 +173,9 @@ def test_a_lock_timeout_is_busy_and_changes_nothing(box, db_url, monkeypatch):
 def test_a_statement_timeout_says_the_database_took_too_long(pg_url, clock):
     wiring = connect(pg_url)
     try:
-        with pytest.raises(StorageError) as err, wiring.box.uows() as uow:
+        # A write unit of work: a read one runs in autocommit, where SET LOCAL lasts no longer
+        # than itself.
+        with pytest.raises(StorageError) as err, wiring.box.uows(write=True) as uow:
             uow.connection.exec_driver_sql("SET LOCAL statement_timeout = '50ms'")
             uow.connection.exec_driver_sql("SELECT pg_sleep(5)")
         assert_plain(err.value, StorageBusy, messages.SLOW_MESSAGE)
@@ -425,7 +427,9 @@ def _read_only_engines(path: Path) -> Engines:
     event.listen(engine, "connect", engine_mod._sqlite_connect)
     event.listen(engine, "begin", engine_mod._sqlite_begin)
     write = engine.execution_options(bms_begin="IMMEDIATE")
-    return Engines(read=engine, write=write, dialect="sqlite", url=f"sqlite:///{path}")
+    return Engines(
+        read=engine, write=write, dialect="sqlite", url=f"sqlite:///{path}", reads=engine
+    )
 
 
 def test_sqlite_opened_read_only_refuses_a_sale_plainly_and_still_reads(sqlite_url, clock):
