@@ -40,6 +40,7 @@ from bms_desktop.race import RaceConfig, RaceMode, RaceResult, run_race
 from bms_desktop.race import RaceStrategy as Strategy
 
 P99_BUDGET_MS = 25.0
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 THROUGHPUT_SHARE = 0.8
 
 
@@ -51,6 +52,49 @@ class Row:
     race: RaceResult
     throughputs: list[float]
     baseline_throughputs: list[float]
+    server_cpu_s: float | None = None  # PostgreSQL: the server's CPU during the median race
+
+
+class ServerCpu:
+    """CPU time of one PostgreSQL cluster's processes (postmaster, backends, background workers),
+    read from /proc: the postmaster's own and reaped children's time plus every live child's.
+    Sampled when the clerks start and as each one ends (``run_race``'s events), so scratch-show
+    set-up and the verdict's queries are left out."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, data_dir: Path) -> None:
+        self.postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+        self.started: float | None = None
+        self.last: float | None = None
+
+    def _stat(self, pid: int | str) -> list[str] | None:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+
+    def now(self) -> float:
+        own = self._stat(self.postmaster)
+        if own is None:
+            return 0.0
+        ticks = sum(int(v) for v in own[11:15])  # utime, stime, cutime, cstime
+        for pid in os.listdir("/proc"):
+            fields = self._stat(pid) if pid.isdigit() else None
+            if fields is not None and int(fields[1]) == self.postmaster:  # field 4: ppid
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / self.TICK
+
+    def events(self, kind: str, _payload: object) -> None:
+        if kind == "started":
+            self.started, self.last = self.now(), None
+        elif kind == "clerk_done":
+            self.last = self.now()
+
+    def used_s(self) -> float | None:
+        if self.started is None or self.last is None:
+            return None
+        return self.last - self.started
 
 
 def _median_run(results: list[RaceResult]) -> RaceResult:
@@ -58,26 +102,49 @@ def _median_run(results: list[RaceResult]) -> RaceResult:
     return ordered[len(ordered) // 2]
 
 
-def _run(url: str, strategy: Strategy, clerks: int, seats: int, k: int, seed: int) -> RaceResult:
-    return run_race(
+def _run(
+    url: str,
+    strategy: Strategy,
+    clerks: int,
+    seats: int,
+    k: int,
+    seed: int,
+    server: ServerCpu | None = None,
+) -> tuple[RaceResult, float | None]:
+    result = run_race(
         RaceConfig(
-            db_url=url, strategy=strategy, clerks=clerks, mode=RaceMode.PROCESSES,
-            seats_per_booking=k, seats=seats, duration_s=300, seed=seed,
-        )
-    )  # fmt: skip
+            db_url=url,
+            strategy=strategy,
+            clerks=clerks,
+            mode=RaceMode.PROCESSES,
+            seats_per_booking=k,
+            seats=seats,
+            duration_s=300,
+            seed=seed,
+        ),
+        events=None if server is None else server.events,
+    )
+    return result, None if server is None else server.used_s()
 
 
 def _engine_rows(
-    engine: str, url: str, strategies: list[Strategy], args: argparse.Namespace
+    engine: str,
+    url: str,
+    strategies: list[Strategy],
+    args: argparse.Namespace,
+    server: ServerCpu | None = None,
 ) -> list[Row]:
     rows = []
     for strategy in strategies:
         base_runs, race_runs = [], []
+        server_s: dict[int, float | None] = {}
         for i in range(args.repeat):
-            base_runs.append(_run(url, strategy, 1, args.seats, args.seats_per_booking, 100 + i))
-            race_runs.append(
-                _run(url, strategy, args.clerks, args.seats, args.seats_per_booking, 200 + i)
+            base_runs.append(_run(url, strategy, 1, args.seats, args.seats_per_booking, 100 + i)[0])
+            race, used = _run(
+                url, strategy, args.clerks, args.seats, args.seats_per_booking, 200 + i, server
             )
+            race_runs.append(race)
+            server_s[id(race)] = used
             print(
                 f"  {engine:<10} {strategy.value:<12} run {i + 1}: one counter "
                 f"{base_runs[-1].throughput_per_s:7.1f}/s, {args.clerks} processes "
@@ -85,10 +152,12 @@ def _engine_rows(
                 f"p99 {race_runs[-1].latency_ms_p99:.1f} ms",
                 flush=True,
             )
+        median = _median_run(race_runs)
         rows.append(
             Row(
-                engine, strategy, _median_run(base_runs), _median_run(race_runs),
+                engine, strategy, _median_run(base_runs), median,
                 [r.throughput_per_s for r in race_runs], [r.throughput_per_s for r in base_runs],
+                server_s[id(median)],
             )
         )  # fmt: skip
     return rows
@@ -104,7 +173,8 @@ def _print_table(rows: list[Row], args: argparse.Namespace) -> None:
     head = (
         f"{'engine':<11}{'strategy':<13}{'1-counter/s':>12}{'race/s':>9}{'share':>7}"
         f"{'range/s':>15}{'p50':>7}{'p99':>8}{'call p99':>10}{'wait p99':>9}{'conflicts':>10}"
-        f"{'retries':>8}{'net':>5}{'double':>7}{'integ':>6}{'locked':>7}{'cpu ms/bk':>10}  verdict"
+        f"{'retries':>8}{'net':>5}{'double':>7}{'integ':>6}{'locked':>7}{'cpu ms/bk':>10}"
+        f"{'srv ms/bk':>10}{'cpu cap/s':>10}  verdict"
     )
     print(head)
     print("-" * len(head))
@@ -130,6 +200,12 @@ def _print_table(rows: list[Row], args: argparse.Namespace) -> None:
                 problems.append("PG<SQLite")
         verdict = "ok" if not problems else ", ".join(problems)
         rng = f"{min(row.throughputs):.0f}-{max(row.throughputs):.0f}"
+        clerk_ms = race.clerk_cpu_s * 1000 / max(1, race.bookings)
+        server_ms = (
+            None if row.server_cpu_s is None else row.server_cpu_s * 1000 / max(1, race.bookings)
+        )
+        # What the cores could sell if they did nothing but the clerks' and the server's work.
+        cap = CORES * 1000 / (clerk_ms + (server_ms or 0.0)) if clerk_ms else 0.0
         print(
             f"{row.engine:<11}{row.strategy.value:<13}{base.throughput_per_s:>12.1f}"
             f"{race.throughput_per_s:>9.1f}{share:>7.0%}{rng:>15}{race.latency_ms_p50:>7.1f}"
@@ -137,14 +213,17 @@ def _print_table(rows: list[Row], args: argparse.Namespace) -> None:
             f"{race.conflicts:>10}{race.retries:>8}{race.safety_net_catches:>5}"
             f"{race.double_sales:>7}{'ok' if race.integrity_ok else 'NO':>6}"
             f"{race.database_locked_errors:>7}"
-            f"{race.clerk_cpu_s * 1000 / max(1, race.bookings):>10.2f}  {verdict}"
+            f"{clerk_ms:>10.2f}{'' if server_ms is None else f'{server_ms:.2f}':>10}"
+            f"{cap:>10.0f}  {verdict}"
         )
     print(
         "share = race throughput / one-counter throughput (target >= 80%); p99 target <= 25 ms "
         "on SQLite; PostgreSQL target: at least SQLite's throughput; net = safety-net catches; "
         "locked = 'database "
-        "is locked' errors; cpu ms/bk = clerks' CPU per booking; call p99 = p99 of the single "
-        "service calls (each hold, each confirm)"
+        "is locked' errors; cpu ms/bk = clerks' CPU per booking; srv ms/bk = the PostgreSQL "
+        "server's CPU per booking (SQLite's work is inside the clerks'); cpu cap/s = the cores / "
+        "(cpu + srv ms per booking), what this machine could sell on that CPU alone; call p99 = "
+        "p99 of the single service calls (each hold, each confirm)"
     )
 
 
@@ -180,7 +259,8 @@ def main() -> int:
             else:
                 with PgCluster() as cluster:
                     url = cluster.create_database("bench_race")
-                    rows += _engine_rows("postgresql", url, strategies, args)
+                    server = ServerCpu(cluster.data_dir)
+                    rows += _engine_rows("postgresql", url, strategies, args, server)
     _print_table(rows, args)
     loads = os.getloadavg()
     print(
