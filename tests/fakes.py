@@ -53,6 +53,7 @@ from bms_desktop.services.ports import (
     NewTicket,
     PaymentRecord,
     QueryRepository,
+    ReadOnlyUnitOfWork,
     SeatMapRow,
     SeatState,
     SeatStatusRow,
@@ -394,13 +395,20 @@ class FakeDatabase:
 
 class FakeUnitOfWork(UnitOfWork):
     def __init__(
-        self, db: FakeDatabase, *, write: bool, lock_timeout_ms: int | None, label: str
+        self,
+        db: FakeDatabase,
+        *,
+        write: bool,
+        lock_timeout_ms: int | None,
+        label: str,
+        deferred: bool = False,
     ) -> None:
         self.dialect = "fake"
         self.lock_wait_ms = 0.0
         self.label = label
         self._db = db
         self._write = write
+        self._deferred = deferred
         self._timeout_ms = lock_timeout_ms or DEFAULT_LOCK_TIMEOUT_MS
         self._locked = False
         self._active = False
@@ -438,7 +446,7 @@ class FakeUnitOfWork(UnitOfWork):
     def _begin(self) -> None:
         if self._closed:
             raise RuntimeError("unit of work already closed")
-        if self._write:
+        if self._write and not self._deferred:
             self._take_lock()
         self._base_generation = self._db.generation
         self.t = self._db.state.copy()
@@ -451,9 +459,13 @@ class FakeUnitOfWork(UnitOfWork):
         return self.t
 
     def write(self) -> Tables:
+        if not self._write:  # as HotPath.check_may_run: a read unit of work only reads
+            raise ReadOnlyUnitOfWork(
+                "a read unit of work may not write or lock rows: open it with write=True"
+            )
         tables = self.read()
         if not self._locked:
-            # A deferred (read) transaction that writes: it needs the write lock now, and fails
+            # A deferred write transaction that writes: it needs the write lock now, and fails
             # if another transaction committed since it began (SQLite WAL: busy snapshot).
             self._take_lock()
             if self._db.generation != self._base_generation:
@@ -511,7 +523,9 @@ class FakeUnitOfWorkFactory(UnitOfWorkFactory):
         deferred: bool = False,
     ) -> FakeUnitOfWork:
         self.opened.append((write, label))
-        return FakeUnitOfWork(self.db, write=write, lock_timeout_ms=lock_timeout_ms, label=label)
+        return FakeUnitOfWork(
+            self.db, write=write, lock_timeout_ms=lock_timeout_ms, label=label, deferred=deferred
+        )
 
     # helpers for tests -------------------------------------------------------------------
     @property

@@ -21,9 +21,11 @@ from bms_desktop.domain.errors import (
 from bms_desktop.domain.limits import check_length
 from bms_desktop.domain.model import Role
 from bms_desktop.services.approvals import Approval
+from bms_desktop.services.audit_trail import add_audit_event
 from bms_desktop.services.context import BoxOffice, CounterContext, load_settings
 from bms_desktop.services.dto import StaffView
-from bms_desktop.services.ports import AuditRecord, StaffRecord, UnitOfWork
+from bms_desktop.services.ports import StaffRecord, UnitOfWork
+from bms_desktop.services.sale_common import record_audit
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 MIN_PASSWORD = 8
@@ -93,17 +95,16 @@ def _sign_in(
         def audit(action: str, **details: object) -> None:
             if purpose != "sign-in":
                 details["purpose"] = purpose
-            uow.audit.add(
-                AuditRecord(
-                    at=now,
-                    action=action,
-                    username=key,
-                    staff_id=None if staff is None else staff.staff_id,
-                    counter=counter,
-                    entity="staff",
-                    entity_id=key,
-                    details=details,
-                )
+            add_audit_event(
+                uow,
+                at=now,
+                action=action,
+                username=key,
+                staff_id=None if staff is None else staff.staff_id,
+                counter=counter,
+                entity="staff",
+                entity_id=key,
+                details=details,
             )
 
         # Locked (a known name in the staff table, an unknown one in the settings): refused
@@ -198,18 +199,7 @@ def sign_out(box: BoxOffice, ctx: CounterContext, *, reason: str = "sign out") -
     holds stay held: they belong to the counter, and are offered back to whoever signs in."""
     now = box.now()
     with box.uows(write=True, label=ctx.counter) as uow:
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="LOGOUT",
-                username=ctx.username,
-                staff_id=ctx.staff_id,
-                counter=ctx.counter,
-                entity="staff",
-                entity_id=ctx.username,
-                details={"reason": reason},
-            )
-        )
+        record_audit(uow, ctx, now, "LOGOUT", entity="staff", entity_id=ctx.username, reason=reason)
         uow.commit()
 
 
@@ -261,17 +251,16 @@ def grant_approval(
         now=now,
     )
     with box.uows(write=True, label=ctx.counter) as uow:
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="APPROVAL_GRANTED",
-                username=staff.username,
-                staff_id=staff.staff_id,
-                counter=ctx.counter,
-                entity="approval",
-                entity_id=str(subject)[:40],
-                details={"action": action, "requested_by": ctx.username},
-            )
+        add_audit_event(
+            uow,
+            at=now,
+            action="APPROVAL_GRANTED",
+            username=staff.username,
+            staff_id=staff.staff_id,
+            counter=ctx.counter,
+            entity="approval",
+            entity_id=subject,
+            details={"action": action, "requested_by": ctx.username},
         )
         uow.commit()
     return approval
@@ -296,16 +285,16 @@ def create_first_admin(
         if uow.staff.count_admins() > 0 or not uow.settings.put_once(FIRST_ADMIN_KEY, name):
             raise InvalidState("this box office already has an administrator; sign in instead")
         staff_id = uow.staff.add(name, full, Role.ADMIN, password_hash, now)
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="FIRST_ADMIN",
-                username=name,
-                staff_id=staff_id,
-                counter=counter,
-                entity="staff",
-                entity_id=name,
-            )
+        add_audit_event(
+            uow,
+            at=now,
+            action="FIRST_ADMIN",
+            username=name,
+            staff_id=staff_id,
+            counter=counter,
+            entity="staff",
+            entity_id=name,
+            details={},
         )
         uow.commit()
     return StaffView(staff_id, name, full, Role.ADMIN, True)
@@ -336,17 +325,8 @@ def add_staff(
                 f"there is already a staff member called {name}", field="username"
             )
         staff_id = uow.staff.add(name, full, staff_role, password_hash, now)
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="STAFF_ADDED",
-                username=ctx.username,
-                staff_id=ctx.staff_id,
-                counter=ctx.counter,
-                entity="staff",
-                entity_id=name,
-                details={"role": staff_role.value},
-            )
+        record_audit(
+            uow, ctx, now, "STAFF_ADDED", entity="staff", entity_id=name, role=staff_role.value
         )
         uow.commit()
     return StaffView(staff_id, name, full, staff_role, True)

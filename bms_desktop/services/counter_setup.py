@@ -15,7 +15,7 @@ from bms_desktop.domain.errors import PermissionDenied, ValidationError
 from bms_desktop.domain.model import Role, Strategy
 from bms_desktop.services.auth import current_role
 from bms_desktop.services.context import BoxOffice, CounterContext, load_settings
-from bms_desktop.services.ports import AuditRecord
+from bms_desktop.services.sale_common import record_audit
 
 MAX_DELAY_MS = 10_000
 
@@ -70,20 +70,15 @@ def change_counter_setup(
                 f"{_a(needed)} at this box office; {ctx.username} is "
                 f"{'not on the staff list' if role is None else _a(role)}"
             )
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="COUNTER_SETUP",
-                username=ctx.username,
-                staff_id=ctx.staff_id,
-                counter=ctx.counter,
-                entity="counter",
-                entity_id=ctx.counter,
-                details={
-                    "before": {"strategy": ctx.strategy.value, "delay_ms": ctx.delay_ms},
-                    "after": {"strategy": new.strategy.value, "delay_ms": new.delay_ms},
-                },
-            )
+        record_audit(
+            uow,
+            ctx,
+            now,
+            "COUNTER_SETUP",
+            entity="counter",
+            entity_id=ctx.counter,
+            before={"strategy": ctx.strategy.value, "delay_ms": ctx.delay_ms},
+            after={"strategy": new.strategy.value, "delay_ms": new.delay_ms},
         )
         uow.commit()
     return new

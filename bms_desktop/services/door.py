@@ -40,6 +40,7 @@ from bms_desktop.domain.errors import (
 )
 from bms_desktop.domain.model import MAX_SEATS_PER_BOOKING, Role, TicketStatus
 from bms_desktop.services import auth
+from bms_desktop.services.audit_trail import add_audit_event
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.door_views import (
     AdmissionView,
@@ -50,8 +51,9 @@ from bms_desktop.services.door_views import (
     UndoResult,
 )
 from bms_desktop.services.dto import StaffView
-from bms_desktop.services.ports import AuditRecord, UnitOfWork
+from bms_desktop.services.ports import UnitOfWork
 from bms_desktop.services.ports_door import AdmissionRecord, DoorTicketRecord
+from bms_desktop.services.sale_common import record_audit
 
 DOOR_MAX = 40  # audit_events.counter and admissions.door
 REASON_MAX = 200  # admissions.undo_reason
@@ -533,26 +535,25 @@ def _decide(
 
 
 def _audit_scan(uow: UnitOfWork, ctx: CounterContext, result: ScanResult) -> None:
-    uow.audit.add(
-        AuditRecord(
-            at=result.at,
-            action=SCAN_ACTION,
-            username=ctx.username[:40],
-            staff_id=ctx.staff_id,
-            counter=result.door,
-            entity="ticket",
-            entity_id="" if result.ticket_id is None else str(result.ticket_id),
-            # An admission changes the show's counts: other doors' counters follow (change feed).
-            show_id=result.show.show_id if result.admitted and result.show else None,
-            details={
-                "door": result.door,
-                "code": result.scanned,
-                "outcome": result.outcome.value,
-                "people": result.people_now,
-                "admitted": result.admitted_total,
-                "seats": result.seat_count,
-            },
-        )
+    add_audit_event(
+        uow,
+        at=result.at,
+        action=SCAN_ACTION,
+        username=ctx.username,
+        staff_id=ctx.staff_id,
+        counter=result.door,
+        entity="ticket",
+        entity_id="" if result.ticket_id is None else result.ticket_id,
+        # An admission changes the show's counts: other doors' counters follow (change feed).
+        show_id=result.show.show_id if result.admitted and result.show else None,
+        details={
+            "door": result.door,
+            "code": result.scanned,
+            "outcome": result.outcome.value,
+            "people": result.people_now,
+            "admitted": result.admitted_total,
+            "seats": result.seat_count,
+        },
     )
 
 
@@ -601,23 +602,22 @@ def resolve_scan(box: BoxOffice, ctx: CounterContext, pending: PendingScan) -> S
                 show_admitted=admitted,
                 resolved_after_reconnect=True,
             )
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action=SCAN_ACTION,
-                username=ctx.username[:40],
-                staff_id=ctx.staff_id,
-                counter=pending.door,
-                entity="ticket",
-                entity_id=str(pending.ticket_id),
-                details={
-                    "door": pending.door,
-                    "code": pending.code,
-                    "outcome": result.outcome.value,
-                    "resolved_after_reconnect": True,
-                    "scanned_at": pending.at.isoformat(),
-                },
-            )
+        add_audit_event(
+            uow,
+            at=now,
+            action=SCAN_ACTION,
+            username=ctx.username,
+            staff_id=ctx.staff_id,
+            counter=pending.door,
+            entity="ticket",
+            entity_id=pending.ticket_id,
+            details={
+                "door": pending.door,
+                "code": pending.code,
+                "outcome": result.outcome.value,
+                "resolved_after_reconnect": True,
+                "scanned_at": pending.at.isoformat(),
+            },
         )
         uow.commit()
     return result
@@ -668,26 +668,20 @@ def undo_admission(
         ):
             raise InvalidState(f"that admission of {canonical} was undone meanwhile")
         left_admitted = ticket.admitted_count - target.people
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action=UNDO_ACTION,
-                username=ctx.username[:40],
-                staff_id=ctx.staff_id,
-                counter=ctx.counter,
-                entity="ticket",
-                entity_id=str(ticket.ticket_id),
-                show_id=ticket.show_id,
-                details={
-                    "code": canonical,
-                    "door": target.door,
-                    "people": target.people,
-                    "admitted_by": target.staff_username,
-                    "approved_by": approver.username,
-                    "reason": why,
-                    "admitted_before": ticket.admitted_count,
-                },
-            )
+        record_audit(
+            uow,
+            ctx,
+            now,
+            UNDO_ACTION,
+            entity_id=ticket.ticket_id,
+            show_id=ticket.show_id,
+            code=canonical,
+            door=target.door,
+            people=target.people,
+            admitted_by=target.staff_username,
+            approved_by=approver.username,
+            reason=why,
+            admitted_before=ticket.admitted_count,
         )
         uow.commit()
     return UndoResult(

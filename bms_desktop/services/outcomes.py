@@ -30,12 +30,12 @@ from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import ConcurrencyReport, HoldResult, PriceLine, Quote
 from bms_desktop.services.outcome_guard import OperationKind
 from bms_desktop.services.ports import (
-    AuditRecord,
     OutcomeUnknown,
     PaymentRecord,
     TicketRecord,
     UnitOfWork,
 )
+from bms_desktop.services.sale_common import record_audit
 
 
 @dataclass(frozen=True)
@@ -343,18 +343,15 @@ def _release_half_made(
             ticket.ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
         )
         if released:
-            uow.audit.add(
-                AuditRecord(
-                    at=now,
-                    action="RELEASE",
-                    username=ctx.username,
-                    staff_id=ctx.staff_id,
-                    counter=ctx.counter,
-                    entity="ticket",
-                    entity_id=str(ticket.ticket_id),
-                    show_id=ticket.show_id,
-                    details={"code": ticket.code, "reason": "hold left half-made"},
-                )
+            record_audit(
+                uow,
+                ctx,
+                now,
+                "RELEASE",
+                entity_id=ticket.ticket_id,
+                show_id=ticket.show_id,
+                code=ticket.code,
+                reason="hold left half-made",
             )
             uow.commit()
     return OutcomeResolution(

@@ -16,8 +16,9 @@ from bms_desktop.domain import limits, rules
 from bms_desktop.domain.errors import InvalidState, NotFound, ValidationError
 from bms_desktop.domain.model import TicketStatus
 from bms_desktop.domain.pricing import round_money
+from bms_desktop.services.audit_trail import add_audit_event
 from bms_desktop.services.context import BoxOffice, CounterContext
-from bms_desktop.services.ports import AuditRecord, TicketRecord, UnitOfWork
+from bms_desktop.services.ports import TicketRecord, UnitOfWork
 
 WAIT_REPORT_THRESHOLD_MS = 2.0  # below this a lock "wait" is just the cost of taking it
 
@@ -37,18 +38,19 @@ def record_audit(
     more: Mapping[str, object] | None = None,
     **details: object,
 ) -> None:
-    uow.audit.add(
-        AuditRecord(
-            at=now,
-            action=action,
-            username=ctx.username,
-            staff_id=ctx.staff_id,
-            counter=ctx.counter,
-            entity=entity,
-            entity_id=str(entity_id),
-            show_id=show_id,
-            details={**details, **(more or {})},
-        )
+    """An audit row of ``ctx``'s clerk at ``ctx``'s counter (``audit_trail.add_audit_event``);
+    its details are the keyword arguments and then ``more`` (a dict built beforehand)."""
+    add_audit_event(
+        uow,
+        at=now,
+        action=action,
+        username=ctx.username,
+        staff_id=ctx.staff_id,
+        counter=ctx.counter,
+        entity=entity,
+        entity_id=entity_id,
+        show_id=show_id,
+        details={**details, **more} if more else details,
     )
 
 

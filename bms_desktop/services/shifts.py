@@ -33,7 +33,7 @@ from bms_desktop.domain.model import Role
 from bms_desktop.services import auth
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import CinemaHeader, StaffView
-from bms_desktop.services.ports import AuditRecord, UnitOfWork
+from bms_desktop.services.ports import UnitOfWork
 from bms_desktop.services.ports_shifts import (
     CashMovementRecord,
     NewCashMovement,
@@ -41,6 +41,7 @@ from bms_desktop.services.ports_shifts import (
     ShiftClose,
     ShiftRecord,
 )
+from bms_desktop.services.sale_common import record_audit
 from bms_desktop.services.tender import day_start
 
 REASON_MAX = 200  # cash_movements.reason
@@ -171,28 +172,6 @@ def _view(record: ShiftRecord, now: datetime, start: time) -> ShiftView:
         expected_cash=record.expected_cash,
         counted_cash=record.counted_cash,
         stale=stale,
-    )
-
-
-def _audit(
-    uow: UnitOfWork,
-    ctx: CounterContext,
-    now: datetime,
-    action: str,
-    shift_id: int,
-    **details: object,
-) -> None:
-    uow.audit.add(
-        AuditRecord(
-            at=now,
-            action=action,
-            username=ctx.username,
-            staff_id=ctx.staff_id,
-            counter=ctx.counter,
-            entity="shift",
-            entity_id=str(shift_id),
-            details=details,
-        )
     )
 
 
@@ -409,12 +388,13 @@ def open_shift(
                 notes=note,
             )
         )
-        _audit(
+        record_audit(
             uow,
             ctx,
             now,
             "SHIFT_OPENED",
-            shift_id,
+            entity="shift",
+            entity_id=shift_id,
             cinema=cinema.name,
             business_date=day.isoformat(),
             opening_float=str(float_amount),
@@ -446,7 +426,7 @@ def resume_shift(box: BoxOffice, ctx: CounterContext) -> ShiftView:
                 f"this shift is from the business day {_day(view.business_date)}: a supervisor "
                 "must count and close it before a new one opens"
             )
-        _audit(uow, ctx, now, "SHIFT_RESUMED", record.shift_id)
+        record_audit(uow, ctx, now, "SHIFT_RESUMED", entity="shift", entity_id=record.shift_id)
         uow.commit()
     return view
 
@@ -509,12 +489,13 @@ def record_cash_movement(
             )
         )
         after = summary.expected + (value if kind == TOPUP else -value)
-        _audit(
+        record_audit(
             uow,
             ctx,
             now,
             "CASH_DROP" if kind == DROP else "CASH_TOPUP",
-            record.shift_id,
+            entity="shift",
+            entity_id=record.shift_id,
             amount=str(value),
             reason=text,
             approved_by=None if approver is None else approver.username,
@@ -591,12 +572,13 @@ def close_shift(
             )
         ):
             raise InvalidState(f"shift {shift_id} was closed meanwhile")
-        _audit(
+        record_audit(
             uow,
             ctx,
             now,
             "SHIFT_CLOSED",
-            shift_id,
+            entity="shift",
+            entity_id=shift_id,
             expected=str(expected),
             counted=str(count.total),
             difference=str(diff),

@@ -24,6 +24,7 @@ from bms_desktop.services.ports import (
     ClaimSpec,
     NewCoupon,
     NewTicket,
+    ReadOnlyUnitOfWork,
     SeatState,
     ShowFilter,
     StorageBusy,
@@ -204,6 +205,7 @@ def test_confirm_sells_every_seat_of_a_live_hold(box, world, clock):
         ticket = uow.booking.ticket(tid)
         assert ticket is not None
         assert (ticket.status, ticket.confirmed_at) == ("CONFIRMED", now)
+    with box.uows(write=True) as uow:
         assert not uow.booking.confirm(tid, now)  # a second confirm changes nothing
 
 
@@ -347,8 +349,9 @@ def test_a_savepoint_undoes_only_what_happened_inside_it(box):
         assert uow.settings.all() == {"kept": "1"}
 
 
-def test_a_read_unit_of_work_cannot_write_over_a_newer_commit(box):
-    with box.uows() as reader:
+def test_a_deferred_write_cannot_write_over_a_newer_commit(box):
+    """The naive strategy's trap: a write transaction that began without the lock."""
+    with box.uows(write=True, deferred=True) as reader:
         assert reader.settings.get("hold_minutes") is None  # its snapshot starts here
         with box.uows(write=True) as writer:
             writer.settings.put("hold_minutes", "7")
@@ -418,3 +421,10 @@ def test_the_next_transaction_of_a_write_unit_of_work_takes_the_write_lock_again
         uow.commit()
         writer.join(5.0)
         assert not writer.is_alive() and waited and waited[0] >= 0.15
+
+
+def test_a_read_unit_of_work_refuses_to_write(box):
+    with box.uows() as uow, pytest.raises(ReadOnlyUnitOfWork):
+        uow.settings.put("hold_minutes", "9")
+    with box.uows() as uow:
+        assert uow.settings.get("hold_minutes") is None

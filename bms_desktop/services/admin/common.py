@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from bms_desktop.domain.errors import NotFound, ValidationError
 from bms_desktop.domain.model import Role
 from bms_desktop.services.context import CounterContext
-from bms_desktop.services.ports import AuditRecord, UnitOfWork
+from bms_desktop.services.ports import UnitOfWork
+from bms_desktop.services.sale_common import record_audit
 
 # Length of every String column an admin dialog writes (persistence/tables.py).
 COLUMN_LIMITS: Final[Mapping[str, int]] = {
@@ -44,7 +45,6 @@ COLUMN_LIMITS: Final[Mapping[str, int]] = {
     "shows.format": 20,
     "shows.cancel_reason": 200,
     "show_seats.block_reason": 120,
-    "audit_events.entity_id": 40,
 }
 
 # Text columns without a length in the schema still get a sane cap.
@@ -229,18 +229,8 @@ def audit_change(
         details["before"] = {k: jsonable(v) for k, v in before.items()}
     for key, value in extra.items():
         details[key] = jsonable(value)
-    uow.audit.add(
-        AuditRecord(
-            at=now,
-            action=action,
-            username=ctx.username,
-            staff_id=ctx.staff_id,
-            counter=ctx.counter,
-            entity=entity,
-            entity_id=str(entity_id)[: limit("audit_events.entity_id")],
-            show_id=show_id,
-            details=details,
-        )
+    record_audit(
+        uow, ctx, now, action, entity=entity, entity_id=entity_id, show_id=show_id, more=details
     )
 
 

@@ -24,8 +24,9 @@ from bms_desktop.services.admin.common import (
 from bms_desktop.services.admin.dto import BlockResult, ShowRow
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import SeatMap
-from bms_desktop.services.ports import AuditRecord, UnitOfWork
+from bms_desktop.services.ports import UnitOfWork
 from bms_desktop.services.ports_admin import ShowSeatState
+from bms_desktop.services.sale_common import record_audit
 
 MAX_SEATS_AT_ONCE = 2000
 
@@ -104,18 +105,8 @@ def block_seats(
         for tid in uow.booking.stale_ticket_ids(now, show_seat_ids=ids):
             ticket = uow.booking.ticket(tid)
             if ticket is not None and uow.booking.expire_ticket(tid, now):
-                uow.audit.add(
-                    AuditRecord(
-                        at=now,
-                        action="EXPIRY",
-                        username=ctx.username,
-                        staff_id=ctx.staff_id,
-                        counter=ctx.counter,
-                        entity="ticket",
-                        entity_id=str(tid),
-                        show_id=show_id,
-                        details={"code": ticket.code},
-                    )
+                record_audit(
+                    uow, ctx, now, "EXPIRY", entity_id=tid, show_id=show_id, code=ticket.code
                 )
         changed = uow.admin.block_show_seats(show_id, ids, why)
         if changed != ids:

@@ -42,8 +42,9 @@ from bms_desktop.services.admin.dto import (
 )
 from bms_desktop.services.admin.show_pricing import ShowPricer
 from bms_desktop.services.context import BoxOffice, CounterContext, load_settings
-from bms_desktop.services.ports import AuditRecord, UnitOfWork
+from bms_desktop.services.ports import UnitOfWork
 from bms_desktop.services.ports_admin import ShowListFilter
+from bms_desktop.services.sale_common import record_audit
 
 MAX_DAYS = 62
 MAX_TIMES = 12
@@ -329,26 +330,21 @@ def create_schedule(
                 created_at=now,
                 seat_prices=prices,
             )
-            uow.audit.add(
-                AuditRecord(
-                    at=now,
-                    action="SHOW_SCHEDULED",
-                    username=ctx.username,
-                    staff_id=ctx.staff_id,
-                    counter=ctx.counter,
-                    entity="show",
-                    entity_id=str(show_id),
-                    show_id=show_id,
-                    details={
-                        "after": {
-                            "movie_id": req.movie_id,
-                            "screen_id": show.screen_id,
-                            "starts_at": show.starts_at.isoformat(),
-                            "language": checked.language,
-                            "format": checked.format,
-                        }
-                    },
-                )
+            record_audit(
+                uow,
+                ctx,
+                now,
+                "SHOW_SCHEDULED",
+                entity="show",
+                entity_id=show_id,
+                show_id=show_id,
+                after={
+                    "movie_id": req.movie_id,
+                    "screen_id": show.screen_id,
+                    "starts_at": show.starts_at.isoformat(),
+                    "language": checked.language,
+                    "format": checked.format,
+                },
             )
             ids.append(show_id)
             seat_count += len(prices)
@@ -462,18 +458,15 @@ def cancel_show(box: BoxOffice, ctx: CounterContext, show_id: int, *, reason: st
                 ticket.ticket_id, TicketStatus.CANCELLED, now, from_status="PENDING_PAYMENT"
             ):
                 released += 1
-                uow.audit.add(
-                    AuditRecord(
-                        at=now,
-                        action="RELEASE",
-                        username=ctx.username,
-                        staff_id=ctx.staff_id,
-                        counter=ctx.counter,
-                        entity="ticket",
-                        entity_id=str(ticket.ticket_id),
-                        show_id=show_id,
-                        details={"code": ticket.code, "show_cancelled": True},
-                    )
+                record_audit(
+                    uow,
+                    ctx,
+                    now,
+                    "RELEASE",
+                    entity_id=ticket.ticket_id,
+                    show_id=show_id,
+                    code=ticket.code,
+                    show_cancelled=True,
                 )
         uow.commit()
     # The show is off sale now. Refund every confirmed ticket through the counters' own path;

@@ -33,9 +33,10 @@ from bms_desktop.domain.model import Role
 from bms_desktop.services import auth
 from bms_desktop.services.admin.common import audit_change, clean_text, require_admin, valid_id
 from bms_desktop.services.admin.dto_staff import NewStaffInput, StaffEditInput, StaffRow
+from bms_desktop.services.audit_trail import add_audit_event
 from bms_desktop.services.context import BoxOffice, CounterContext, load_settings
 from bms_desktop.services.dto import StaffView
-from bms_desktop.services.ports import AuditRecord, UnitOfWork
+from bms_desktop.services.ports import UnitOfWork
 
 FULL_NAME_MAX = 120  # staff.full_name
 PASSWORD_MAX = 200
@@ -328,20 +329,19 @@ def change_password(box: BoxOffice, username: str, old: str, new: str) -> StaffV
             staff.staff_id, password_hash, must_change=False, expected_hash=staff.password_hash
         ):
             raise InvalidState("the password was changed a moment ago; sign in again")
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="PASSWORD_CHANGED",
-                username=staff.username,
-                staff_id=staff.staff_id,
-                counter="sign-in",
-                entity="staff",
-                entity_id=staff.username,
-                details={
-                    "before": {"must_change_password": staff.must_change_password},
-                    "after": {"must_change_password": False},
-                },
-            )
+        add_audit_event(
+            uow,
+            at=now,
+            action="PASSWORD_CHANGED",
+            username=staff.username,
+            staff_id=staff.staff_id,
+            counter="sign-in",
+            entity="staff",
+            entity_id=staff.username,
+            details={
+                "before": {"must_change_password": staff.must_change_password},
+                "after": {"must_change_password": False},
+            },
         )
         uow.commit()
     view = staff.view()
@@ -357,17 +357,16 @@ def _record_failure(box: BoxOffice, staff_id: int, username: str) -> None:
             lock_after=cfg.lockout_attempts,
             locked_until=now + timedelta(minutes=cfg.lockout_minutes),
         )
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="PASSWORD_CHANGE_FAILED",
-                username=username,
-                staff_id=staff_id,
-                counter="sign-in",
-                entity="staff",
-                entity_id=username,
-                details={"failures": failures},
-            )
+        add_audit_event(
+            uow,
+            at=now,
+            action="PASSWORD_CHANGE_FAILED",
+            username=username,
+            staff_id=staff_id,
+            counter="sign-in",
+            entity="staff",
+            entity_id=username,
+            details={"failures": failures},
         )
         uow.commit()
 

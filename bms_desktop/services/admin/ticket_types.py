@@ -65,10 +65,10 @@ from bms_desktop.services.admin.dto_ticket_types import (
 )
 from bms_desktop.services.context import BoxOffice, CounterContext
 from bms_desktop.services.dto import Quote
-from bms_desktop.services.ports import AuditRecord, TicketRecord, UnitOfWork
+from bms_desktop.services.ports import TicketRecord, UnitOfWork
 from bms_desktop.services.ports_admin_b import TypedSeatRecord
 from bms_desktop.services.price_lines import ticket_price_line, type_title
-from bms_desktop.services.sale_common import normalise_phone
+from bms_desktop.services.sale_common import normalise_phone, record_audit
 
 NAME_MAX = 40  # ticket_types.name
 CODE_MAX = 20  # ticket_types.code, ticket_seats.ticket_type
@@ -423,18 +423,14 @@ def set_ticket_types(
             details["approved_by"] = approver[1]
         if message:
             details["coupon"] = message
-        uow.audit.add(
-            AuditRecord(
-                at=now,
-                action="TICKET_TYPES_SET",
-                username=ctx.username,
-                staff_id=ctx.staff_id,
-                counter=ctx.counter,
-                entity="ticket",
-                entity_id=str(ticket_id),
-                show_id=ticket.show_id,
-                details=details,
-            )
+        record_audit(
+            uow,
+            ctx,
+            now,
+            "TICKET_TYPES_SET",
+            entity_id=ticket_id,
+            show_id=ticket.show_id,
+            more=details,
         )
         quote = _quote(uow, ticket_id, message)
         uow.commit()
