@@ -40,7 +40,8 @@ from bms_desktop.services.dto import (
     PriceLine,
     Quote,
 )
-from bms_desktop.services.ports import AuditRecord, ClaimConflict, ClaimSpec, NewTicket, SeatState
+from bms_desktop.services.ports import ClaimConflict, ClaimSpec, NewTicket, SeatState
+from bms_desktop.services.sale_common import record_audit
 
 NAIVE = "naive"  # the strategy name written on the ticket and in the audit trail
 
@@ -133,12 +134,9 @@ def hold_seats_naive(
                 if s.show_seat_id in exc.show_seat_ids
             ]
             raise SeatsUnavailable(lost, _report(t0, safety_net=1, events=[event])) from exc
-        uow.audit.add(
-            AuditRecord(
-                at=now, action="HOLD", username=ctx.username, staff_id=ctx.staff_id,
-                counter=ctx.counter, entity="ticket", entity_id=str(ticket_id), show_id=show_id,
-                details={"code": code, "seats": [s.label for s in seats], "strategy": NAIVE},
-            )
+        record_audit(
+            uow, ctx, now, "HOLD", entity_id=ticket_id, show_id=show_id, code=code,
+            seats=[s.label for s in seats], strategy=NAIVE,
         )  # fmt: skip
         uow.commit()
     lines = tuple(
