@@ -3,8 +3,12 @@
 Each robot clerk is a counter (``Robot 1``, ``Robot 2``...) that loads the seat map, picks
 ``seats_per_booking`` random seats among those it last saw free (every clerk picks from the same
 pool, so requests overlap on purpose and conflicts really happen), holds them with the chosen
-strategy and pays for them at once. After a refusal it glances again. It stops when the map shows
-no free and no held seat (sold out), when the time is up, or when the race is stopped.
+strategy and pays for them at once. After a refusal it glances again; a glance that finds fewer
+free seats than it needs means its view of the show is stale (other counters sold them), so it
+reloads the states of every seat, as a counter's map is refreshed by the change feed. It stops
+when the map shows no free and no held seat (sold out), when the race tells it that every seat
+is sold (``told_sold_out``: the race's books, from the clerks' own reports), when the time is up,
+or when the race is stopped.
 
 Every attempt is handed to ``report`` as soon as it ends (the race keeps its books from these
 reports, which reach the parent even when the clerk dies later).
@@ -222,6 +226,7 @@ def run_clerk(
     stop: Flag,
     free: dict[int, int] | None = None,
     report: Report | None = None,
+    told_sold_out: Flag | None = None,
 ) -> ClerkOutcome:
     """One robot clerk's whole race, until sold out, time up, or ``stop``.
 
@@ -229,9 +234,11 @@ def run_clerk(
     round it glances at a few random seats it believes free, forgets the ones that are gone,
     and tries to hold ``seats_per_booking`` of those still free, then pays at once. When it
     believes nothing is free it reloads the whole map, and while only seats held by paying
-    clerks remain it looks at those alone; the show is sold out when the map shows no free and
-    no held seat. Every attempt goes to ``report`` as it ends; the outcome returned
-    carries the attempts too (threads mode) or none (``report`` already has them).
+    clerks remain it looks at those alone; it reloads the whole map too when a glance finds fewer
+    free seats than it needs. The show is sold out when the map shows no free and no held seat,
+    or when ``told_sold_out`` is set (the race counted every seat sold). Every attempt goes to
+    ``report`` as it ends; the outcome returned carries the attempts too (threads mode) or none
+    (``report`` already has them).
     """
     ctx = robot_context(spec)
     rng = random.Random(spec.seed)
@@ -253,6 +260,9 @@ def run_clerk(
     k_max = spec.seats_per_booking
     backoff = _Backoff(rng)
     while not stop.is_set() and time.perf_counter() < deadline:
+        if told_sold_out is not None and told_sold_out.is_set():
+            sold_out = True
+            break
         started = time.perf_counter()
         try:
             if not believed:
@@ -281,6 +291,10 @@ def run_clerk(
                 believed.pop(sid, None)
         k = min(k_max, len(believed))
         if k == 0 or len(fresh) < k:
+            # Stale: most seats this clerk believes free were sold by others meanwhile. Glancing
+            # again at random would mostly find sold seats (the end of a race was a string of
+            # empty glances, and the clerks took 20-30 ms to see the show sold out).
+            believed, held = {}, []  # the next round reloads every seat's state
             continue
         pick = rng.sample(sorted(fresh), k)
         # The versions this clerk saw: what the optimistic strategy checks against.

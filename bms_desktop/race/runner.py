@@ -82,7 +82,7 @@ class SharedFlag:
 
 
 def _process_clerk(
-    db_url: str, spec: ClerkSpec, conn: Any, stop: SharedFlag
+    db_url: str, spec: ClerkSpec, conn: Any, stop: SharedFlag, sold_out: SharedFlag
 ) -> None:  # pragma: no cover - runs in a spawned process (covered by the race tests)
     """Entry point of one clerk process (module level: the spawn start method imports it)."""
     close: Callable[[], None] | None = None
@@ -103,7 +103,10 @@ def _process_clerk(
     try:
         spec = _with_origin(spec, origin)
         try:
-            outcome = run_clerk(box, spec, stop, free, report=lambda r: conn.send(("attempt", r)))
+            outcome = run_clerk(
+                box, spec, stop, free, report=lambda r: conn.send(("attempt", r)),
+                told_sold_out=sold_out,
+            )  # fmt: skip
         except BaseException as exc:  # reported, never swallowed
             outcome = ClerkOutcome(spec.clerk, spec.counter, fatal=error_kind(exc, "clerk"))
         _send_quietly(conn, ("done", outcome))
@@ -126,16 +129,27 @@ def _with_origin(spec: ClerkSpec, origin: float) -> ClerkSpec:
 
 
 class _Books:
-    """What the parent knows of each clerk: its attempts as they arrived, and how it ended."""
+    """What the parent knows of each clerk: its attempts as they arrived, and how it ended; and
+    whether the seats they reported sold are every seat that was for sale (``all_sold``)."""
 
-    def __init__(self, specs: list[ClerkSpec], events: Events | None) -> None:
+    def __init__(self, specs: list[ClerkSpec], events: Events | None, for_sale: int) -> None:
         self.specs = {s.clerk: s for s in specs}
         self.records: dict[int, list[AttemptRecord]] = {s.clerk: [] for s in specs}
         self.ended: dict[int, ClerkOutcome] = {}
         self.events = events
+        self.for_sale = for_sale
+        self.sold = 0
+
+    @property
+    def all_sold(self) -> bool:
+        """Every seat for sale at the start is reported sold: the clerks may stop looking (a seat
+        held by a counter outside the race, or a sale a dying clerk never reported, keeps this
+        False, and the clerks then find the show sold out on their own)."""
+        return self.sold >= self.for_sale
 
     def attempt(self, record: AttemptRecord) -> None:
         self.records[record.clerk].append(record)
+        self.sold += record.sold
         if self.events is not None:
             self.events("attempt", record.as_dict())
 
@@ -223,6 +237,7 @@ def _run_threads(
     specs: list[ClerkSpec], box: BoxOffice, books: _Books, watch_for: Callable[..., _Watch]
 ) -> float:
     stop = threading.Event()
+    sold_out = threading.Event()
     ready = threading.Barrier(len(specs) + 1)
     origin: list[float] = []
     inbox: queue.Queue[AttemptRecord | ClerkOutcome] = queue.Queue()
@@ -239,7 +254,12 @@ def _run_threads(
             inbox.put(ClerkOutcome(spec.clerk, spec.counter, fatal=error_kind(exc, "start")))
             return
         try:
-            inbox.put(run_clerk(box, _with_origin(spec, origin[0]), stop, free, report=inbox.put))
+            inbox.put(
+                run_clerk(
+                    box, _with_origin(spec, origin[0]), stop, free, report=inbox.put,
+                    told_sold_out=sold_out,
+                )
+            )  # fmt: skip
         except BaseException as exc:  # reported, never swallowed
             inbox.put(ClerkOutcome(spec.clerk, spec.counter, fatal=error_kind(exc, "clerk")))
 
@@ -266,6 +286,8 @@ def _run_threads(
             continue
         if isinstance(item, AttemptRecord):
             books.attempt(item)
+            if books.all_sold:
+                sold_out.set()
         else:
             books.end(item)
         watch()
@@ -280,6 +302,7 @@ def _run_processes(
 ) -> float:
     spawn = mp.get_context("spawn")
     stop = SharedFlag(spawn)
+    sold_out = SharedFlag(spawn)
     pipes: dict[int, Any] = {}
     procs: dict[int, Any] = {}
     ends: dict[int, Any] = {}
@@ -287,7 +310,8 @@ def _run_processes(
         mine, theirs = spawn.Pipe(duplex=True)
         pipes[s.clerk], ends[s.clerk] = mine, theirs
         procs[s.clerk] = spawn.Process(
-            target=_process_clerk, args=(db_url, s, theirs, stop), name=f"bms-race-{s.counter}",
+            target=_process_clerk, args=(db_url, s, theirs, stop, sold_out),
+            name=f"bms-race-{s.counter}",
             daemon=True,
         )  # fmt: skip
     for clerk, p in procs.items():
@@ -338,6 +362,8 @@ def _run_processes(
             kind, payload = message
             if kind == "attempt":
                 books.attempt(payload)
+                if books.all_sold:
+                    sold_out.set()
             elif kind == "done":
                 books.end(payload)
             elif kind == "fatal":
@@ -407,7 +433,7 @@ def run_race(
             )
             for i in range(1, cfg.clerks + 1)
         ]
-        books = _Books(specs, events)
+        books = _Books(specs, events, seats_total - sold_before)
         watches: list[_Watch] = []
 
         def watch_for(stop: Callable[[], None], origin: float) -> _Watch:
