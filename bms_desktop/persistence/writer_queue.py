@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import struct
 import threading
 import time
@@ -103,7 +104,12 @@ class WriterQueue:
     def __init__(self, database_path: str) -> None:
         self.database_path = database_path
         self.path = database_path + QUEUE_SUFFIX
-        self.commits = 0  # write transactions committed through this line (engine.py counts)
+        # Write transactions committed through this line: engine.py counts them and asks for a
+        # checkpoint every CHECKPOINT_EVERY_COMMITS. The count starts anywhere, so that processes
+        # started together (a race's clerks) do not all ask at the same commit: eight helper
+        # threads opening their connections and copying the log at once, about 200 ms into a
+        # race, made most of its slowest sales (bench/bench_race.py, docs/concurrency.md).
+        self.commits = random.randrange(1 << 16)
         self.usable = fcntl is not None
         self.ordered = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW")
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from bms_desktop.domain.model import SeatStatus
 from bms_desktop.persistence.integrity import check_integrity
-from bms_desktop.race.clerk import ClerkSpec, connect_clerk, error_kind, load_free_seats, run_clerk
+from bms_desktop.race.clerk import ClerkSpec, connect_clerk, error_kind, run_clerk, warm_up
 from bms_desktop.race.model import (
     AttemptRecord,
     ClerkOutcome,
@@ -88,7 +88,7 @@ def _process_clerk(
     close: Callable[[], None] | None = None
     try:
         box, close = connect_clerk(db_url)
-        free, _held = load_free_seats(box, spec.show_id)  # connect and warm up before the start
+        free = warm_up(box, spec)  # connect and warm up before the start
         conn.send(("ready", None))
         if not conn.poll(START_TIMEOUT_S):
             return
@@ -244,7 +244,7 @@ def _run_threads(
 
     def clerk(spec: ClerkSpec) -> None:
         try:
-            free, _held = load_free_seats(box, spec.show_id)
+            free = warm_up(box, spec)
             ready.wait(timeout=START_TIMEOUT_S)
         except threading.BrokenBarrierError:
             inbox.put(ClerkOutcome(spec.clerk, spec.counter, fatal="start: the race was aborted"))
