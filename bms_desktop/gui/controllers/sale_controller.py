@@ -20,6 +20,8 @@ Signals (what a view shows):
     status_posted(str, int): a line for the status bar and how long (ms, 0: until the next).
     busy_changed(str): what the counter is doing or waiting for ("" when idle).
     payment_focus_requested(), map_focus_requested(): where the keyboard should go next.
+    payment_due(): the seats are held and the clerk had already asked for the payment while
+        they were being held (F9 typed ahead, ``pay_once_held``): take it now.
     sale_completed(str): a ticket code was sold (after its ticket was printed).
     pending_changed(list): holds of this counter on other shows (HoldResults).
     ticket_types_changed(list): the TicketTypeChoices the open show's cinema offers.
@@ -119,6 +121,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
     status_posted = Signal(str, int)
     busy_changed = Signal(str)
     payment_focus_requested = Signal()
+    payment_due = Signal()
     map_focus_requested = Signal()
     sale_completed = Signal(str)
     pending_changed = Signal(list)
@@ -156,6 +159,8 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
         self._last_sale: BookingView | None = None
         self._last_files: tuple[Path, ...] = ()
         self._action = ""  # the write action in flight ("Holding C7, C8"), "" when none
+        self._holding = False  # that action is a hold
+        self._pay_once_held = False  # F9 came while the hold was under way
         self._action_since = 0.0  # time.monotonic() when it started
         self._wait_text = ""
         self._refreshes_started = 0
@@ -400,6 +405,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
 
         what = f"Holding {join_labels(labels)}"
         self._start_action(what)
+        self._holding = True
         self._runner.submit(
             hold,
             on_done=lambda answer: self._on_hold_done(*answer),
@@ -409,10 +415,20 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
         )
         return True
 
+    def pay_once_held(self) -> bool:
+        """The clerk asked for the payment (F9) while the seats are still being held: take it as
+        soon as they are (``payment_due``); False when no hold is under way."""
+        if not self._holding:
+            return False
+        self._pay_once_held = True
+        self._post_status("Taking the payment as soon as the seats are held…", 4000)
+        return True
+
     def _on_hold_done(
         self, result: HoldResult, quote: Quote | None, refused: str | None, not_typed: str = ""
     ) -> None:
         self._end_action()
+        self._holding, pay_now, self._pay_once_held = False, self._pay_once_held, False
         self._take(result)
         self.event_log.append(self._entries_of(result.report))
         if self._closing:
@@ -440,6 +456,14 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
             "Take the payment with F9.",
             8000,
         )
+        if pay_now and (refused or not_typed):  # the total is not what the clerk saw: ask
+            self._post_status(
+                "The payment was not taken: the total changed while the seats were held "
+                "(see the basket). Take it with F9.",
+                8000,
+            )
+        elif pay_now:
+            self.payment_due.emit()
 
     def _take(self, result: HoldResult, *, resumed: str = "") -> None:
         """``result`` becomes this counter's sale in progress: the basket, the map's "mine"."""
@@ -470,6 +494,7 @@ class SaleController(ShowFeedMixin, PaymentMixin, PendingHoldsMixin, TicketTypes
 
     def _on_hold_failed(self, ids: list[int], labels: list[str], exc: BaseException) -> None:
         self._end_action()
+        self._holding = self._pay_once_held = False  # nothing held: nothing to pay for
         if isinstance(exc, SeatsUnavailable):
             report = exc.report if isinstance(exc.report, ConcurrencyReport) else None
             if report is not None:

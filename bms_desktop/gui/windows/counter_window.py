@@ -323,6 +323,7 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
         c.status_posted.connect(self.show_status)
         c.busy_changed.connect(self._show_wait_state)
         c.payment_focus_requested.connect(self.basket.focus_payment)
+        c.payment_due.connect(self._on_basket_pay_requested)
         c.map_focus_requested.connect(self._on_controller_map_focus_requested)
         c.sale_completed.connect(self._on_controller_sale_completed)
         c.pending_changed.connect(self._on_controller_pending_changed)
@@ -642,6 +643,8 @@ class CounterWindow(CounterPanelsMixin, QMainWindow):
 
     @Slot()
     def _on_basket_pay_requested(self) -> None:
+        if self.controller.current_hold() is None and self.controller.pay_once_held():
+            return  # F9 typed ahead of the hold: payment_due brings it back once held
         if self.controller.current_hold() is not None and not self.shifts.ensure_shift(self):
             return  # issue 11: selling needs an open shift (offered, or said why not)
         pay = self.basket.payment()
