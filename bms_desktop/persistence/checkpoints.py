@@ -35,6 +35,7 @@ class Checkpoints:
     """The process's checkpoint thread: ``request`` one for a database, it runs soon after."""
 
     _lock: ClassVar[threading.Lock] = threading.Lock()
+    _using: ClassVar[threading.Lock] = threading.Lock()  # held while a connection is in use
     _wanted: ClassVar[set[str]] = set()
     _wake: ClassVar[threading.Event] = threading.Event()
     _thread: ClassVar[threading.Thread | None] = None
@@ -51,6 +52,18 @@ class Checkpoints:
         cls._wake.set()
 
     @classmethod
+    def release(cls, path: str) -> None:
+        """Close the thread's connection to this database (its engines were disposed): an open
+        connection would make another process's restore see the database in use. Waits for a
+        checkpoint of it that is running (a passive one: milliseconds)."""
+        with cls._lock:
+            cls._wanted.discard(path)
+        with cls._using:
+            conn = cls._conns.pop(path, None)
+            if conn is not None:
+                conn.close()
+
+    @classmethod
     def _run(cls) -> None:
         while True:
             cls._wake.wait()
@@ -62,6 +75,11 @@ class Checkpoints:
 
     @classmethod
     def _checkpoint(cls, path: str) -> None:
+        with cls._using:
+            cls._checkpoint_now(path)
+
+    @classmethod
+    def _checkpoint_now(cls, path: str) -> None:
         try:
             conn = cls._conns.get(path)
             if conn is None:
@@ -87,6 +105,7 @@ class Checkpoints:
 def _after_fork_in_child() -> None:
     """A forked child has no checkpoint thread (nor its connections): it starts its own."""
     Checkpoints._lock = threading.Lock()
+    Checkpoints._using = threading.Lock()
     Checkpoints._wanted = set()
     Checkpoints._wake = threading.Event()
     Checkpoints._thread = None

@@ -63,6 +63,9 @@ class Engines:
 
     def dispose(self) -> None:
         self.read.dispose()
+        queue = self.write.get_execution_options().get("bms_writer_queue")
+        if isinstance(queue, WriterQueue):  # SQLite: the checkpoint thread's connection too
+            Checkpoints.release(queue.database_path)
 
 
 def parse_db_url(raw: str) -> URL:

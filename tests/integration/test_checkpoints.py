@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from bms_desktop.app import connect
@@ -72,3 +75,34 @@ def test_every_so_many_commits_a_checkpoint_runs_on_the_helper_thread_out_of_lin
         go_on.set()
         other.close()
         wiring.close()
+
+
+def _open_elsewhere(path: str) -> bool:
+    """Whether another process sees the database open (what a restore checks)."""
+    code = (
+        "import sys; from pathlib import Path; "
+        "from bms_desktop.persistence.backup import sqlite_has_connections; "
+        "print(sqlite_has_connections(Path(sys.argv[1])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, path], check=True, capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    return done.stdout.strip() == "True"
+
+
+def test_closing_the_engines_closes_the_checkpoint_threads_connection_too(sqlite_url):
+    """The helper thread keeps a connection per database for its checkpoints. It used to outlive
+    the engines, so that another process's restore found the database "open in another
+    program" after the counter had closed it (seen in CI once commit counts began at random)."""
+    path = str(sqlite_path(parse_db_url(sqlite_url)).resolve())
+    wiring = connect(sqlite_url, pool_size=2)
+    before = Checkpoints.done.get(path, 0)
+    with wiring.box.uows(write=True) as uow:
+        uow.settings.put("checkpoint.test", "1")
+        uow.commit()
+    Checkpoints.request(path)
+    _until(lambda: Checkpoints.done.get(path, 0) > before)  # the thread has its connection
+    assert _open_elsewhere(path)
+    wiring.close()
+    assert not _open_elsewhere(path)
