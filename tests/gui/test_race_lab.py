@@ -167,3 +167,16 @@ def test_a_timeline_bar_tells_the_milliseconds_and_the_winner() -> None:
     )  # fmt: skip
     text = a.describe()
     assert "waited 4.25 ms" in text and "winner: Robot 1" in text and a.kind == "conflict"
+
+
+def test_every_chart_has_its_axes_before_the_first_run(qtbot: QtBot, sqlite_url: str) -> None:
+    """QtCharts draws no axis without a series: the sales chart was an empty white box before
+    the first run, beside two charts with their axes."""
+    window = _lab(qtbot, sqlite_url)
+    panel = window.charts
+    for chart, axes in (
+        (panel.sales_chart, (panel.sales_x, panel.sales_y)),
+        (panel.trouble_chart, (panel.trouble_x, panel.trouble_y)),
+    ):
+        assert any(set(axes) <= set(s.attachedAxes()) for s in chart.series()), chart.title()
+    assert not any(m.isVisible() and not m.label() for m in panel.sales_chart.legend().markers())

@@ -101,6 +101,14 @@ class ChartsPanel(QWidget):
         super().__init__(parent)
         self.sales_chart, self.sales_view = _chart("Sales per second")
         self.sales_x, self.sales_y = _axes(self.sales_chart, "seconds", "bookings/s")
+        # QtCharts draws no axis that has no series: before the first run the chart was an
+        # empty white box beside two charts with axes. An empty series, kept out of the legend.
+        blank = QLineSeries()
+        self.sales_chart.addSeries(blank)
+        blank.attachAxis(self.sales_x)
+        blank.attachAxis(self.sales_y)
+        for marker in self.sales_chart.legend().markers(blank):
+            marker.setVisible(False)
         self.trouble_chart, self.trouble_view = _chart("Conflicts, retries, safety net per second")
         self.trouble_x, self.trouble_y = _axes(self.trouble_chart, "seconds", "per second")
         self.wait_chart, self.wait_view = _chart("Lock wait (attempts per bin, ms)")
