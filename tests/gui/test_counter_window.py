@@ -26,11 +26,12 @@ from bms_desktop.domain.model import (
 from bms_desktop.gui.hub import ChangeHub
 from bms_desktop.gui.widgets.seat_style import SeatVisual
 from bms_desktop.gui.windows.counter_window import CounterWindow, window_title
-from bms_desktop.services import cancellation, catalog, queries
+from bms_desktop.services import booking, cancellation, catalog, queries
 from bms_desktop.services.context import SYSTEM, BoxOffice, CounterContext, SeatLockRegistry
 from bms_desktop.services.ports import NewCoupon
 from tests.conftest import FakeClock
 from tests.gui.counter_support import (
+    Gate,
     QuietFeed,
     allow_counter_setup,
     gated,
@@ -836,3 +837,93 @@ def test_escape_in_a_payment_field_does_not_give_the_seats_away(
     press(window.seat_map, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.current_hold() is None, timeout=10_000)
     wait_idle(qtbot, window)
+
+
+# --------------------------------------------------------------------------- F9 typed ahead
+# A quick clerk presses Enter (hold) and F9 (take the payment) before the hold has come back from
+# the database. The payment is taken as soon as the seats are held, and only then: never after a
+# hold that failed, and not when the total changed on the way (a coupon refused). Before, that F9
+# was dropped without a word. The hold waits inside its transaction at the gate (a processing
+# delay of 1 ms turned into "wait until the test opens it"), so F9 surely comes while it is under
+# way.
+
+
+def settle(qtbot: QtBot, window: CounterWindow) -> None:
+    """After a sale: the counter idle, and the show list it refreshes for the sale (debounced)
+    reloaded: a search still running as the window closes dies with the process, which Qt
+    reports ("Qt Concurrent has caught an exception")."""
+    wait_idle(qtbot, window)
+    finder = window.finder
+    qtbot.waitUntil(
+        lambda: not finder._refresh_timer.isActive() and not finder.is_loading(), timeout=10_000
+    )
+
+
+def slow_counter(qtbot: QtBot, window: CounterWindow, world: World) -> None:
+    window.set_delay_ms(1)
+    qtbot.waitUntil(lambda: window.context().delay_ms == 1, timeout=10_000)
+    open_show(qtbot, window, world.show_id)
+
+
+def enter_then_f9(qtbot: QtBot, window: CounterWindow, gate: Gate) -> None:
+    """Enter holds the selected seats; F9 comes while the hold waits at the gate."""
+    press(window.seat_map, Qt.Key.Key_Return)
+    qtbot.waitUntil(gate.entered.is_set, timeout=10_000)
+    assert window.current_hold() is None  # still being held
+    press(window.seat_map, Qt.Key.Key_F9)
+
+
+def test_f9_typed_while_the_seats_are_being_held_takes_the_payment_once_they_are(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    slow_counter(qtbot, window, world)
+    press(window.seat_map, Qt.Key.Key_2)
+    assert len(window.seat_map.selected_ids()) == 2
+    with gated(box) as gate:
+        enter_then_f9(qtbot, window, gate)
+        assert "as soon as the seats are held" in window.statusBar().currentMessage()
+        with qtbot.waitSignal(window.sale_completed, timeout=10_000) as sold:
+            gate.open()
+    settle(qtbot, window)
+    (view,) = queries.find_bookings(box, sold.args[0])
+    assert view.status is TicketStatus.CONFIRMED and len(view.seat_labels) == 2
+    assert window.current_hold() is None
+
+
+def test_f9_typed_ahead_of_a_hold_that_fails_takes_no_payment(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    slow_counter(qtbot, window, world)
+    c7 = seat_id(box, world, "C7")
+    window.seat_map.set_selection([c7])
+    # Counter 2 holds C7 first; this window does not know yet (its change feed is quiet).
+    booking.hold_seats(box, clerk("Counter 2"), show_id=world.show_id, show_seat_ids=[c7])
+    with gated(box) as gate:
+        enter_then_f9(qtbot, window, gate)
+        gate.open()
+        qtbot.waitUntil(lambda: not window.banner.isHidden(), timeout=10_000)  # the conflict
+    wait_idle(qtbot, window)
+    assert window.current_hold() is None and window.last_sale() is None
+    assert db_status(box, world, "C7") is SeatStatus.HELD  # still Counter 2's
+
+
+def test_f9_typed_ahead_takes_no_payment_when_the_coupon_was_refused(
+    qtbot: QtBot, window: CounterWindow, box: BoxOffice, world: World
+) -> None:
+    """The clerk saw one total and the hold came back with another (the coupon was refused):
+    the payment waits for the clerk's own F9."""
+    slow_counter(qtbot, window, world)
+    window.seat_map.set_selection([seat_id(box, world, "C7")])
+    type_text(window.basket.coupon_edit, "NOSUCHCODE")
+    with gated(box) as gate:
+        enter_then_f9(qtbot, window, gate)
+        gate.open()
+        qtbot.waitUntil(lambda: window.current_hold() is not None, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert "The payment was not taken" in window.statusBar().currentMessage()
+    assert window.last_sale() is None
+    assert db_status(box, world, "C7") is SeatStatus.HELD
+    with qtbot.waitSignal(window.sale_completed, timeout=10_000):
+        press(window.seat_map, Qt.Key.Key_F9)  # the clerk's own F9, after a look at the basket
+    settle(qtbot, window)
+    assert db_status(box, world, "C7") is SeatStatus.SOLD
